@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hairpin: port mapping with automatic hairpin NAT.
+ */
+
+#include <linux/module.h>
+#include <linux/hairpin.h>
+
+#include "netns.h"
+#include "table.h"
+#include "netlink.h"
+
+static int __init hairpin_init(void)
+{
+	int ret;
+
+	ret = hairpin_table_init();
+	if (ret)
+		goto err_table;
+
+	ret = hairpin_netns_init();
+	if (ret)
+		goto err_netns;
+
+	/* Last: requests can arrive as soon as the family exists. */
+	ret = hairpin_netlink_init();
+	if (ret)
+		goto err_netlink;
+
+	pr_info("version %s loaded\n", HAIRPIN_VERSION);
+	return 0;
+
+err_netlink:
+	hairpin_netns_uninit();
+err_netns:
+	hairpin_table_uninit();
+err_table:
+	return ret;
+}
+
+static void __exit hairpin_exit(void)
+{
+	/* First: waits for requests in flight, so none races the teardown. */
+	hairpin_netlink_uninit();
+	hairpin_netns_uninit();
+	hairpin_table_uninit();
+	pr_debug("unloaded\n");
+}
+
+module_init(hairpin_init);
+module_exit(hairpin_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("Port mapping (DNAT) with automatic hairpin NAT");
+MODULE_AUTHOR("The hairpin developers");
+MODULE_VERSION(HAIRPIN_VERSION);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The NAT decisions, made once per new connection from the NAT core's own
+ * lookup list, exactly where iptables' and nftables' nat chains run:
+ *
+ *  PRE_ROUTING, LOCAL_OUT: a connection to a mapped port of the router gets
+ *    its destination translated to the internal server.
+ *  POST_ROUTING: a connection we translated whose reply would not come back
+ *    through the router (client and server on one link) gets its source
+ *    translated too: that is hairpin NAT.
+ *
+ * The NAT core asks only while a conntrack entry has no binding for the
+ * direction, so established packets never get here.
+ */
+
+#include <linux/hairpin.h>
+#include <linux/inetdevice.h>
+#include <linux/netfilter_ipv4.h>
+#include <net/ip_fib.h>
+#include <net/route.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+
+#include "nat.h"
+#include "netns.h"
+#include "table.h"
+
+/* Connections to these are never mapped: they are the router's own. */
+static bool local_target(struct net *net, const struct net_device *dev,
+			 __be32 daddr)
+{
+	return !ipv4_is_loopback(daddr) &&
+	       inet_addr_type_dev_table(net, dev, daddr) == RTN_LOCAL;
+}
+
+/* The mapping for a new connection's destination: one that names the
+ * address wins over one for any local address.
+ */
+static struct hairpin_map *find_map(const struct hairpin_table *t,
+				    const struct nf_conntrack_tuple *tuple)
+{
+	struct hairpin_map *m;
+
+	m = hairpin_table_lookup(t, tuple->dst.protonum, tuple->dst.u3.ip,
+				 tuple->dst.u.all);
+	return m ?: hairpin_table_lookup(t, tuple->dst.protonum, 0,
+					 tuple->dst.u.all);
+}
+
+static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct hairpin_net *hn = priv;
+	const struct nf_conntrack_tuple *tuple;
+	struct nf_nat_range2 range = {};
+	enum ip_conntrack_info ctinfo;
+	struct hairpin_map *m;
+	struct nf_conn *ct;
+	unsigned int ret;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW)
+		return NF_ACCEPT;
+	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	if (tuple->dst.protonum != IPPROTO_TCP && tuple->dst.protonum != IPPROTO_UDP)
+		return NF_ACCEPT;
+
+	m = find_map(rcu_dereference(hn->table), tuple);
+	if (!m)
+		return NF_ACCEPT;
+	if (!m->head.key.addr &&
+	    !local_target(state->net, state->in ?: state->out, tuple->dst.u3.ip))
+		return NF_ACCEPT;
+
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_addr.ip = m->to_addr;
+	range.max_addr.ip = m->to_addr;
+	range.min_proto.all = hairpin_map_target_port(m, tuple->dst.u.all);
+	range.max_proto.all = range.min_proto.all;
+	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
+	if (ret == NF_ACCEPT)
+		atomic64_inc(&m->conns);
+	return ret;
+}
+
+/* The address of @dev on the subnet holding both @a and @b, if any. */
+static __be32 onlink_addr(const struct net_device *dev, __be32 a, __be32 b)
+{
+	const struct in_device *in_dev = __in_dev_get_rcu(dev);
+	const struct in_ifaddr *ifa;
+
+	if (!in_dev)
+		return 0;
+	in_dev_for_each_ifa_rcu(ifa, in_dev) {
+		if (inet_ifa_match(a, ifa) && inet_ifa_match(b, ifa))
+			return ifa->ifa_local;
+	}
+	return 0;
+}
+
+/* An internal client is one the router reaches by a route more specific
+ * than a default route: a LAN, or a subnet routed behind one.
+ */
+static bool internal_client(struct net *net, __be32 client)
+{
+	struct flowi4 fl4 = { .daddr = client };
+	struct fib_result res;
+
+	return !fib_lookup(net, &fl4, &res, 0) && res.prefixlen > 0 &&
+	       res.type == RTN_UNICAST;
+}
+
+static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	const struct nf_conntrack_tuple *orig, *reply;
+	struct hairpin_net *hn = priv;
+	struct nf_nat_range2 range = {};
+	enum ip_conntrack_info ctinfo;
+	__be32 client, server, lan;
+	struct hairpin_map *m;
+	struct nf_conn *ct;
+	unsigned int ret;
+	u8 mode;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
+		return NF_ACCEPT;
+	mode = READ_ONCE(hn->mode);
+	if (mode == HAIRPIN_MODE_OFF)
+		return NF_ACCEPT;
+
+	/* Ours if a mapping for the original destination sent it where the
+	 * reply now comes from: no per-connection state needed.
+	 */
+	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	m = find_map(rcu_dereference(hn->table), orig);
+	if (!m || reply->src.u3.ip != m->to_addr ||
+	    reply->src.u.all != hairpin_map_target_port(m, orig->dst.u.all))
+		return NF_ACCEPT;
+
+	client = orig->src.u3.ip;
+	server = m->to_addr;
+	lan = onlink_addr(state->out, client, server);
+	if (lan == client)		/* the router itself */
+		return NF_ACCEPT;
+	if (!lan) {
+		if (mode != HAIRPIN_MODE_ALWAYS || !internal_client(state->net, client))
+			return NF_ACCEPT;
+		lan = inet_select_addr(state->out, server, RT_SCOPE_UNIVERSE);
+		if (!lan)
+			return NF_ACCEPT;
+	}
+
+	/* Addresses only: the core keeps the client's port where it can, and
+	 * for the public address reuses the client's existing external port
+	 * (RFC 4787 REQ-9, RFC 5382 REQ-8).
+	 */
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	if (READ_ONCE(hn->source) == HAIRPIN_SOURCE_EXTERNAL)
+		range.min_addr.ip = orig->dst.u3.ip;
+	else
+		range.min_addr.ip = lan;
+	range.max_addr.ip = range.min_addr.ip;
+	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+	if (ret == NF_ACCEPT)
+		atomic64_inc(&m->hairpinned);
+	return ret;
+}
+
+/* After the operator's own nat chains at the standard priorities: a rule
+ * they wrote for a connection wins over a mapping.
+ */
+static const struct nf_hook_ops hairpin_nat_ops[HAIRPIN_NAT_OPS] = {
+	[HAIRPIN_NAT_DNAT_PRE] = {
+		.hook = hairpin_dnat,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_NAT_DST + 10,
+	},
+	[HAIRPIN_NAT_DNAT_OUT] = {
+		.hook = hairpin_dnat,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_LOCAL_OUT,
+		.priority = NF_IP_PRI_NAT_DST + 10,
+	},
+	[HAIRPIN_NAT_SNAT] = {
+		.hook = hairpin_snat,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_POST_ROUTING,
+		.priority = NF_IP_PRI_NAT_SRC + 10,
+	},
+};
+
+int hairpin_nat_register(struct hairpin_net *hn)
+{
+	int i, ret;
+
+	lockdep_assert_held(&hn->lock);
+	if (hn->nat_registered)
+		return 0;
+
+	ret = nf_ct_netns_get(hn->net, NFPROTO_IPV4);
+	if (ret)
+		return ret;
+	for (i = 0; i < HAIRPIN_NAT_OPS; i++) {
+		hn->nat_ops[i] = hairpin_nat_ops[i];
+		hn->nat_ops[i].priv = hn;
+		ret = nf_nat_ipv4_register_fn(hn->net, &hn->nat_ops[i]);
+		if (ret)
+			goto err;
+	}
+	hn->nat_registered = true;
+	pr_debug("netns %u: nat registered\n", hn->net->ns.inum);
+	return 0;
+
+err:
+	while (i--)
+		nf_nat_ipv4_unregister_fn(hn->net, &hn->nat_ops[i]);
+	nf_ct_netns_put(hn->net, NFPROTO_IPV4);
+	return ret;
+}
+
+/* The ops stay in hairpin_net, alive until the namespace is gone, which is
+ * what the NAT core needs of them after unregistration.
+ */
+void hairpin_nat_unregister(struct hairpin_net *hn)
+{
+	int i;
+
+	lockdep_assert_held(&hn->lock);
+	if (!hn->nat_registered)
+		return;
+
+	for (i = 0; i < HAIRPIN_NAT_OPS; i++)
+		nf_nat_ipv4_unregister_fn(hn->net, &hn->nat_ops[i]);
+	nf_ct_netns_put(hn->net, NFPROTO_IPV4);
+	hn->nat_registered = false;
+	pr_debug("netns %u: nat unregistered\n", hn->net->ns.inum);
+}

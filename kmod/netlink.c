@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family: the only file that speaks netlink. See
+ * uapi/linux/hairpin.h for the protocol.
+ *
+ * Every change, a single command or a batch, runs as one transaction under
+ * the namespace's mutex; the NAT hooks never wait for it.
+ */
+
+#include <linux/hairpin.h>
+#include <linux/inet.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "compat.h"
+#include "netlink.h"
+#include "netns.h"
+#include "table.h"
+
+static struct genl_family hairpin_family;
+
+static const struct nla_policy map_policy[HAIRPIN_MAP_A_MAX + 1] = {
+	[HAIRPIN_MAP_A_PROTO] = { .type = NLA_U8 },
+	[HAIRPIN_MAP_A_ADDR] = { .type = NLA_BE32 },
+	[HAIRPIN_MAP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[HAIRPIN_MAP_A_PORT_MAX] = NLA_POLICY_MIN(NLA_U16, 1),
+	[HAIRPIN_MAP_A_TO_ADDR] = { .type = NLA_BE32 },
+	[HAIRPIN_MAP_A_TO_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+	[HAIRPIN_MAP_A_COMMENT] = { .type = NLA_NUL_STRING,
+				    .len = HAIRPIN_COMMENT_MAX - 1 },
+	[HAIRPIN_MAP_A_CONNS] = { .type = NLA_REJECT },
+	[HAIRPIN_MAP_A_HAIRPINNED] = { .type = NLA_REJECT },
+};
+
+static const struct nla_policy op_policy[HAIRPIN_OP_A_MAX + 1] = {
+	[HAIRPIN_OP_A_CMD] = NLA_POLICY_RANGE(NLA_U8, HAIRPIN_CMD_SET_CONFIG,
+					      HAIRPIN_CMD_FLUSH_MAPS),
+	[HAIRPIN_OP_A_MAP] = NLA_POLICY_NESTED(map_policy),
+	[HAIRPIN_OP_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SOURCE_MAX),
+	[HAIRPIN_OP_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
+};
+
+/* One policy per kind of request, so that an attribute a command does not
+ * take is rejected rather than ignored.
+ */
+static const struct nla_policy none_policy[HAIRPIN_A_MAX + 1] = {};
+
+static const struct nla_policy config_policy[HAIRPIN_A_MAX + 1] = {
+	[HAIRPIN_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SOURCE_MAX),
+	[HAIRPIN_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
+};
+
+static const struct nla_policy map_cmd_policy[HAIRPIN_A_MAX + 1] = {
+	[HAIRPIN_A_MAP] = NLA_POLICY_NESTED(map_policy),
+};
+
+static const struct nla_policy batch_policy[HAIRPIN_A_MAX + 1] = {
+	[HAIRPIN_A_OP] = NLA_POLICY_NESTED(op_policy),
+};
+
+/* One change, from a single command or from one operation of a batch. */
+struct request {
+	u8 cmd;
+	const struct nlattr *where;	/* blamed when it fails */
+	const struct nlattr *map;
+	const struct nlattr *source;
+	const struct nlattr *mode;
+};
+
+static bool bad_address(__be32 addr)
+{
+	return ipv4_is_zeronet(addr) || ipv4_is_loopback(addr) ||
+	       ipv4_is_multicast(addr) || ipv4_is_lbcast(addr);
+}
+
+static int parse_map(const struct request *req, struct hairpin_map_spec *spec,
+		     bool target, struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HAIRPIN_MAP_A_MAX + 1];
+	u32 last;
+	int ret;
+
+	if (!req->map) {
+		NL_SET_ERR_MSG_ATTR(extack, req->where, "a mapping is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, HAIRPIN_MAP_A_MAX, req->map, map_policy, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, req->map, tb, HAIRPIN_MAP_A_PROTO) ||
+	    NL_REQ_ATTR_CHECK(extack, req->map, tb, HAIRPIN_MAP_A_PORT))
+		return -EINVAL;
+
+	memset(spec, 0, sizeof(*spec));
+	spec->proto = nla_get_u8(tb[HAIRPIN_MAP_A_PROTO]);
+	if (spec->proto != IPPROTO_TCP && spec->proto != IPPROTO_UDP) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MAP_A_PROTO],
+				    "protocol must be tcp (6) or udp (17)");
+		return -EINVAL;
+	}
+	if (tb[HAIRPIN_MAP_A_ADDR]) {
+		spec->addr = nla_get_in_addr(tb[HAIRPIN_MAP_A_ADDR]);
+		if (bad_address(spec->addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MAP_A_ADDR],
+					    "external address must be a unicast address");
+			return -EINVAL;
+		}
+	}
+	spec->port = nla_get_u16(tb[HAIRPIN_MAP_A_PORT]);
+	spec->port_max = spec->port;
+	if (tb[HAIRPIN_MAP_A_PORT_MAX]) {
+		spec->port_max = nla_get_u16(tb[HAIRPIN_MAP_A_PORT_MAX]);
+		if (spec->port_max < spec->port) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MAP_A_PORT_MAX],
+					    "port range ends before it starts");
+			return -EINVAL;
+		}
+	}
+	/* Deletion names a mapping by what identifies it; the rest is ignored,
+	 * so that a line of "map show" can be pasted into "map del".
+	 */
+	if (!target)
+		return 0;
+
+	if (NL_REQ_ATTR_CHECK(extack, req->map, tb, HAIRPIN_MAP_A_TO_ADDR))
+		return -EINVAL;
+	spec->to_addr = nla_get_in_addr(tb[HAIRPIN_MAP_A_TO_ADDR]);
+	if (bad_address(spec->to_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MAP_A_TO_ADDR],
+				    "internal address must be a unicast address");
+		return -EINVAL;
+	}
+	spec->to_port = spec->port;
+	if (tb[HAIRPIN_MAP_A_TO_PORT])
+		spec->to_port = nla_get_u16(tb[HAIRPIN_MAP_A_TO_PORT]);
+	last = (u32)spec->to_port + spec->port_max - spec->port;
+	if (last > U16_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MAP_A_TO_PORT],
+				    "internal port range ends beyond 65535");
+		return -EINVAL;
+	}
+	if (tb[HAIRPIN_MAP_A_COMMENT] && nla_len(tb[HAIRPIN_MAP_A_COMMENT]) > 1)
+		spec->comment = nla_data(tb[HAIRPIN_MAP_A_COMMENT]);
+	return 0;
+}
+
+static int apply(struct hairpin_txn *txn, const struct request *req,
+		 struct netlink_ext_ack *extack)
+{
+	struct hairpin_map_spec spec;
+	struct hairpin_map *m;
+	int ret;
+
+	switch (req->cmd) {
+	case HAIRPIN_CMD_SET_CONFIG:
+		if (!req->source && !req->mode) {
+			NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
+			return -EINVAL;
+		}
+		hairpin_txn_config(txn, req->source ? nla_get_u8(req->source) : -1,
+				   req->mode ? nla_get_u8(req->mode) : -1);
+		return 0;
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_REPLACE_MAP:
+		ret = parse_map(req, &spec, true, extack);
+		if (ret)
+			return ret;
+		m = hairpin_map_create(&spec);
+		if (!m)
+			return -ENOMEM;
+		if (req->cmd == HAIRPIN_CMD_NEW_MAP)
+			return hairpin_txn_add(txn, m, extack);
+		return hairpin_txn_replace(txn, m, extack);
+	case HAIRPIN_CMD_DEL_MAP:
+		ret = parse_map(req, &spec, false, extack);
+		if (ret)
+			return ret;
+		return hairpin_txn_del(txn, &spec, extack);
+	case HAIRPIN_CMD_FLUSH_MAPS:
+		return hairpin_txn_flush(txn);
+	}
+	NL_SET_ERR_MSG_ATTR(extack, req->where, "command not allowed in a batch");
+	return -EINVAL;
+}
+
+static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
+{
+	struct nlattr *nest = nla_nest_start(skb, type);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u8(skb, HAIRPIN_MAP_A_PROTO, m->head.key.proto) ||
+	    (m->head.key.addr &&
+	     nla_put_in_addr(skb, HAIRPIN_MAP_A_ADDR, m->head.key.addr)) ||
+	    nla_put_u16(skb, HAIRPIN_MAP_A_PORT, hairpin_map_port(m)) ||
+	    nla_put_u16(skb, HAIRPIN_MAP_A_PORT_MAX, m->port_max) ||
+	    nla_put_in_addr(skb, HAIRPIN_MAP_A_TO_ADDR, m->to_addr) ||
+	    nla_put_u16(skb, HAIRPIN_MAP_A_TO_PORT, m->to_port) ||
+	    (m->comment && nla_put_string(skb, HAIRPIN_MAP_A_COMMENT, m->comment)) ||
+	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_CONNS, atomic64_read(&m->conns),
+			      HAIRPIN_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_HAIRPINNED,
+			      atomic64_read(&m->hairpinned), HAIRPIN_MAP_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m)
+{
+	struct sk_buff *skb;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		goto err;
+	hdr = genlmsg_put(skb, 0, 0, &hairpin_family, 0, cmd);
+	if (!hdr)
+		goto err_free;
+	if (m && put_map(skb, HAIRPIN_A_MAP, m))
+		goto err_free;
+	if (cmd == HAIRPIN_CMD_SET_CONFIG &&
+	    (nla_put_u8(skb, HAIRPIN_A_SOURCE, hn->source) ||
+	     nla_put_u8(skb, HAIRPIN_A_MODE, hn->mode)))
+		goto err_free;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast_netns(&hairpin_family, hn->net, skb, 0, 0, GFP_KERNEL);
+	return;
+
+err_free:
+	nlmsg_free(skb);
+err:
+	/* Listeners learn that they missed something, as with any overrun. */
+	netlink_set_err(hn->net->genl_sock, 0, hairpin_family.mcgrp_offset, ENOBUFS);
+}
+
+static void notify_txn(const struct hairpin_txn *txn)
+{
+	struct hairpin_net *hn = txn->hn;
+	unsigned int i;
+
+	if (!genl_has_listeners(&hairpin_family, hn->net, 0))
+		return;
+	for (i = 0; i < txn->n_ops; i++) {
+		const struct hairpin_txn_op *op = &txn->ops[i];
+
+		if (op->old)
+			notify(hn, HAIRPIN_CMD_DEL_MAP, op->old);
+		notify(hn, op->cmd == HAIRPIN_CMD_REPLACE_MAP ?
+		       HAIRPIN_CMD_NEW_MAP : op->cmd, op->map);
+		cond_resched();
+	}
+}
+
+static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hairpin_net *hn = hairpin_net(genl_info_net(info));
+	struct netlink_ext_ack *extack = info->extack;
+	const struct nlattr *attr = NULL;
+	struct request req = {};
+	struct hairpin_txn txn;
+	unsigned int n = 1;
+	int rem, ret;
+
+	if (info->genlhdr->cmd == HAIRPIN_CMD_BATCH) {
+		n = 0;
+		nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem)
+			n++;
+		if (!n) {
+			NL_SET_ERR_MSG(extack, "empty batch");
+			return -EINVAL;
+		}
+	} else {
+		req.cmd = info->genlhdr->cmd;
+		req.where = info->attrs[HAIRPIN_A_MAP];
+		req.map = info->attrs[HAIRPIN_A_MAP];
+		req.source = info->attrs[HAIRPIN_A_SOURCE];
+		req.mode = info->attrs[HAIRPIN_A_MODE];
+	}
+
+	mutex_lock(&hn->lock);
+	ret = hairpin_txn_begin(&txn, hn, n);
+	if (ret)
+		goto out_unlock;
+
+	if (info->genlhdr->cmd != HAIRPIN_CMD_BATCH) {
+		ret = apply(&txn, &req, extack);
+	} else {
+		nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
+			struct nlattr *tb[HAIRPIN_OP_A_MAX + 1];
+
+			ret = nla_parse_nested(tb, HAIRPIN_OP_A_MAX, attr,
+					       op_policy, extack);
+			if (ret)
+				break;
+			if (NL_REQ_ATTR_CHECK(extack, attr, tb, HAIRPIN_OP_A_CMD)) {
+				ret = -EINVAL;
+				break;
+			}
+			req.cmd = nla_get_u8(tb[HAIRPIN_OP_A_CMD]);
+			req.where = attr;
+			req.map = tb[HAIRPIN_OP_A_MAP];
+			req.source = tb[HAIRPIN_OP_A_SOURCE];
+			req.mode = tb[HAIRPIN_OP_A_MODE];
+			ret = apply(&txn, &req, extack);
+			if (ret)
+				break;
+			cond_resched();
+		}
+	}
+	if (!ret)
+		ret = hairpin_txn_commit(&txn);
+	if (ret) {
+		/* Point at the operation, unless something inside it is named. */
+		if (extack && !extack->bad_attr && req.where)
+			NL_SET_BAD_ATTR(extack, req.where);
+		hairpin_txn_abort(&txn);
+	} else {
+		notify_txn(&txn);
+	}
+	hairpin_txn_end(&txn);
+out_unlock:
+	mutex_unlock(&hn->lock);
+	return ret;
+}
+
+static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hairpin_net *hn = hairpin_net(genl_info_net(info));
+	const struct hairpin_table *t;
+	const struct hairpin_map *m;
+	u64 conns, hairpinned;
+	struct sk_buff *msg;
+	void *hdr;
+	int ret = -EMSGSIZE;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &hairpin_family, 0, HAIRPIN_CMD_GET_CONFIG);
+	if (!hdr)
+		goto err;
+
+	mutex_lock(&hn->lock);
+	t = rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock));
+	conns = hn->retired_conns;
+	hairpinned = hn->retired_hairpinned;
+	list_for_each_entry(m, &t->maps, list) {
+		conns += atomic64_read(&m->conns);
+		hairpinned += atomic64_read(&m->hairpinned);
+	}
+	if (nla_put_string(msg, HAIRPIN_A_VERSION, HAIRPIN_VERSION) ||
+	    nla_put_u8(msg, HAIRPIN_A_SOURCE, hn->source) ||
+	    nla_put_u8(msg, HAIRPIN_A_MODE, hn->mode) ||
+	    nla_put_u32(msg, HAIRPIN_A_MAPPINGS, t->count) ||
+	    nla_put_u64_64bit(msg, HAIRPIN_A_CONNS, conns, HAIRPIN_A_PAD) ||
+	    nla_put_u64_64bit(msg, HAIRPIN_A_HAIRPINNED, hairpinned, HAIRPIN_A_PAD)) {
+		mutex_unlock(&hn->lock);
+		goto err;
+	}
+	mutex_unlock(&hn->lock);
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err:
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* One message per mapping. The cursor is an index into the table's list;
+ * the namespace's change counter marks a dump that raced a change.
+ */
+static int hairpin_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hairpin_net *hn = hairpin_net(sock_net(skb->sk));
+	const struct hairpin_table *t;
+	const struct hairpin_map *m;
+	long idx = 0;
+	void *hdr;
+
+	mutex_lock(&hn->lock);
+	cb->seq = hn->seq;
+	t = rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock));
+	list_for_each_entry(m, &t->maps, list) {
+		if (idx++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &hairpin_family, NLM_F_MULTI, HAIRPIN_CMD_GET_MAP);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put_map(skb, HAIRPIN_A_MAP, m)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx;
+	}
+	mutex_unlock(&hn->lock);
+	return skb->len;
+}
+
+static const struct genl_ops hairpin_ops[] = {
+	{
+		.cmd = HAIRPIN_CMD_GET_CONFIG,
+		.doit = hairpin_nl_get_config,
+		.policy = none_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_SET_CONFIG,
+		.doit = hairpin_nl_change,
+		.policy = config_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_NEW_MAP,
+		.doit = hairpin_nl_change,
+		.policy = map_cmd_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_DEL_MAP,
+		.doit = hairpin_nl_change,
+		.policy = map_cmd_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_REPLACE_MAP,
+		.doit = hairpin_nl_change,
+		.policy = map_cmd_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_GET_MAP,
+		.dumpit = hairpin_nl_dump_maps,
+		.policy = none_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_FLUSH_MAPS,
+		.doit = hairpin_nl_change,
+		.policy = none_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_BATCH,
+		.doit = hairpin_nl_change,
+		.policy = batch_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group hairpin_mcgrps[] = {
+	{ .name = HAIRPIN_MCGRP_CHANGES, .flags = GENL_MCAST_CAP_NET_ADMIN },
+};
+
+static struct genl_family hairpin_family __ro_after_init = {
+	.name = HAIRPIN_GENL_NAME,
+	.version = HAIRPIN_GENL_VERSION,
+	.maxattr = HAIRPIN_A_MAX,
+	.netnsok = true,
+	.parallel_ops = true,
+	.module = THIS_MODULE,
+	.ops = hairpin_ops,
+	.n_ops = ARRAY_SIZE(hairpin_ops),
+	.mcgrps = hairpin_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(hairpin_mcgrps),
+};
+
+int __init hairpin_netlink_init(void)
+{
+	return genl_register_family(&hairpin_family);
+}
+
+void hairpin_netlink_uninit(void)
+{
+	genl_unregister_family(&hairpin_family);
+}
+
+/* So that the first request autoloads the module. */
+MODULE_ALIAS_GENL_FAMILY(HAIRPIN_GENL_NAME);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HAIRPIN_NETNS_H
+#define _HAIRPIN_NETNS_H
+
+#include <linux/mutex.h>
+#include <linux/netfilter.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+
+struct hairpin_table;
+
+enum { HAIRPIN_NAT_DNAT_PRE, HAIRPIN_NAT_DNAT_OUT, HAIRPIN_NAT_SNAT, HAIRPIN_NAT_OPS };
+
+/* Everything hairpin knows about one network namespace. */
+struct hairpin_net {
+	struct net *net;
+
+	/* Serialises every change to the table and the settings. */
+	struct mutex lock;
+
+	/* Replaced whole by a flush, so that "flush, then add" is atomic. */
+	struct hairpin_table __rcu *table;
+
+	/* enum hairpin_source and enum hairpin_mode, read by the NAT hooks
+	 * without the lock.
+	 */
+	u8 source;
+	u8 mode;
+
+	/* NAT lookups are registered only while the table is not empty, so
+	 * that a namespace without mappings pays nothing, conntrack included.
+	 */
+	bool nat_registered;
+	struct nf_hook_ops nat_ops[HAIRPIN_NAT_OPS];
+
+	/* Counters of deleted mappings, so that totals survive deletion. */
+	u64 retired_conns;
+	u64 retired_hairpinned;
+
+	/* Bumped on every change, so that a dump can tell it raced one. */
+	unsigned int seq;
+};
+
+struct hairpin_net *hairpin_net(const struct net *net);
+
+int hairpin_netns_init(void);
+void hairpin_netns_uninit(void);
+
+#endif /* _HAIRPIN_NETNS_H */

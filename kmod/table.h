@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HAIRPIN_TABLE_H
+#define _HAIRPIN_TABLE_H
+
+#include <linux/atomic.h>
+#include <linux/list.h>
+#include <linux/rhashtable-types.h>
+#include <linux/types.h>
+
+struct hairpin_net;
+struct hairpin_map;
+struct netlink_ext_ack;
+
+/* What a packet is looked up by: one external port. Compared as bytes, so
+ * the padding is always zero.
+ */
+struct hairpin_key {
+	__be32 addr;		/* external address, 0 for any local address */
+	__be16 port;
+	u8 proto;
+	u8 zero;
+};
+
+/* One external port of a mapping: a mapping of a range has one per port,
+ * so that a packet finds it with one hash lookup whatever the ranges.
+ */
+struct hairpin_port {
+	struct rhash_head node;
+	struct hairpin_key key;
+	struct hairpin_map *map;
+};
+
+/* Immutable once published, but for the counters. */
+struct hairpin_map {
+	struct hairpin_port head;	/* the first external port */
+	struct hairpin_port *more;	/* the others of a range, or NULL */
+	struct list_head list;		/* in the table, or in a transaction */
+	atomic64_t conns;
+	atomic64_t hairpinned;
+	char *comment;
+	__be32 to_addr;
+	u16 port_max;			/* host order, like to_port */
+	u16 to_port;
+};
+
+/* A mapping as requested, before it exists. */
+struct hairpin_map_spec {
+	u8 proto;
+	__be32 addr;
+	u16 port;
+	u16 port_max;
+	__be32 to_addr;
+	u16 to_port;
+	const char *comment;
+};
+
+struct hairpin_table {
+	struct rhashtable ht;
+	struct list_head maps;	/* in the order they were added */
+	unsigned int count;
+};
+
+static inline u16 hairpin_map_port(const struct hairpin_map *m)
+{
+	return ntohs(m->head.key.port);
+}
+
+static inline __be16 hairpin_map_target_port(const struct hairpin_map *m,
+					     __be16 port)
+{
+	return htons(m->to_port + (ntohs(port) - hairpin_map_port(m)));
+}
+
+/* A change under way: operations apply to the table as they come, and
+ * commit or abort leaves either all of them or none in place.
+ */
+struct hairpin_txn_op {
+	u8 cmd;			/* enum hairpin_cmd */
+	bool live;		/* applied to the published table */
+	struct hairpin_map *map;	/* added, or deleted for DEL_MAP */
+	struct hairpin_map *old;	/* replaced, for REPLACE_MAP */
+};
+
+struct hairpin_txn {
+	struct hairpin_net *hn;
+	struct hairpin_table *live;	/* the published table */
+	struct hairpin_table *work;	/* live, or a private one after a flush */
+	struct list_head removed;	/* unlinked maps, freed by the end */
+	struct hairpin_txn_op *ops;
+	unsigned int n_ops;
+	unsigned int max_ops;
+	u8 source;
+	u8 mode;
+	bool committed;
+};
+
+int hairpin_table_init(void);
+void hairpin_table_uninit(void);
+
+struct hairpin_table *hairpin_table_create(unsigned int hint);
+void hairpin_table_destroy(struct hairpin_table *table);
+
+struct hairpin_map *hairpin_table_lookup(const struct hairpin_table *table,
+					 u8 proto, __be32 addr, __be16 port);
+
+struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec);
+void hairpin_map_free(struct hairpin_map *m);
+
+int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
+		      unsigned int max_ops);
+int hairpin_txn_add(struct hairpin_txn *txn, struct hairpin_map *m,
+		    struct netlink_ext_ack *extack);
+int hairpin_txn_del(struct hairpin_txn *txn,
+		    const struct hairpin_map_spec *spec,
+		    struct netlink_ext_ack *extack);
+int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
+			struct netlink_ext_ack *extack);
+int hairpin_txn_flush(struct hairpin_txn *txn);
+void hairpin_txn_config(struct hairpin_txn *txn, int source, int mode);
+int hairpin_txn_commit(struct hairpin_txn *txn);
+void hairpin_txn_abort(struct hairpin_txn *txn);
+void hairpin_txn_end(struct hairpin_txn *txn);
+
+#endif /* _HAIRPIN_TABLE_H */
