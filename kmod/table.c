@@ -206,6 +206,20 @@ static void table_relink(struct hairpin_table *t, struct hairpin_map *m)
 	WARN_ONCE(1, "could not restore a mapping\n");
 }
 
+/* Swaps every port's node of @from for the one of @to, in place, so that a
+ * packet finds one mapping or the other, never none.
+ */
+static void ports_swap(struct hairpin_table *t, struct hairpin_map *from,
+		       struct hairpin_map *to)
+{
+	unsigned int i;
+
+	for (i = 0; i < map_ports(from); i++)
+		WARN_ON_ONCE(rhashtable_replace_fast(&t->ht, &map_port(from, i)->node,
+						     &map_port(to, i)->node,
+						     hairpin_rht_params));
+}
+
 /* The map with exactly this identity: protocol, address and port range. */
 static struct hairpin_map *table_find(struct hairpin_table *t,
 				      const struct hairpin_map_spec *spec)
@@ -284,7 +298,7 @@ int hairpin_txn_del(struct hairpin_txn *txn,
 		return ret;
 	m = table_find(txn->work, spec);
 	if (!m) {
-		NL_SET_ERR_MSG(extack, "no such mapping (protocol, address and port range must match)");
+		NL_SET_ERR_MSG(extack, "no mapping with this protocol, address and range");
 		return -ENOENT;
 	}
 	table_unlink(txn->work, m);
@@ -293,9 +307,6 @@ int hairpin_txn_del(struct hairpin_txn *txn,
 	return 0;
 }
 
-/* Swaps each port's node in place, so that a packet finds either the old
- * mapping or the new one, never none.
- */
 int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
 			struct netlink_ext_ack *extack)
 {
@@ -307,7 +318,6 @@ int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
 	};
 	struct hairpin_table *t = txn->work;
 	struct hairpin_map *old;
-	unsigned int i;
 	int ret = txn_room(txn);
 
 	if (ret) {
@@ -321,10 +331,7 @@ int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
 			txn->ops[txn->n_ops - 1].cmd = HAIRPIN_CMD_REPLACE_MAP;
 		return ret;
 	}
-	for (i = 0; i < map_ports(m); i++)
-		WARN_ON_ONCE(rhashtable_replace_fast(&t->ht, &map_port(old, i)->node,
-						     &map_port(m, i)->node,
-						     hairpin_rht_params));
+	ports_swap(t, old, m);
 	list_replace_init(&old->list, &m->list);
 	list_add_tail(&old->list, &txn->removed);
 	txn_log(txn, HAIRPIN_CMD_REPLACE_MAP, m, old);
@@ -399,7 +406,6 @@ void hairpin_txn_abort(struct hairpin_txn *txn)
 	}
 	for (i = txn->n_ops; i--; ) {
 		struct hairpin_txn_op *op = &txn->ops[i];
-		unsigned int p;
 
 		if (!op->live)
 			continue;
@@ -418,11 +424,7 @@ void hairpin_txn_abort(struct hairpin_txn *txn)
 				list_add_tail(&op->map->list, &txn->removed);
 				break;
 			}
-			for (p = 0; p < map_ports(op->map); p++)
-				WARN_ON_ONCE(rhashtable_replace_fast(&live->ht,
-						&map_port(op->map, p)->node,
-						&map_port(op->old, p)->node,
-						hairpin_rht_params));
+			ports_swap(live, op->map, op->old);
 			list_del_init(&op->old->list);
 			list_replace_init(&op->map->list, &op->old->list);
 			list_add_tail(&op->map->list, &txn->removed);

@@ -13,7 +13,7 @@ say() { printf '[deps] %s\n' "$*"; }
 
 pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config libmnl-dev
       qemu-system-x86 busybox-static cpio kmod sparse linux-source-6.1
-      iproute2 nftables iptables conntrack socat tcpdump jq procps psmisc
+      iproute2 iputils-ping nftables iptables conntrack socat tcpdump jq procps psmisc
       linux-image-amd64 linux-headers-amd64"
 
 # Backports: reuse whatever mirror this machine already uses for bookworm,

@@ -98,6 +98,7 @@ enum hairpin_cmd {
 	HAIRPIN_CMD_BATCH,
 	__HAIRPIN_CMD_MAX
 };
+
 #define HAIRPIN_CMD_MAX (__HAIRPIN_CMD_MAX - 1)
 
 /* Which address a hairpinned connection is source-NATed to. */
@@ -108,6 +109,7 @@ enum hairpin_source {
 	HAIRPIN_SOURCE_EXTERNAL,
 	__HAIRPIN_SOURCE_MAX
 };
+
 #define HAIRPIN_SOURCE_MAX (__HAIRPIN_SOURCE_MAX - 1)
 
 /* When a mapped connection is source-NATed. */
@@ -124,6 +126,7 @@ enum hairpin_mode {
 	HAIRPIN_MODE_OFF,
 	__HAIRPIN_MODE_MAX
 };
+
 #define HAIRPIN_MODE_MAX (__HAIRPIN_MODE_MAX - 1)
 
 enum hairpin_attr {
@@ -139,6 +142,7 @@ enum hairpin_attr {
 	HAIRPIN_A_PAD,
 	__HAIRPIN_A_LAST
 };
+
 #define HAIRPIN_A_MAX (__HAIRPIN_A_LAST - 1)
 
 enum hairpin_map_attr {
@@ -155,6 +159,7 @@ enum hairpin_map_attr {
 	HAIRPIN_MAP_A_PAD,
 	__HAIRPIN_MAP_A_LAST
 };
+
 #define HAIRPIN_MAP_A_MAX (__HAIRPIN_MAP_A_LAST - 1)
 
 enum hairpin_op_attr {
@@ -165,6 +170,7 @@ enum hairpin_op_attr {
 	HAIRPIN_OP_A_MODE,	/* NLA_U8, enum hairpin_mode */
 	__HAIRPIN_OP_A_LAST
 };
+
 #define HAIRPIN_OP_A_MAX (__HAIRPIN_OP_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_HAIRPIN_H */

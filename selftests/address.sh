@@ -1,0 +1,39 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The external address: by default a mapping matches whatever local address
+# the router has, decided per connection, so a new WAN address (DHCP, PPPoE)
+# needs no reconfiguration. A mapping naming an address wins over it.
+source "$(dirname "$0")/lib.sh"
+load_module
+seed_topology
+add_ns server2
+veth router lan-server2 server2 eth0
+ip -n "router-$sfx" link set lan-server2 master br-lan
+ip -n "server2-$sfx" addr add 192.168.1.20/24 dev eth0
+ip -n "server2-$sfx" route add default via $ROUTER_LAN
+serve tcp server2 80
+
+hp router map add tcp 80 to $SERVER
+check_eq "any-address mapping: reached through the public address" \
+	"$WANHOST server" "$(peer_who wanhost tcp $PUBLIC 80)"
+
+# The ISP hands out a new address.
+ns router ip addr del $PUBLIC/24 dev wan0
+ns router ip addr add 203.0.113.7/24 dev wan0
+ns router ip route add default via 203.0.113.254
+check_eq "after the WAN address changed, without reconfiguring" \
+	"$WANHOST server" "$(peer_who wanhost tcp 203.0.113.7 80)"
+check_eq "the old address is not the router's any more" \
+	"" "$(peer wanhost tcp $PUBLIC 80)"
+
+# A second public address, mapped on the same port to another server.
+ns router ip addr add 203.0.113.8/24 dev wan0
+hp router map add tcp 203.0.113.8:80 to 192.168.1.20
+check_eq "an address-specific mapping wins on its address" \
+	"$WANHOST server2" "$(peer_who wanhost tcp 203.0.113.8 80)"
+check_eq "the any-address mapping still serves the other address" \
+	"$WANHOST server" "$(peer_who wanhost tcp 203.0.113.7 80)"
+check "loopback is never mapped" \
+	test -z "$(peer router tcp 127.0.0.1 80)"
+finish

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# A port mapping from outside: a WAN host connecting to the router's public
+# address reaches the internal server, which sees the WAN host's real address.
+# (Topology: see seed_topology in lib.sh.)
+source "$(dirname "$0")/lib.sh"
+load_module
+seed_topology
+
+check_eq "control: nothing mapped, nothing answers" "" "$(peer wanhost tcp $PUBLIC 80)"
+
+hp router map add tcp 80 to $SERVER:80
+hp router map add udp 53 to $SERVER
+check_eq "tcp from the WAN reaches the server, which sees the real client" \
+	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+check_eq "udp from the WAN reaches the server, which sees the real client" \
+	"$WANHOST" "$(peer_addr wanhost udp $PUBLIC 53)"
+check_eq "an unmapped port stays unmapped" "" "$(peer wanhost tcp $PUBLIC 81)"
+finish

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Hairpin NAT (seeds 000-002, 004): a LAN client on the server's subnet
+# connecting to the public address. Without source NAT the server answers
+# the client directly, the client drops the reply; with it the reply comes
+# back through the router. A client in another internal subnet keeps its
+# own address and works without.
+source "$(dirname "$0")/lib.sh"
+load_module
+seed_topology
+
+# Control: the seeds' first attempt, a DNAT rule alone, fails on the LAN.
+ns router nft -f - <<EOT
+table ip control {
+	chain prerouting {
+		type nat hook prerouting priority dstnat;
+		fib daddr type local tcp dport 80 dnat to $SERVER:80
+	}
+}
+EOT
+check_eq "control: DNAT alone serves the WAN" \
+	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+check_eq "control: DNAT alone fails for a LAN client (the seeds' failure)" \
+	"" "$(peer client tcp $PUBLIC 80)"
+ns router nft delete table ip control
+ns router conntrack -F >/dev/null 2>&1 || true
+
+hp router map add tcp 80 to $SERVER
+hp router map add udp 53 to $SERVER
+check_eq "tcp from the LAN: the server sees the router's LAN address" \
+	"$ROUTER_LAN" "$(peer_addr client tcp $PUBLIC 80)"
+check_eq "udp from the LAN: the server sees the router's LAN address" \
+	"$ROUTER_LAN" "$(peer_addr client udp $PUBLIC 53)"
+check_eq "from another internal subnet: the server sees the real client" \
+	"$CLIENT2" "$(peer_addr client2 tcp $PUBLIC 80)"
+check_eq "from the WAN: still the real client" \
+	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+
+hp router set source external
+check_eq "source external: the server sees the public address" \
+	"$PUBLIC" "$(peer_addr client tcp $PUBLIC 80)"
+hp router set source lan
+
+hp router set hairpin always
+check_eq "hairpin always: a routed internal client is source-NATed too" \
+	"$ROUTER_LAN" "$(peer_addr client2 tcp $PUBLIC 80)"
+check_eq "hairpin always: never a WAN client" \
+	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+
+hp router set hairpin off
+check_eq "hairpin off: the LAN client fails again" \
+	"" "$(peer client tcp $PUBLIC 80)"
+check_eq "hairpin off: the WAN still works" \
+	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+finish

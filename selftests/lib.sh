@@ -1,0 +1,206 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Shared by the selftests: kselftest conventions (a PASS:/FAIL: line per
+# check, exit 4 to skip), namespace helpers that print what they run, and the
+# seeds' topology.
+#
+# Every test sources this, builds its own namespaces with a random suffix and
+# removes them on exit, so tests never see each other's state.
+
+ksft_skip=4
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HAIRPIN_KO=${HAIRPIN_KO:-$top/kmod/hairpin.ko}
+HAIRPINCTL=${HAIRPINCTL:-$top/tools/hairpinctl/hairpinctl}
+sfx=$(printf '%04x' $((RANDOM)))
+passed=0
+failed=0
+namespaces=()
+
+pass() { echo "PASS: $*"; passed=$((passed + 1)); }
+fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
+skip() { echo "SKIP: $*"; exit $ksft_skip; }
+
+# check DESCRIPTION CMD...: passes when CMD succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		pass "$1 ($3)"
+	else
+		fail "$1: expected '$2', got '$3'"
+	fi
+}
+
+# ns NAME CMD...: runs CMD in namespace NAME, printing it first.
+ns() {
+	local n=$1
+	shift
+	echo "[+] $n: $*" >&2
+	ip netns exec "$n-$sfx" "$@"
+}
+
+# quiet: the same without the trace, for polling loops.
+nsq() {
+	local n=$1
+	shift
+	ip netns exec "$n-$sfx" "$@"
+}
+
+add_ns() {
+	local n
+	for n in "$@"; do
+		ip netns add "$n-$sfx"
+		namespaces+=("$n-$sfx")
+		ip -n "$n-$sfx" link set lo up
+	done
+}
+
+cleanup() {
+	local n
+	for n in "${namespaces[@]}"; do
+		ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null
+		ip netns del "$n" 2>/dev/null
+	done
+	namespaces=()
+}
+
+finish() {
+	cleanup
+	echo "# $passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit $?
+}
+
+# veth A IFA B IFB: a link between namespaces A and B.
+veth() {
+	ip link add "$2" netns "$1-$sfx" type veth peer name "$4" netns "$3-$sfx"
+	ip -n "$1-$sfx" link set "$2" up
+	ip -n "$3-$sfx" link set "$4" up
+}
+
+load_module() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+	[ -r "$HAIRPIN_KO" ] || skip "module not built: $HAIRPIN_KO"
+	command -v socat >/dev/null || skip "socat not installed"
+	if ! grep -q '^hairpin ' /proc/modules; then
+		modprobe -q nf_nat || skip "no nf_nat"
+		insmod "$HAIRPIN_KO" || { fail "insmod $HAIRPIN_KO"; exit 1; }
+	fi
+}
+
+hp() { ns "$1" "$HAIRPINCTL" "${@:2}"; }
+
+# wait_for_port NS PROTO PORT: until something listens there.
+wait_for_port() {
+	local i flag=-tln
+	[ "$2" = udp ] && flag=-uln
+	for i in $(seq 100); do
+		nsq "$1" ss -H "$flag" "sport = :$3" | grep -q . && return 0
+		sleep 0.05
+	done
+	echo "# nothing listens on $1 $2/$3" >&2
+	return 1
+}
+
+# serve PROTO NS PORT: a server that answers every connection or datagram
+# with the peer address and port it sees, and the name of its namespace.
+serve() {
+	local proto=$1 name=$2 port=$3 listen
+	case $proto in
+	tcp) listen="TCP-LISTEN:$port,fork,reuseaddr" ;;
+	udp) listen="UDP-RECVFROM:$port,fork,reuseaddr" ;;
+	esac
+	echo "[+] $name: serve $proto/$port" >&2
+	nsq "$name" socat "$listen" \
+		SYSTEM:"echo \$SOCAT_PEERADDR \$SOCAT_PEERPORT $name" >/dev/null 2>&1 &
+	wait_for_port "$name" "$proto" "$port"
+}
+
+# peer NS PROTO ADDR PORT [SOCAT-OPTS]: connects and prints what the server
+# answered ("PEER-ADDRESS PEER-PORT SERVER-NAME"), or nothing.
+peer() {
+	local n=$1 proto=$2 addr=$3 port=$4 opts=${5:+,$5} target
+	case $proto in
+	tcp) target="TCP:$addr:$port,connect-timeout=2$opts" ;;
+	udp) target="UDP:$addr:$port$opts" ;;
+	esac
+	echo "[+] $n: $proto connect $addr:$port" >&2
+	echo x | nsq "$n" timeout 5 socat -T 2 -t 2 - "$target" 2>/dev/null | head -n 1
+}
+
+# peer_addr: the address part of what peer printed.
+peer_addr() { peer "$@" | cut -d' ' -f1; }
+
+# peer_who: the address the server saw and the server's name.
+peer_who() { peer "$@" | cut -d' ' -f1,3; }
+
+# The seeds' topology:
+#
+#   wanhost 198.51.100.2 --- isp 198.51.100.1 / 203.0.113.254
+#                                         |
+#                                  wan0 203.0.113.1 (public)
+#                                      router
+#          br-lan 192.168.1.1/24                    lan2 10.0.2.1/24
+#          /                 \                             |
+#   client 192.168.1.100   server 192.168.1.10     client2 10.0.2.100
+#
+# The router routes between the LAN, the second internal subnet and the WAN,
+# and masquerades what leaves by wan0, as a home router does.
+PUBLIC=203.0.113.1
+SERVER=192.168.1.10
+ROUTER_LAN=192.168.1.1
+CLIENT=192.168.1.100
+CLIENT2=10.0.2.100
+WANHOST=198.51.100.2
+
+seed_topology() {
+	add_ns router server client client2 isp wanhost
+	veth isp isp0 router wan0
+	veth isp isp1 wanhost eth0
+	veth router lan2 client2 eth0
+	ip -n "router-$sfx" link add br-lan type bridge
+	ip -n "router-$sfx" link set br-lan up
+	veth router lan-server server eth0
+	veth router lan-client client eth0
+	ip -n "router-$sfx" link set lan-server master br-lan
+	ip -n "router-$sfx" link set lan-client master br-lan
+
+	ip -n "isp-$sfx" addr add 203.0.113.254/24 dev isp0
+	ip -n "isp-$sfx" addr add 198.51.100.1/24 dev isp1
+	ip -n "wanhost-$sfx" addr add $WANHOST/24 dev eth0
+	ip -n "wanhost-$sfx" route add default via 198.51.100.1
+	ip -n "router-$sfx" addr add $PUBLIC/24 dev wan0
+	ip -n "router-$sfx" route add default via 203.0.113.254
+	ip -n "router-$sfx" addr add $ROUTER_LAN/24 dev br-lan
+	ip -n "router-$sfx" addr add 10.0.2.1/24 dev lan2
+	ip -n "server-$sfx" addr add $SERVER/24 dev eth0
+	ip -n "server-$sfx" route add default via $ROUTER_LAN
+	ip -n "client-$sfx" addr add $CLIENT/24 dev eth0
+	ip -n "client-$sfx" route add default via $ROUTER_LAN
+	ip -n "client2-$sfx" addr add $CLIENT2/24 dev eth0
+	ip -n "client2-$sfx" route add default via 10.0.2.1
+	nsq isp sysctl -qw net.ipv4.ip_forward=1
+	nsq router sysctl -qw net.ipv4.ip_forward=1
+	# Hairpinned packets leave by the interface they came in on: no ICMP
+	# redirects, which would teach the client to bypass the router.
+	nsq router sysctl -qw net.ipv4.conf.all.send_redirects=0
+	nsq router sysctl -qw net.ipv4.conf.br-lan.send_redirects=0
+	nsq router nft -f - <<-EOT
+	table ip home {
+		chain postrouting {
+			type nat hook postrouting priority srcnat;
+			oifname "wan0" masquerade
+		}
+	}
+	EOT
+	serve tcp server 80
+	serve udp server 53
+}
+
+trap cleanup EXIT

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Deleting or replacing a mapping stops new connections being mapped and
+# flushes the conntrack entries it created: a UDP flow that keeps sending
+# would otherwise keep its stale translation for ever.
+source "$(dirname "$0")/lib.sh"
+load_module
+seed_topology
+add_ns server2
+veth router lan-server2 server2 eth0
+ip -n "router-$sfx" link set lan-server2 master br-lan
+ip -n "server2-$sfx" addr add 192.168.1.20/24 dev eth0
+ip -n "server2-$sfx" route add default via $ROUTER_LAN
+serve udp server2 53
+
+# One flow: the same source port every time.
+flow() { peer wanhost udp $PUBLIC 53 sourceport=5353,reuseaddr | cut -d' ' -f3; }
+dnat_entries() {
+	nsq router conntrack -L -p udp --orig-port-dst 53 2>/dev/null | grep -c . || true
+}
+
+hp router map add udp 53 to $SERVER
+check_eq "the flow reaches the server" "server" "$(flow)"
+check_eq "it has a conntrack entry" "1" "$(dnat_entries)"
+
+hp router map replace udp 53 to 192.168.1.20
+check_eq "after replace, the same flow reaches the new server" "server2" "$(flow)"
+
+hp router map del udp 53
+check_eq "after delete, its conntrack entry is gone" "0" "$(dnat_entries)"
+check_eq "after delete, the flow is not mapped" "" "$(flow)"
+
+# An operator's own DNAT entries are not ours to flush.
+ns router nft -f - <<EOT
+table ip own {
+	chain prerouting {
+		type nat hook prerouting priority dstnat;
+		udp dport 54 dnat to 192.168.1.20:53
+	}
+}
+EOT
+check_eq "an operator's DNAT works" "server2" \
+	"$(peer wanhost udp $PUBLIC 54 sourceport=5454,reuseaddr | cut -d' ' -f3)"
+hp router map add udp 55 to $SERVER:53
+hp router map flush
+check_eq "flush leaves the operator's entries alone" "1" \
+	"$(nsq router conntrack -L -p udp --orig-port-dst 54 2>/dev/null | grep -c .)"
+finish

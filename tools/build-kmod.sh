@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the module against one installed kernel's headers, with W=1, and
+# fails on any compiler warning. Kbuild builds in the source tree, so each
+# kernel gets its own copy of it: the result is build/KVER/kmod/hairpin.ko.
+#   tools/build-kmod.sh KVER [make args...]
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=$1
+shift
+kdir=/lib/modules/$kver/build
+[ -d "$kdir" ] || { echo "no headers for $kver at $kdir" >&2; exit 1; }
+out=$top/build/$kver
+mkdir -p "$out"
+cp -a "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! make -C "$kdir" M="$out" W=1 "$@" modules >"$log" 2>&1; then
+	cat "$log"
+	exit 1
+fi
+if grep -E 'warning:|error:' "$log"; then
+	echo "build for $kver has warnings" >&2
+	exit 1
+fi
+echo "[build] $out/kmod/hairpin.ko"

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hairpinctl: shared declarations of the subcommands.
+ */
+#ifndef HAIRPINCTL_H
+#define HAIRPINCTL_H
+
+#include <stdio.h>
+
+#ifndef HAIRPINCTL_VERSION
+#define HAIRPINCTL_VERSION "0.1.0"
+#endif
+
+#define PROG_NAME "hairpinctl"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes. */
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,	/* the kernel said no, the module is missing */
+	EXIT_USAGE = 2,		/* bad command line or file */
+};
+
+/* Each subcommand gets argv[0] = its own name. */
+int map_main(int argc, char *argv[]);
+int set_main(int argc, char *argv[]);
+int show_main(int argc, char *argv[]);
+int version_main(int argc, char *argv[]);
+int batch_main(const char *file);
+
+/* True when arg asks for help: "help", "-h" or "--help". */
+int is_help(const char *arg);
+void print_usage(FILE *f);
+
+#endif

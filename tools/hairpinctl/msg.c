@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hairpin messages: requests from struct hp_op, struct hp_map from dumps,
+ * and HAIRPIN_CMD_BATCH in a growable buffer.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/genetlink.h>
+
+#include "msg.h"
+
+struct nlmsghdr *hp_msg_start(void *buf, uint16_t family, uint8_t cmd,
+			      uint16_t flags)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = HAIRPIN_GENL_VERSION;
+	return nlh;
+}
+
+void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, m->proto);
+	if (m->has_addr)
+		mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_ADDR, m->addr);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, m->port);
+	if (m->port_max != m->port)
+		mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT_MAX, m->port_max);
+	if (m->has_to) {
+		mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_TO_ADDR, m->to_addr);
+		if (m->has_to_port)
+			mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_TO_PORT, m->to_port);
+	}
+	if (m->comment[0])
+		mnl_attr_put_strz(nlh, HAIRPIN_MAP_A_COMMENT, m->comment);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* What each hairpin_map_attr must look like in a reply. */
+static const enum mnl_attr_data_type map_attr_types[HAIRPIN_MAP_A_MAX + 1] = {
+	[HAIRPIN_MAP_A_PROTO] = MNL_TYPE_U8,
+	[HAIRPIN_MAP_A_ADDR] = MNL_TYPE_U32,
+	[HAIRPIN_MAP_A_PORT] = MNL_TYPE_U16,
+	[HAIRPIN_MAP_A_PORT_MAX] = MNL_TYPE_U16,
+	[HAIRPIN_MAP_A_TO_ADDR] = MNL_TYPE_U32,
+	[HAIRPIN_MAP_A_TO_PORT] = MNL_TYPE_U16,
+	[HAIRPIN_MAP_A_COMMENT] = MNL_TYPE_NUL_STRING,
+	[HAIRPIN_MAP_A_CONNS] = MNL_TYPE_U64,
+	[HAIRPIN_MAP_A_HAIRPINNED] = MNL_TYPE_U64,
+};
+
+static int map_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	/* Newer modules may add attributes: skip what we do not know. */
+	if (mnl_attr_type_valid(attr, HAIRPIN_MAP_A_MAX) < 0 ||
+	    map_attr_types[type] == MNL_TYPE_UNSPEC)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, map_attr_types[type]) < 0)
+		return MNL_CB_ERROR;
+	if (type == HAIRPIN_MAP_A_COMMENT &&
+	    mnl_attr_get_payload_len(attr) > HAIRPIN_COMMENT_MAX) {
+		errno = ERANGE;
+		return MNL_CB_ERROR;
+	}
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+bool hp_map_parse(const struct nlattr *nest, struct hp_map *m)
+{
+	const struct nlattr *tb[HAIRPIN_MAP_A_MAX + 1] = { NULL };
+
+	memset(m, 0, sizeof(*m));
+	if (mnl_attr_parse_nested(nest, map_attr_cb, tb) < 0)
+		return false;
+	if (!tb[HAIRPIN_MAP_A_PROTO] || !tb[HAIRPIN_MAP_A_PORT]) {
+		errno = EBADMSG;
+		return false;
+	}
+	m->proto = mnl_attr_get_u8(tb[HAIRPIN_MAP_A_PROTO]);
+	m->port = mnl_attr_get_u16(tb[HAIRPIN_MAP_A_PORT]);
+	m->port_max = m->port;
+	if (tb[HAIRPIN_MAP_A_PORT_MAX])
+		m->port_max = mnl_attr_get_u16(tb[HAIRPIN_MAP_A_PORT_MAX]);
+	if (m->port_max < m->port) {
+		errno = EBADMSG;
+		return false;
+	}
+	if (tb[HAIRPIN_MAP_A_ADDR]) {
+		m->has_addr = true;
+		m->addr = mnl_attr_get_u32(tb[HAIRPIN_MAP_A_ADDR]);
+	}
+	if (tb[HAIRPIN_MAP_A_TO_ADDR]) {
+		m->has_to = true;
+		m->to_addr = mnl_attr_get_u32(tb[HAIRPIN_MAP_A_TO_ADDR]);
+	}
+	m->to_port = m->port;
+	if (tb[HAIRPIN_MAP_A_TO_PORT]) {
+		m->has_to_port = true;
+		m->to_port = mnl_attr_get_u16(tb[HAIRPIN_MAP_A_TO_PORT]);
+	}
+	if (tb[HAIRPIN_MAP_A_COMMENT]) {
+		/* Validated: NUL-terminated and at most HAIRPIN_COMMENT_MAX. */
+		strcpy(m->comment, mnl_attr_get_str(tb[HAIRPIN_MAP_A_COMMENT]));
+	}
+	if (tb[HAIRPIN_MAP_A_CONNS] || tb[HAIRPIN_MAP_A_HAIRPINNED]) {
+		m->has_counters = true;
+		if (tb[HAIRPIN_MAP_A_CONNS])
+			m->conns = mnl_attr_get_u64(tb[HAIRPIN_MAP_A_CONNS]);
+		if (tb[HAIRPIN_MAP_A_HAIRPINNED])
+			m->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_MAP_A_HAIRPINNED]);
+	}
+	return true;
+}
+
+/* The single commands and HAIRPIN_A_OP number the same things differently. */
+struct op_attrs {
+	uint16_t map, source, mode;
+};
+
+static const struct op_attrs request_attrs = {
+	HAIRPIN_A_MAP, HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+};
+
+static const struct op_attrs batch_attrs = {
+	HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
+};
+
+static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
+			 const struct op_attrs *a)
+{
+	switch (op->cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_DEL_MAP:
+	case HAIRPIN_CMD_REPLACE_MAP:
+		hp_map_put(nlh, a->map, &op->map);
+		break;
+	case HAIRPIN_CMD_SET_CONFIG:
+		if (op->source != HP_UNSET)
+			mnl_attr_put_u8(nlh, a->source, (uint8_t)op->source);
+		if (op->mode != HP_UNSET)
+			mnl_attr_put_u8(nlh, a->mode, (uint8_t)op->mode);
+		break;
+	default:	/* HAIRPIN_CMD_FLUSH_MAPS has no attributes */
+		break;
+	}
+}
+
+void hp_request_put(struct nlmsghdr *nlh, const struct hp_op *op)
+{
+	put_op_attrs(nlh, op, &request_attrs);
+}
+
+void hp_op_put(struct nlmsghdr *nlh, const struct hp_op *op)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, HAIRPIN_A_OP);
+
+	mnl_attr_put_u8(nlh, HAIRPIN_OP_A_CMD, op->cmd);
+	put_op_attrs(nlh, op, &batch_attrs);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+/* nlmsg_len is 32 bits; stay far below, the kernel wants it in one skb. */
+#define HP_BATCH_MAX_LEN (1UL << 30)
+
+bool hp_batch_build(struct hp_batch *b, uint16_t family,
+		    const struct hp_op *ops, size_t n)
+{
+	struct nlmsghdr *nlh;
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	b->off = calloc(n ? n : 1, sizeof(*b->off));
+	b->cap = 64 * 1024;
+	b->buf = malloc(b->cap);
+	if (!b->off || !b->buf)
+		goto nomem;
+
+	nlh = hp_msg_start(b->buf, family, HAIRPIN_CMD_BATCH, NLM_F_ACK);
+	for (i = 0; i < n; i++) {
+		/* Grow between operations only: nests never span a realloc. */
+		if (nlh->nlmsg_len + HP_OP_MAX_LEN > b->cap) {
+			size_t cap = b->cap * 2;
+			char *buf;
+
+			if (cap > HP_BATCH_MAX_LEN) {
+				errno = EMSGSIZE;
+				goto fail;
+			}
+			buf = realloc(b->buf, cap);
+			if (!buf)
+				goto nomem;
+			b->buf = buf;
+			b->cap = cap;
+			nlh = hp_batch_msg(b);
+		}
+		b->off[i] = nlh->nlmsg_len;
+		hp_op_put(nlh, &ops[i]);
+	}
+	b->n = n;
+	return true;
+nomem:
+	errno = ENOMEM;
+fail:
+	hp_batch_free(b);
+	return false;
+}
+
+long hp_batch_find(const struct hp_batch *b, uint32_t offset)
+{
+	size_t lo = 0, hi = b->n;
+	const struct nlattr *op;
+
+	/* The last op starting at or before offset... */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (b->off[mid] <= offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	/* ...if offset is inside it. */
+	op = (const struct nlattr *)(b->buf + b->off[lo - 1]);
+	if (offset >= b->off[lo - 1] + op->nla_len)
+		return -1;
+	return (long)(lo - 1);
+}
+
+void hp_batch_free(struct hp_batch *b)
+{
+	int saved = errno;
+
+	free(b->buf);
+	free(b->off);
+	memset(b, 0, sizeof(*b));
+	errno = saved;
+}

@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building hairpin requests and reading replies; no socket here, so the
+ * tests can check the bytes without a kernel.
+ */
+#ifndef HAIRPINCTL_MSG_H
+#define HAIRPINCTL_MSG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <libmnl/libmnl.h>
+
+#include "parse.h"
+
+/* Upper bound of what hp_op_put() adds: the HAIRPIN_A_OP nest with a
+ * command, a full mapping with a HAIRPIN_COMMENT_MAX comment, a source and
+ * a mode is about 160 bytes.
+ */
+#define HP_OP_MAX_LEN 256
+/* Enough for any single request (header plus one operation). */
+#define HP_REQ_MAX_LEN (MNL_NLMSG_HDRLEN + MNL_ALIGN(4) + HP_OP_MAX_LEN)
+
+/* Puts a request header for cmd of family into buf: NLM_F_REQUEST plus
+ * flags (never CREATE, EXCL or REPLACE), the genl header with
+ * HAIRPIN_GENL_VERSION. The sequence number is set when it is sent.
+ */
+struct nlmsghdr *hp_msg_start(void *buf, uint16_t family, uint8_t cmd,
+			      uint16_t flags);
+
+/* Appends m as a nest of type (HAIRPIN_A_MAP or HAIRPIN_OP_A_MAP). Only the
+ * fields the request needs are put: PORT_MAX when it differs from PORT,
+ * the TO_* attributes when has_to, TO_PORT when has_to_port, COMMENT when
+ * not empty. Counters are read only and never put.
+ */
+void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m);
+
+/* Parses a HAIRPIN_A_MAP nest (from a dump) into m. Unknown attributes are
+ * skipped; a malformed one, or a missing PROTO or PORT, is an error:
+ * returns false with errno set.
+ */
+bool hp_map_parse(const struct nlattr *nest, struct hp_map *m);
+
+/* Appends the attributes of op as its single command's request wants
+ * them: HAIRPIN_A_MAP, or HAIRPIN_A_SOURCE and/or HAIRPIN_A_MODE.
+ */
+void hp_request_put(struct nlmsghdr *nlh, const struct hp_op *op);
+/* Appends op as one HAIRPIN_A_OP nest of a HAIRPIN_CMD_BATCH. */
+void hp_op_put(struct nlmsghdr *nlh, const struct hp_op *op);
+
+/* A HAIRPIN_CMD_BATCH request in a buffer that grows as needed. */
+struct hp_batch {
+	char *buf;
+	size_t cap;
+	uint32_t *off;	/* off[i]: offset of op i's HAIRPIN_A_OP in the message */
+	size_t n;
+};
+
+/* Builds the batch of ops; false with errno set (ENOMEM, EMSGSIZE). */
+bool hp_batch_build(struct hp_batch *b, uint16_t family,
+		    const struct hp_op *ops, size_t n);
+static inline struct nlmsghdr *hp_batch_msg(const struct hp_batch *b)
+{
+	return (struct nlmsghdr *)b->buf;
+}
+/* The index of the op whose HAIRPIN_A_OP holds byte offset (counted from
+ * the start of the message, as NLMSGERR_ATTR_OFFS is), or -1.
+ */
+long hp_batch_find(const struct hp_batch *b, uint32_t offset);
+void hp_batch_free(struct hp_batch *b);
+
+#endif

@@ -1,0 +1,117 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The hairpinctl binary from the outside: exit codes and the exact one-line
+# messages for bad input, which all come before any netlink traffic. With
+# the module loaded only read-only commands are run, so this is safe on a
+# configured machine.
+#
+# Usage: tests/test_cli.sh ./hairpinctl
+
+prog=${1:-./hairpinctl}
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+n=0
+failed=0
+
+ok() {	# ok COND-EXIT-STATUS DESCRIPTION
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		failed=$((failed + 1))
+	fi
+}
+
+# expect WANT_EXIT WANT_STDERR ARGS...: runs hairpinctl ARGS.
+expect() {
+	want_rc=$1 want_err=$2
+	shift 2
+	"$prog" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	rc=$?
+	got=$(cat "$tmp/err")
+	[ "$rc" = "$want_rc" ] && [ "$got" = "$want_err" ]
+	ok $? "exit $want_rc: hairpinctl $*"
+	if [ "$rc" != "$want_rc" ] || [ "$got" != "$want_err" ]; then
+		echo "# got exit $rc: $got"
+		echo "# want:        $want_err"
+	fi
+}
+
+# Help
+"$prog" --help >"$tmp/out" 2>&1
+ok $? "--help exits 0"
+grep -q '^Usage: hairpinctl COMMAND' "$tmp/out"
+ok $? "--help prints the usage"
+grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\]' "$tmp/out"
+ok $? "--help shows the map add grammar"
+"$prog" map help >"$tmp/out" 2>&1
+ok $? "map help exits 0"
+"$prog" >/dev/null 2>&1
+[ $? = 2 ]
+ok $? "no arguments: exit 2"
+
+# Bad command lines
+expect 2 "hairpinctl: invalid address '10.0.0.300'" map add tcp 80 to 10.0.0.300
+expect 2 "hairpinctl: invalid port '0' (must be 1-65535)" map add tcp 0 to 10.0.0.2
+expect 2 "hairpinctl: invalid port '65536' (must be 1-65535)" map add udp 65536 to 10.0.0.2
+expect 2 "hairpinctl: reversed port range '7009-7000'" map add tcp 7009-7000 to 10.0.0.2
+expect 2 "hairpinctl: internal port range '8000-8005' has 6 ports, external '80-90' has 11" \
+	map add tcp 80-90 to 10.0.0.2:8000-8005
+expect 2 "hairpinctl: unknown protocol 'sctp'" map add sctp 80 to 10.0.0.2
+expect 2 "hairpinctl: unknown command 'mapp'" mapp add tcp 80 to 10.0.0.2
+expect 2 "hairpinctl: unknown map command 'list'" map list
+expect 2 "hairpinctl: missing 'to ADDR[:PORT[-PORT]]' after '80'" map add tcp 80
+expect 2 "hairpinctl: expected 'to' instead of '10.0.0.2'" map replace tcp 80 10.0.0.2
+expect 2 "hairpinctl: unexpected argument 'extra'" map add tcp 80 to 10.0.0.2 comment web extra
+expect 2 "hairpinctl: unexpected argument 'to'" map del tcp 80 to 10.0.0.2
+expect 2 "hairpinctl: unexpected argument 'all'" map flush all
+expect 2 "hairpinctl: unexpected argument 'all'" map show all
+expect 2 "hairpinctl: unexpected argument 'x'" show x
+expect 2 "hairpinctl: unknown source 'wan' (lan or external)" set source wan
+expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set hairpin maybe
+expect 2 "hairpinctl: unknown option '-x'" -x
+expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
+expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
+# A comment with spaces is one argument on the command line.
+expect 2 "hairpinctl: unexpected argument 'x'" map add tcp 80 to 10.0.0.2 comment "two words" x
+
+# Files: parsed whole before anything is sent.
+printf '# rules\n\nmap flush\nmap add tcp 80 to 192.168.1.10 comment "web server"\nmap add tcp 81 to 10.0.0.300\n' >"$tmp/bad.conf"
+expect 2 "hairpinctl: $tmp/bad.conf:5: invalid address '10.0.0.300'" -f "$tmp/bad.conf"
+printf 'map flush\nmap show\n' | "$prog" -f - >/dev/null 2>"$tmp/err"
+rc=$?
+[ $rc = 2 ] && [ "$(cat "$tmp/err")" = "hairpinctl: <stdin>:2: 'map show' cannot be part of a batch" ]
+ok $? "-f - reads standard input, errors name <stdin>"
+printf '# nothing to do\n\n' >"$tmp/empty.conf"
+expect 0 "" -f "$tmp/empty.conf"
+expect 1 "hairpinctl: $tmp/missing.conf: No such file or directory" -f "$tmp/missing.conf"
+expect 2 "hairpinctl: unexpected argument 'more'" -f "$tmp/empty.conf" more
+
+# The kernel side, read-only when the module is there.
+if "$prog" show >/dev/null 2>&1; then
+	echo "# the hairpin module is loaded: only read-only commands"
+	"$prog" map show >/dev/null
+	ok $? "map show works"
+	"$prog" version | grep -q '^module '
+	ok $? "version shows the module's version"
+else
+	notloaded="hairpinctl: the hairpin module is not loaded (try: modprobe hairpin)"
+	if "$prog" show 2>&1 | grep -q 'generic netlink socket'; then
+		echo "# no generic netlink here: skipping the module checks"
+	else
+		expect 1 "$notloaded" show
+		expect 1 "$notloaded" map show
+		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2
+		expect 1 "$notloaded" set hairpin off
+		printf 'map flush\n' >"$tmp/good.conf"
+		expect 1 "$notloaded" -f "$tmp/good.conf"
+		"$prog" version >"$tmp/out" 2>/dev/null
+		[ $? = 1 ] && grep -q '^hairpinctl [^ ]' "$tmp/out"
+		ok $? "version prints the tool's version without the module, exits 1"
+	fi
+fi
+
+echo "1..$n"
+[ $failed = 0 ]

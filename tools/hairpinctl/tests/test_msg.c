@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bytes hairpinctl sends, without a kernel: a HAIRPIN_CMD_BATCH built
+ * from a small file is taken apart again with mnl_attr_parse() and checked
+ * attribute by attribute; single requests likewise; a mapping nest as a
+ * dump carries it is parsed back; extack offsets map back to operations.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdalign.h>
+#include <stdint.h>
+#include <time.h>
+#include <linux/genetlink.h>
+
+#include "../msg.h"
+#include "../parse.h"
+#include "tap.h"
+
+#define FAMILY 0x1234
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, s, &in);
+	return in.s_addr;
+}
+
+/* Collects attributes by type, failing on duplicates and unknown types. */
+struct collect {
+	const struct nlattr **tb;
+	uint16_t max;
+	bool bad;
+};
+
+static int collect_cb(const struct nlattr *attr, void *data)
+{
+	struct collect *c = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, c->max) < 0 || type == 0 || c->tb[type]) {
+		diag("unexpected attribute %u", type);
+		c->bad = true;
+		return MNL_CB_OK;
+	}
+	c->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Every attribute of the HAIRPIN_A_OP list, in order. */
+struct ops {
+	const struct nlattr *op[64];
+	unsigned int n;
+	bool bad;
+};
+
+static int top_cb(const struct nlattr *attr, void *data)
+{
+	struct ops *o = data;
+
+	if (mnl_attr_get_type(attr) != HAIRPIN_A_OP ||
+	    mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0 || o->n == 64) {
+		o->bad = true;
+		return MNL_CB_OK;
+	}
+	o->op[o->n++] = attr;
+	return MNL_CB_OK;
+}
+
+/* What a map nest must hold, exactly: absent fields are 0/NULL. */
+struct want_map {
+	uint8_t proto;
+	const char *addr;
+	uint16_t port, port_max;	/* port_max 0: no PORT_MAX attribute */
+	const char *to_addr;
+	uint16_t to_port;		/* 0: no TO_PORT attribute */
+	const char *comment;
+};
+
+static bool check_map(const struct nlattr *nest, const struct want_map *w)
+{
+	const struct nlattr *tb[HAIRPIN_MAP_A_MAX + 1] = { NULL };
+	struct collect c = { tb, HAIRPIN_MAP_A_MAX, false };
+	bool good = true;
+
+	if (mnl_attr_validate(nest, MNL_TYPE_NESTED) < 0 ||
+	    mnl_attr_parse_nested(nest, collect_cb, &c) < 0 || c.bad)
+		return false;
+
+#define EXPECT(cond) do { if (!(cond)) { diag("failed: %s", #cond); good = false; } } while (0)
+	EXPECT(tb[HAIRPIN_MAP_A_PROTO] &&
+	       mnl_attr_validate(tb[HAIRPIN_MAP_A_PROTO], MNL_TYPE_U8) == 0 &&
+	       mnl_attr_get_u8(tb[HAIRPIN_MAP_A_PROTO]) == w->proto);
+	if (w->addr)
+		EXPECT(tb[HAIRPIN_MAP_A_ADDR] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_ADDR], MNL_TYPE_U32) == 0 &&
+		       mnl_attr_get_u32(tb[HAIRPIN_MAP_A_ADDR]) == ip(w->addr));
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_ADDR]);
+	EXPECT(tb[HAIRPIN_MAP_A_PORT] &&
+	       mnl_attr_validate(tb[HAIRPIN_MAP_A_PORT], MNL_TYPE_U16) == 0 &&
+	       mnl_attr_get_u16(tb[HAIRPIN_MAP_A_PORT]) == w->port);
+	if (w->port_max)
+		EXPECT(tb[HAIRPIN_MAP_A_PORT_MAX] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_PORT_MAX], MNL_TYPE_U16) == 0 &&
+		       mnl_attr_get_u16(tb[HAIRPIN_MAP_A_PORT_MAX]) == w->port_max);
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_PORT_MAX]);
+	if (w->to_addr)
+		EXPECT(tb[HAIRPIN_MAP_A_TO_ADDR] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_TO_ADDR], MNL_TYPE_U32) == 0 &&
+		       mnl_attr_get_u32(tb[HAIRPIN_MAP_A_TO_ADDR]) == ip(w->to_addr));
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_TO_ADDR]);
+	if (w->to_port)
+		EXPECT(tb[HAIRPIN_MAP_A_TO_PORT] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_TO_PORT], MNL_TYPE_U16) == 0 &&
+		       mnl_attr_get_u16(tb[HAIRPIN_MAP_A_TO_PORT]) == w->to_port);
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_TO_PORT]);
+	if (w->comment)
+		EXPECT(tb[HAIRPIN_MAP_A_COMMENT] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_COMMENT], MNL_TYPE_NUL_STRING) == 0 &&
+		       mnl_attr_get_payload_len(tb[HAIRPIN_MAP_A_COMMENT]) ==
+			       strlen(w->comment) + 1 &&
+		       mnl_attr_get_payload_len(tb[HAIRPIN_MAP_A_COMMENT]) <= HAIRPIN_COMMENT_MAX &&
+		       !strcmp(mnl_attr_get_str(tb[HAIRPIN_MAP_A_COMMENT]), w->comment));
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_COMMENT]);
+	EXPECT(!tb[HAIRPIN_MAP_A_CONNS] && !tb[HAIRPIN_MAP_A_HAIRPINNED] &&
+	       !tb[HAIRPIN_MAP_A_PAD]);
+#undef EXPECT
+	return good;
+}
+
+static bool check_header(const struct nlmsghdr *nlh, uint8_t cmd, uint16_t flags)
+{
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	/* NLM_F_DUMP shares its bits with NLM_F_REPLACE | NLM_F_EXCL. */
+	uint16_t never = flags & NLM_F_DUMP ? NLM_F_CREATE
+					    : NLM_F_CREATE | NLM_F_EXCL | NLM_F_REPLACE;
+
+	return nlh->nlmsg_type == FAMILY && nlh->nlmsg_flags == (NLM_F_REQUEST | flags) &&
+	       !(nlh->nlmsg_flags & never) &&
+	       nlh->nlmsg_len >= MNL_NLMSG_HDRLEN + sizeof(*genl) &&
+	       nlh->nlmsg_len % 4 == 0 &&
+	       genl->cmd == cmd && genl->version == HAIRPIN_GENL_VERSION &&
+	       genl->reserved == 0;
+}
+
+static bool parse_text(const char *text, struct hp_oplist *list)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	bool ret = parse_file(f, "test", list);
+
+	fclose(f);
+	return ret;
+}
+
+static const char batch_file[] =
+	"# a small batch\n"
+	"map flush\n"
+	"map add tcp 80 to 192.168.1.10 comment web\n"
+	"map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"\n"
+	"\n"
+	"map del tcp 8080-8090\n"
+	"set source external\n"
+	"set hairpin off\n"
+	"map replace udp 53 to 10.0.0.53\n";
+
+static void test_batch(void)
+{
+	static const struct {
+		uint8_t cmd;
+		unsigned int line;
+		bool has_map;
+		struct want_map map;
+		int source, mode;
+	} want[] = {
+		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1 },
+		{ HAIRPIN_CMD_NEW_MAP, 3, true,
+		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" }, -1, -1 },
+		{ HAIRPIN_CMD_NEW_MAP, 4, true,
+		  { IPPROTO_UDP, "203.0.113.5", 5000, 5010, "10.0.0.2", 6000,
+		    "game server" }, -1, -1 },
+		{ HAIRPIN_CMD_DEL_MAP, 6, true,
+		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL }, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 7, false, { 0 }, HAIRPIN_SOURCE_EXTERNAL, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF },
+		{ HAIRPIN_CMD_REPLACE_MAP, 9, true,
+		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL }, -1, -1 },
+	};
+	const unsigned int n_want = sizeof(want) / sizeof(want[0]);
+	struct ops ops = { .n = 0 };
+	struct hp_oplist list;
+	struct hp_batch b;
+	struct nlmsghdr *nlh;
+	unsigned int i;
+	const struct nlattr *inner;
+
+	if (!ok(parse_text(batch_file, &list) && list.len == n_want,
+		"small file parses into %u operations", n_want))
+		return;
+	if (!ok(hp_batch_build(&b, FAMILY, list.ops, list.len), "batch builds"))
+		return;
+	nlh = hp_batch_msg(&b);
+	ok(check_header(nlh, HAIRPIN_CMD_BATCH, NLM_F_ACK),
+	   "header: family, NLM_F_REQUEST|NLM_F_ACK only, HAIRPIN_CMD_BATCH, version %d",
+	   HAIRPIN_GENL_VERSION);
+
+	ok(mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_cb, &ops) >= 0 &&
+	   !ops.bad && ops.n == n_want,
+	   "top level: exactly %u HAIRPIN_A_OP nests and nothing else", n_want);
+	ok(ops.n && (const char *)ops.op[ops.n - 1] + MNL_ALIGN(ops.op[ops.n - 1]->nla_len) ==
+	   (const char *)nlh + nlh->nlmsg_len, "the last nest ends the message");
+
+	for (i = 0; i < ops.n && i < n_want; i++) {
+		const struct nlattr *tb[HAIRPIN_OP_A_MAX + 1] = { NULL };
+		struct collect c = { tb, HAIRPIN_OP_A_MAX, false };
+		bool good;
+
+		good = mnl_attr_parse_nested(ops.op[i], collect_cb, &c) >= 0 && !c.bad;
+		good = good && tb[HAIRPIN_OP_A_CMD] &&
+		       mnl_attr_validate(tb[HAIRPIN_OP_A_CMD], MNL_TYPE_U8) == 0 &&
+		       mnl_attr_get_u8(tb[HAIRPIN_OP_A_CMD]) == want[i].cmd;
+		good = good && !tb[HAIRPIN_OP_A_MAP] == !want[i].has_map;
+		if (good && want[i].has_map)
+			good = check_map(tb[HAIRPIN_OP_A_MAP], &want[i].map);
+		good = good && !tb[HAIRPIN_OP_A_SOURCE] == (want[i].source < 0) &&
+		       !tb[HAIRPIN_OP_A_MODE] == (want[i].mode < 0);
+		if (good && tb[HAIRPIN_OP_A_SOURCE])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_SOURCE], MNL_TYPE_U8) == 0 &&
+			       mnl_attr_get_u8(tb[HAIRPIN_OP_A_SOURCE]) == want[i].source;
+		if (good && tb[HAIRPIN_OP_A_MODE])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MODE], MNL_TYPE_U8) == 0 &&
+			       mnl_attr_get_u8(tb[HAIRPIN_OP_A_MODE]) == want[i].mode;
+		ok(good, "op %u (line %u): command %u and its attributes", i + 1,
+		   want[i].line, want[i].cmd);
+		ok((uint32_t)((const char *)ops.op[i] - (const char *)nlh) == b.off[i] &&
+		   list.ops[i].line == want[i].line,
+		   "op %u: recorded offset %u and line %u", i + 1, b.off[i], want[i].line);
+	}
+
+	/* NLMSGERR_ATTR_OFFS may name the op or something inside it. */
+	ok(hp_batch_find(&b, b.off[0]) == 0, "extack offset of op 1 -> op 1");
+	ok(hp_batch_find(&b, b.off[6]) == 6, "extack offset of op 7 -> op 7");
+	inner = mnl_attr_get_payload(ops.op[2]);	/* OP_A_CMD of op 3 */
+	inner = mnl_attr_next(inner);			/* OP_A_MAP of op 3 */
+	inner = mnl_attr_next(mnl_attr_get_payload(inner));	/* its ADDR */
+	ok(mnl_attr_get_type(inner) == HAIRPIN_MAP_A_ADDR &&
+	   hp_batch_find(&b, (uint32_t)((const char *)inner - (const char *)nlh)) == 2,
+	   "extack offset of an attribute inside op 3 -> op 3 (line %u)",
+	   list.ops[2].line);
+	ok(hp_batch_find(&b, b.off[4] - 1) == 3, "last byte of op 4 -> op 4");
+	ok(hp_batch_find(&b, 0) == -1, "offset in the netlink header -> none");
+	ok(hp_batch_find(&b, MNL_NLMSG_HDRLEN) == -1, "offset of the genl header -> none");
+	ok(hp_batch_find(&b, nlh->nlmsg_len) == -1, "offset past the end -> none");
+
+	hp_batch_free(&b);
+	hp_oplist_free(&list);
+}
+
+static void test_single(void)
+{
+	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN];
+	struct want_map wm = { IPPROTO_TCP, "198.51.100.1", 1, 65535, "10.9.8.7", 1,
+			       "123456789012345678901234567890123456789012345678901234567890123" };
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1] = { NULL };
+	struct collect c = { tb, HAIRPIN_A_MAX, false };
+	struct hp_oplist list;
+	struct nlmsghdr *nlh;
+
+	/* The biggest op there is, to check HP_REQ_MAX_LEN too. */
+	if (!ok(parse_text("map replace tcp 198.51.100.1:1-65535 to 10.9.8.7:1-65535 comment "
+			   "123456789012345678901234567890123456789012345678901234567890123\n"
+			   "set source lan hairpin auto\n"
+			   "map flush\n", &list) && list.len == 3, "three single commands parse"))
+		return;
+
+	nlh = hp_msg_start(buf, FAMILY, list.ops[0].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[0]);
+	ok(check_header(nlh, HAIRPIN_CMD_REPLACE_MAP, NLM_F_ACK) &&
+	   nlh->nlmsg_len <= sizeof(buf), "replace: header, %u of %zu bytes",
+	   nlh->nlmsg_len, sizeof(buf));
+	ok(mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_MAP] && !tb[HAIRPIN_A_OP] && !tb[HAIRPIN_A_SOURCE] &&
+	   check_map(tb[HAIRPIN_A_MAP], &wm), "replace: one HAIRPIN_A_MAP with every field");
+
+	memset(tb, 0, sizeof(tb));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[1].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[1]);
+	ok(check_header(nlh, HAIRPIN_CMD_SET_CONFIG, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_SOURCE] && mnl_attr_validate(tb[HAIRPIN_A_SOURCE], MNL_TYPE_U8) == 0 &&
+	   mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]) == HAIRPIN_SOURCE_LAN &&
+	   tb[HAIRPIN_A_MODE] && mnl_attr_validate(tb[HAIRPIN_A_MODE], MNL_TYPE_U8) == 0 &&
+	   mnl_attr_get_u8(tb[HAIRPIN_A_MODE]) == HAIRPIN_MODE_AUTO && !tb[HAIRPIN_A_MAP],
+	   "set: HAIRPIN_A_SOURCE and HAIRPIN_A_MODE as u8");
+
+	nlh = hp_msg_start(buf, FAMILY, list.ops[2].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[2]);
+	ok(check_header(nlh, HAIRPIN_CMD_FLUSH_MAPS, NLM_F_ACK) &&
+	   nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr),
+	   "flush: no attributes");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, NLM_F_DUMP);
+	ok(check_header(nlh, HAIRPIN_CMD_GET_MAP, NLM_F_DUMP), "dump request: NLM_F_DUMP");
+	hp_oplist_free(&list);
+}
+
+/* A nest as the kernel would dump it: counters, padding, unknown things. */
+static void test_map_parse(void)
+{
+	alignas(struct nlmsghdr) char buf[1024];
+	struct hp_map in = {
+		.proto = IPPROTO_UDP, .has_addr = true, .addr = ip("203.0.113.9"),
+		.port = 7000, .port_max = 7009, .has_to = true,
+		.to_addr = ip("10.0.0.9"), .has_to_port = true, .to_port = 17000,
+		.comment = "dumped",
+	};
+	struct hp_map out;
+	struct nlmsghdr *nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	struct nlattr *nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	char text[HP_MAP_TEXT_MAX];
+
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, in.proto);
+	mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_ADDR, in.addr);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, in.port);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT_MAX, in.port_max);
+	mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_TO_ADDR, in.to_addr);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_TO_PORT, in.to_port);
+	mnl_attr_put_strz(nlh, HAIRPIN_MAP_A_COMMENT, in.comment);
+	mnl_attr_put(nlh, HAIRPIN_MAP_A_PAD, 0, NULL);
+	mnl_attr_put_u64(nlh, HAIRPIN_MAP_A_CONNS, 12);
+	mnl_attr_put_u64(nlh, HAIRPIN_MAP_A_HAIRPINNED, 3);
+	mnl_attr_put_u32(nlh, 200, 0xdeadbeef);	/* from a newer module */
+	mnl_attr_nest_end(nlh, nest);
+
+	ok(hp_map_parse(nest, &out) && out.proto == in.proto && out.has_addr &&
+	   out.addr == in.addr && out.port == 7000 && out.port_max == 7009 &&
+	   out.has_to && out.to_addr == in.to_addr && out.has_to_port &&
+	   out.to_port == 17000 && !strcmp(out.comment, "dumped") &&
+	   out.has_counters && out.conns == 12 && out.hairpinned == 3,
+	   "dumped nest parses back, counters included, unknown attribute skipped");
+	format_map(text, sizeof(text), &out);
+	ok(!strcmp(text, "udp 203.0.113.9:7000-7009 to 10.0.0.9:17000-17009 comment dumped"),
+	   "and shows as: %s", text);
+
+	/* Round trip of what hp_map_put() writes. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MAP, 0);
+	in.has_addr = false;
+	in.port_max = in.port;
+	in.comment[0] = '\0';
+	hp_map_put(nlh, HAIRPIN_A_MAP, &in);
+	nest = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(hp_map_parse(nest, &out) && !out.has_addr && out.port == 7000 &&
+	   out.port_max == 7000 && out.to_port == 17000 && !out.comment[0] &&
+	   !out.has_counters, "hp_map_put() output parses back");
+
+	/* Malformed: PORT as 4 bytes. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_PORT, 80);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_map_parse(nest, &out), "a PORT of the wrong size is refused");
+
+	/* Malformed: no PROTO. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, 80);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_map_parse(nest, &out), "a nest without PROTO is refused");
+
+	/* Malformed: comment without its NUL. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, 80);
+	mnl_attr_put(nlh, HAIRPIN_MAP_A_COMMENT, 3, "abc");
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_map_parse(nest, &out), "a comment without its NUL is refused");
+}
+
+/* A 100k-line file: one message, found back by offset. */
+static void test_big_batch(void)
+{
+	const unsigned int lines = 100000;
+	size_t cap = (size_t)lines * 80, len = 0;
+	char *text = malloc(cap);
+	struct hp_oplist list;
+	struct hp_batch b;
+	unsigned int i;
+	bool built;
+	clock_t t0 = clock();
+
+	for (i = 0; i < lines; i++)
+		len += (size_t)snprintf(text + len, cap - len,
+					"map add %s %u to 10.%u.%u.%u comment n%u\n",
+					i % 2 ? "udp" : "tcp", 1 + i / 2, (i >> 16) & 255,
+					(i >> 8) & 255, 1 + (i & 127), i);
+	ok(parse_text(text, &list) && list.len == lines, "%u-line file parses", lines);
+	built = hp_batch_build(&b, FAMILY, list.ops, list.len);
+	if (!ok(built && b.n == lines, "and builds into one message of %u bytes (%.2f s)",
+		built ? hp_batch_msg(&b)->nlmsg_len : 0,
+		(double)(clock() - t0) / CLOCKS_PER_SEC)) {
+		hp_oplist_free(&list);
+		free(text);
+		return;
+	}
+	ok(hp_batch_find(&b, b.off[lines - 1] + 8) == (long)lines - 1 &&
+	   list.ops[hp_batch_find(&b, b.off[lines - 1] + 8)].line == lines &&
+	   hp_batch_find(&b, b.off[lines / 2]) == (long)lines / 2,
+	   "extack offsets map back to lines %u and %u", lines, lines / 2 + 1);
+	hp_batch_free(&b);
+	hp_oplist_free(&list);
+	free(text);
+}
+
+int main(void)
+{
+	test_batch();
+	test_single();
+	test_map_parse();
+	test_big_batch();
+	return done_testing();
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The hairpinctl grammar, without a kernel: good lines, every kind of bad
+ * input with its exact message, -f files, and formatting back to text.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdint.h>
+
+#include "../parse.h"
+#include "tap.h"
+
+static const char *last_error;
+
+/* Splits and parses one line as a -f file line (the command line goes
+ * through the same parse_map_cmd()/parse_set_cmd()).
+ */
+static bool parse_line(const char *line, struct hp_op *op)
+{
+	char words[1024], *argv[HP_MAX_WORDS];
+	bool ret;
+	int argc;
+
+	memset(op, 0xa5, sizeof(*op));
+	capture_start();
+	ret = parse_words(line, words, &argc, argv) && parse_op(argc, argv, op);
+	last_error = capture_end();
+	return ret;
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, s, &in);
+	return in.s_addr;
+}
+
+static void good(const char *line, struct hp_op *op)
+{
+	bool ret = parse_line(line, op);
+
+	ok(ret && !*last_error, "parses: %s", line);
+	if (!ret)
+		diag("error: %s", last_error);
+}
+
+static void bad(const char *line, const char *want)
+{
+	struct hp_op op;
+	bool ret = parse_line(line, &op);
+
+	ok(!ret && !strcmp(last_error, want), "rejects: %s", line);
+	if (ret || strcmp(last_error, want))
+		diag("got  '%s'\n# want '%s'", last_error, want);
+}
+
+static void test_good(void)
+{
+	struct hp_op op;
+	struct hp_map *m = &op.map;
+
+	good("map add tcp 80 to 192.168.1.10", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MAP && m->proto == IPPROTO_TCP &&
+	   !m->has_addr && m->port == 80 && m->port_max == 80 && m->has_to &&
+	   m->to_addr == ip("192.168.1.10") && !m->has_to_port &&
+	   m->to_port == 80 && !m->comment[0],
+	   "  fields: any address, one port, internal port = external");
+
+	good("map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment game", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MAP && m->proto == IPPROTO_UDP &&
+	   m->has_addr && m->addr == ip("203.0.113.5") && m->port == 5000 &&
+	   m->port_max == 5010 && m->to_addr == ip("10.0.0.2") &&
+	   m->has_to_port && m->to_port == 6000 && !strcmp(m->comment, "game"),
+	   "  fields: address, ranges, comment");
+
+	good("map add tcp 8080 to 10.0.0.2:80", &op);
+	ok(m->port == 8080 && m->port_max == 8080 && m->has_to_port &&
+	   m->to_port == 80, "  fields: single port to single port");
+
+	good("map add tcp 1-65535 to 10.0.0.2:1-65535", &op);
+	ok(m->port == 1 && m->port_max == 65535 && m->to_port == 1,
+	   "  fields: the whole port space");
+
+	good("map add tcp 80-90 to 10.0.0.2:80-90", &op);
+	ok(m->port == 80 && m->port_max == 90 && m->to_port == 80,
+	   "  fields: same range explicitly");
+
+	good("map replace tcp 80-90 to 10.0.0.3", &op);
+	ok(op.cmd == HAIRPIN_CMD_REPLACE_MAP && m->port == 80 &&
+	   m->port_max == 90 && !m->has_to_port,
+	   "  fields: replace, range, no internal port");
+
+	good("map del tcp 80-90", &op);
+	ok(op.cmd == HAIRPIN_CMD_DEL_MAP && m->port == 80 && m->port_max == 90 &&
+	   !m->has_to && !m->has_addr, "  fields: del by ports");
+
+	good("map del udp 1.2.3.4:53", &op);
+	ok(op.cmd == HAIRPIN_CMD_DEL_MAP && m->proto == IPPROTO_UDP &&
+	   m->has_addr && m->addr == ip("1.2.3.4") && m->port == 53,
+	   "  fields: del by address and port");
+
+	good("map flush", &op);
+	ok(op.cmd == HAIRPIN_CMD_FLUSH_MAPS, "  fields: flush");
+
+	good("set source external", &op);
+	ok(op.cmd == HAIRPIN_CMD_SET_CONFIG &&
+	   op.source == HAIRPIN_SOURCE_EXTERNAL && op.mode == HP_UNSET,
+	   "  fields: source only");
+
+	good("set hairpin off", &op);
+	ok(op.mode == HAIRPIN_MODE_OFF && op.source == HP_UNSET,
+	   "  fields: mode only");
+
+	good("set hairpin always source lan", &op);
+	ok(op.mode == HAIRPIN_MODE_ALWAYS && op.source == HAIRPIN_SOURCE_LAN,
+	   "  fields: both settings");
+
+	good("  map   add\ttcp 22 to 10.0.0.3 comment \"ssh box\"   ", &op);
+	ok(!strcmp(m->comment, "ssh box"), "  fields: quoted comment, odd spacing");
+
+	good("map add tcp 22 to 10.0.0.3 comment \"say \\\"hi\\\" \\\\o/\"", &op);
+	ok(!strcmp(m->comment, "say \"hi\" \\o/"), "  fields: escapes in quotes");
+
+	good("map add tcp 22 to 10.0.0.3 comment x # trailing remark", &op);
+	ok(!strcmp(m->comment, "x"), "  fields: # after the command");
+
+	good("map add tcp 22 to 10.0.0.3 comment \"#not a remark\"", &op);
+	ok(!strcmp(m->comment, "#not a remark"), "  fields: quoted #");
+
+	good("map add tcp 22 to 10.0.0.3 comment "
+	     "123456789012345678901234567890123456789012345678901234567890123", &op);
+	ok(strlen(m->comment) == HAIRPIN_COMMENT_MAX - 1,
+	   "  fields: comment of HAIRPIN_COMMENT_MAX - 1 bytes");
+
+	good("map add tcp 65535 to 10.0.0.2:65535", &op);
+	ok(m->port == 65535 && m->to_port == 65535, "  fields: port 65535");
+}
+
+static void test_bad(void)
+{
+	/* addresses */
+	bad("map add tcp 80 to 10.0.0.300", "hairpinctl: invalid address '10.0.0.300'");
+	bad("map add tcp 80 to 10.0.0", "hairpinctl: invalid address '10.0.0'");
+	bad("map add tcp 80 to 010.0.0.1", "hairpinctl: invalid address '010.0.0.1'");
+	bad("map add tcp 80 to 0.0.0.0", "hairpinctl: invalid address '0.0.0.0'");
+	bad("map add tcp 80 to host.lan", "hairpinctl: invalid address 'host.lan'");
+	bad("map add tcp 1.2.3.256:80 to 10.0.0.2", "hairpinctl: invalid address '1.2.3.256'");
+	bad("map add tcp :80 to 10.0.0.2", "hairpinctl: missing address in ':80'");
+	bad("map add tcp 80 to 10.0.0.2:", "hairpinctl: missing port in '10.0.0.2:'");
+	bad("map add tcp 1.2.3.4 to 10.0.0.2", "hairpinctl: missing port in '1.2.3.4'");
+	bad("map add tcp ::1:80 to 10.0.0.2", "hairpinctl: invalid address '::1'");
+	/* ports */
+	bad("map add tcp 0 to 10.0.0.2", "hairpinctl: invalid port '0' (must be 1-65535)");
+	bad("map add tcp 65536 to 10.0.0.2", "hairpinctl: invalid port '65536' (must be 1-65535)");
+	bad("map add tcp 99999999999999999999 to 10.0.0.2",
+	    "hairpinctl: invalid port '99999999999999999999' (must be 1-65535)");
+	bad("map add tcp 80 to 10.0.0.2:0", "hairpinctl: invalid port '0' (must be 1-65535)");
+	bad("map add tcp http to 10.0.0.2", "hairpinctl: invalid port 'http'");
+	bad("map add tcp 80x to 10.0.0.2", "hairpinctl: invalid port '80x'");
+	bad("map add tcp +80 to 10.0.0.2", "hairpinctl: invalid port '+80'");
+	bad("map add tcp 80- to 10.0.0.2", "hairpinctl: invalid port range '80-'");
+	bad("map add tcp -80 to 10.0.0.2", "hairpinctl: invalid port range '-80'");
+	bad("map add tcp 1-2-3 to 10.0.0.2", "hairpinctl: invalid port range '1-2-3'");
+	bad("map add tcp 7009-7000 to 10.0.0.2", "hairpinctl: reversed port range '7009-7000'");
+	bad("map add tcp 7000-7009 to 10.0.0.2:7009-7000",
+	    "hairpinctl: reversed port range '7009-7000'");
+	/* range lengths */
+	bad("map add tcp 80-90 to 10.0.0.2:8000-8005",
+	    "hairpinctl: internal port range '8000-8005' has 6 ports, external '80-90' has 11");
+	bad("map add tcp 80 to 10.0.0.2:8000-8001",
+	    "hairpinctl: internal port range '8000-8001' has 2 ports, external '80' has 1");
+	bad("map add tcp 80-90 to 10.0.0.2:8080",
+	    "hairpinctl: internal port range '8080' has 1 port, external '80-90' has 11 (did you mean '8080-8090'?)");
+	bad("map add tcp 80-90 to 10.0.0.2:65530",
+	    "hairpinctl: internal port range '65530' has 1 port, external '80-90' has 11");
+	/* words */
+	bad("map add sctp 80 to 10.0.0.2", "hairpinctl: unknown protocol 'sctp'");
+	bad("map add TCP 80 to 10.0.0.2", "hairpinctl: unknown protocol 'TCP'");
+	bad("mapp add tcp 80 to 10.0.0.2", "hairpinctl: unknown command 'mapp'");
+	bad("hairpinctl map flush",
+	    "hairpinctl: unknown command 'hairpinctl' (leave out the word hairpinctl)");
+	bad("map ad tcp 80 to 10.0.0.2", "hairpinctl: unknown map command 'ad'");
+	bad("map", "hairpinctl: missing map command (add, del, replace, show or flush)");
+	bad("map show", "hairpinctl: 'map show' cannot be part of a batch");
+	bad("show", "hairpinctl: 'show' cannot be part of a batch");
+	bad("version", "hairpinctl: 'version' cannot be part of a batch");
+	/* structure */
+	bad("map add", "hairpinctl: missing protocol (tcp or udp)");
+	bad("map add tcp", "hairpinctl: missing port after 'tcp'");
+	bad("map add tcp 80", "hairpinctl: missing 'to ADDR[:PORT[-PORT]]' after '80'");
+	bad("map add tcp 80 10.0.0.2", "hairpinctl: expected 'to' instead of '10.0.0.2'");
+	bad("map replace tcp 80 at 10.0.0.2", "hairpinctl: expected 'to' instead of 'at'");
+	bad("map add tcp 80 to", "hairpinctl: missing address after 'to'");
+	bad("map add tcp 80 to 10.0.0.2 comment", "hairpinctl: missing text after 'comment'");
+	bad("map add tcp 80 to 10.0.0.2 note x", "hairpinctl: unexpected argument 'note'");
+	bad("map add tcp 80 to 10.0.0.2 comment a b", "hairpinctl: unexpected argument 'b'");
+	bad("map add tcp 80 to 10.0.0.2 comment \"\"",
+	    "hairpinctl: empty comment (leave out 'comment' for none)");
+	bad("map add tcp 80 to 10.0.0.2 comment "
+	    "1234567890123456789012345678901234567890123456789012345678901234",
+	    "hairpinctl: comment '1234567890123456789012345678901234567890123456789012345678901234'"
+	    " is too long (64 bytes, at most 63)");
+	bad("map add tcp 80 to 10.0.0.2 comment \"tab\there\"",
+	    "hairpinctl: comment 'tab\there' has a control character");
+	bad("map del tcp 80 to 10.0.0.2", "hairpinctl: unexpected argument 'to'");
+	bad("map del tcp", "hairpinctl: missing port after 'tcp'");
+	bad("map flush now", "hairpinctl: unexpected argument 'now'");
+	bad("map add tcp 80 to 10.0.0.2 comment \"open",
+	    "hairpinctl: unterminated quote in '\"open'");
+	/* set */
+	bad("set", "hairpinctl: missing setting (source or hairpin)");
+	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
+	bad("set hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
+	bad("set source wan", "hairpinctl: unknown source 'wan' (lan or external)");
+	bad("set hairpin sometimes",
+	    "hairpinctl: unknown hairpin mode 'sometimes' (auto, always or off)");
+	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source or hairpin)");
+	bad("set source lan source external", "hairpinctl: 'source' given twice");
+	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source or hairpin)");
+	bad("set source lan hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
+}
+
+static bool parse_text(const char *text, const char *name, struct hp_oplist *list)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	bool ret;
+
+	capture_start();
+	ret = parse_file(f, name, list);
+	last_error = capture_end();
+	fclose(f);
+	return ret;
+}
+
+static void test_files(void)
+{
+	struct hp_oplist list;
+	const char *good_file =
+		"# port mappings of the house\n"
+		"\n"
+		"map flush\n"
+		"   \t\n"
+		"map add tcp 80 to 192.168.1.10 comment web\n"
+		"  # indented remark\n"
+		"map add udp 5000-5010 to 192.168.1.20:6000-6010 comment \"game server\"\r\n"
+		"map del tcp 8080  # gone\n"
+		"set source external hairpin always\n"
+		"map replace tcp 443 to 192.168.1.10";	/* no final newline */
+	bool ret;
+
+	ret = parse_text(good_file, "house.conf", &list);
+	ok(ret && !*last_error && list.len == 6, "file with remarks, blanks, CRLF: 6 operations");
+	if (ret && list.len == 6) {
+		ok(list.ops[0].cmd == HAIRPIN_CMD_FLUSH_MAPS && list.ops[0].line == 3,
+		   "  op 1: flush on line 3");
+		ok(list.ops[1].cmd == HAIRPIN_CMD_NEW_MAP && list.ops[1].line == 5 &&
+		   !strcmp(list.ops[1].map.comment, "web"), "  op 2: add on line 5");
+		ok(list.ops[2].line == 7 && !strcmp(list.ops[2].map.comment, "game server") &&
+		   list.ops[2].map.to_port == 6000, "  op 3: quoted comment on line 7");
+		ok(list.ops[3].cmd == HAIRPIN_CMD_DEL_MAP && list.ops[3].line == 8 &&
+		   list.ops[3].map.port == 8080, "  op 4: del with a remark on line 8");
+		ok(list.ops[4].cmd == HAIRPIN_CMD_SET_CONFIG && list.ops[4].line == 9 &&
+		   list.ops[4].source == HAIRPIN_SOURCE_EXTERNAL &&
+		   list.ops[4].mode == HAIRPIN_MODE_ALWAYS, "  op 5: set on line 9");
+		ok(list.ops[5].cmd == HAIRPIN_CMD_REPLACE_MAP && list.ops[5].line == 10,
+		   "  op 6: replace on line 10 without a newline");
+	}
+	hp_oplist_free(&list);
+
+	ret = parse_text("# nothing\n\n   \n", "empty.conf", &list);
+	ok(ret && list.len == 0, "file of only remarks and blanks: no operations");
+	hp_oplist_free(&list);
+
+	ret = parse_text("", "empty.conf", &list);
+	ok(ret && list.len == 0, "empty file: no operations");
+	hp_oplist_free(&list);
+
+	ret = parse_text("map flush\n"
+			 "# two\n"
+			 "\n"
+			 "map add tcp 80 to 192.168.1.10\n"
+			 "map add tcp 81 to 10.0.0.300\n"
+			 "map add tcp 82 to 10.0.0.2\n",
+			 "bad.conf", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: bad.conf:5: invalid address '10.0.0.300'"),
+	   "error names file, line and value");
+	if (ret || strcmp(last_error, "hairpinctl: bad.conf:5: invalid address '10.0.0.300'"))
+		diag("got '%s'", last_error);
+	hp_oplist_free(&list);
+
+	ret = parse_text("map flush\nmap show\n", "x", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: x:2: 'map show' cannot be part of a batch"),
+	   "map show refused in a file, with its line");
+	hp_oplist_free(&list);
+
+	ret = parse_text("\n\n\nmap add tcp 80 to 10.0.0.2 comment \"open\n", "q", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: q:4: unterminated quote in '\"open'"),
+	   "unterminated quote, with its line");
+	hp_oplist_free(&list);
+
+	{
+		static const char nul_line[] = "map flush\nmap fl\0ush\n";
+		FILE *f = fmemopen((void *)nul_line, sizeof(nul_line) - 1, "r");
+
+		capture_start();
+		ret = parse_file(f, "nul", &list);
+		last_error = capture_end();
+		fclose(f);
+		ok(!ret && !strcmp(last_error, "hairpinctl: nul:2: NUL byte in the line"),
+		   "NUL byte inside a line");
+		hp_oplist_free(&list);
+	}
+
+	/* After a file, errors are no longer located. */
+	bad("mapp", "hairpinctl: unknown command 'mapp'");
+}
+
+static void roundtrip(const char *line, const char *want)
+{
+	char text[HP_MAP_TEXT_MAX], again[HP_MAP_TEXT_MAX + 16];
+	struct hp_op op, op2;
+	int n;
+
+	if (!parse_line(line, &op)) {
+		ok(false, "format: %s (%s)", line, last_error);
+		return;
+	}
+	n = format_map(text, sizeof(text), &op.map);
+	ok(!strcmp(text, want) && n == (int)strlen(want), "format: %s -> %s", line, text);
+	if (strcmp(text, want))
+		diag("want %s", want);
+	snprintf(again, sizeof(again), "map add %s", text);
+	ok(parse_line(again, &op2) && op2.map.proto == op.map.proto &&
+	   op2.map.has_addr == op.map.has_addr && op2.map.addr == op.map.addr &&
+	   op2.map.port == op.map.port && op2.map.port_max == op.map.port_max &&
+	   op2.map.to_addr == op.map.to_addr && op2.map.to_port == op.map.to_port &&
+	   !strcmp(op2.map.comment, op.map.comment),
+	   "  and parses back to the same mapping");
+}
+
+static void test_format(void)
+{
+	struct hp_op op;
+	char key[64];
+
+	roundtrip("map add tcp 80 to 192.168.1.10 comment web",
+		  "tcp 80 to 192.168.1.10:80 comment web");
+	roundtrip("map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010",
+		  "udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010");
+	roundtrip("map add tcp 8080 to 10.0.0.2:80 comment \"two words\"",
+		  "tcp 8080 to 10.0.0.2:80 comment \"two words\"");
+	roundtrip("map add tcp 8080 to 10.0.0.2:80 comment \"q\\\"b\\\\\"",
+		  "tcp 8080 to 10.0.0.2:80 comment \"q\\\"b\\\\\"");
+	roundtrip("map add tcp 8080 to 10.0.0.2:80 comment \"#tag\"",
+		  "tcp 8080 to 10.0.0.2:80 comment \"#tag\"");
+	roundtrip("map add tcp 1 to 10.0.0.2 comment a.b-c_d:e/f@g",
+		  "tcp 1 to 10.0.0.2:1 comment a.b-c_d:e/f@g");
+
+	parse_line("map del udp 1.2.3.4:53-54", &op);
+	format_map_key(key, sizeof(key), &op.map);
+	ok(!strcmp(key, "udp 1.2.3.4:53-54"), "format key: %s", key);
+
+	ok(format_map(key, 8, &op.map) == (int)strlen("udp 1.2.3.4:53-54") &&
+	   !strcmp(key, "udp 1.2"), "format truncates like snprintf");
+}
+
+int main(void)
+{
+	test_good();
+	test_bad();
+	test_files();
+	test_format();
+	return done_testing();
+}

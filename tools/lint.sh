@@ -1,0 +1,44 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# checkpatch (from Debian's linux-source) and sparse on the module, and a
+# -Werror build of the tool with gcc and clang.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+say() { printf '[lint] %s\n' "$*"; }
+cache=${HAIRPIN_CACHE:-/var/cache/hairpin}
+
+src=$(ls -d "$cache"/linux-source-6.1 2>/dev/null || true)
+if [ ! -f "$src/scripts/checkpatch.pl" ]; then
+	say "unpacking checkpatch from linux-source-6.1"
+	mkdir -p "$cache"
+	tar -C "$cache" -xf /usr/src/linux-source-6.1.tar.xz \
+		linux-source-6.1/scripts/checkpatch.pl \
+		linux-source-6.1/scripts/spelling.txt \
+		linux-source-6.1/scripts/const_structs.checkpatch
+	src=$cache/linux-source-6.1
+fi
+say "checkpatch"
+perl "$src/scripts/checkpatch.pl" --no-tree --terse --strict --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f kmod/*.[ch] uapi/linux/hairpin.h |
+	grep -v '^total: 0 errors, 0 warnings, 0 checks' | tee /tmp/hairpin-checkpatch.$$ || true
+if grep -q 'ERROR\|WARNING\|CHECK' /tmp/hairpin-checkpatch.$$; then
+	rm -f /tmp/hairpin-checkpatch.$$
+	exit 1
+fi
+rm -f /tmp/hairpin-checkpatch.$$
+
+for kver in $(tools/vm/kernels.sh); do
+	say "sparse and W=1 against $kver"
+	tools/build-kmod.sh "$kver" C=2 >/dev/null
+done
+
+say "hairpinctl with gcc and clang, -Werror"
+make -s -C tools/hairpinctl clean
+make -s -C tools/hairpinctl CC=gcc
+if command -v clang >/dev/null; then
+	make -s -C tools/hairpinctl clean
+	make -s -C tools/hairpinctl CC=clang
+fi
+say "ok"
