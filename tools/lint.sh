@@ -21,7 +21,7 @@ if [ ! -f "$src/scripts/checkpatch.pl" ]; then
 fi
 say "checkpatch"
 perl "$src/scripts/checkpatch.pl" --no-tree --terse --strict --show-types \
-	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f kmod/*.[ch] uapi/linux/hairpin.h |
+	--ignore FILE_PATH_CHANGES -f $(git ls-files "kmod/*.[ch]" uapi/linux/hairpin.h) |
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' | tee /tmp/hairpin-checkpatch.$$ || true
 if grep -q 'ERROR\|WARNING\|CHECK' /tmp/hairpin-checkpatch.$$; then
 	rm -f /tmp/hairpin-checkpatch.$$
