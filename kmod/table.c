@@ -468,6 +468,20 @@ static int graves_build(struct hairpin_txn *txn, struct hairpin_table **graves,
 	return 0;
 }
 
+static bool txn_added_udp(const struct hairpin_txn *txn)
+{
+	unsigned int i;
+
+	for (i = 0; i < txn->n_ops; i++) {
+		const struct hairpin_map *m = txn->ops[i].map;
+
+		if (m && txn->ops[i].cmd != HAIRPIN_CMD_DEL_MAP &&
+		    m->head.key.proto == IPPROTO_UDP)
+			return true;
+	}
+	return false;
+}
+
 /* After commit or abort: frees what was displaced, once no packet can be
  * using it and the conntrack entries it created are gone (a UDP flow would
  * otherwise keep its stale translation for as long as it keeps sending).
@@ -475,29 +489,31 @@ static int graves_build(struct hairpin_txn *txn, struct hairpin_table **graves,
 void hairpin_txn_end(struct hairpin_txn *txn)
 {
 	struct hairpin_table *graves[8] = { NULL };
+	const struct hairpin_table *live = NULL;
 	struct hairpin_net *hn = txn->hn;
 	struct hairpin_table *old = NULL;
 	struct hairpin_map *m, *tmp;
 	unsigned int i, n = 1;
+	bool all = false;
 
 	lockdep_assert_held(&hn->lock);
 
 	if (txn->committed && txn->work != txn->live)
 		old = txn->live;
+	if (txn->committed && txn_added_udp(txn))
+		live = rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock));
 
 	if (!list_empty(&txn->removed) || (old && old->count)) {
+		/* No packet can be using a displaced map after this. */
 		synchronize_rcu();
 		graves[0] = old;
-		if (graves_build(txn, graves, &n, ARRAY_SIZE(graves)))
-			/* Rather too much than too little. */
-			hairpin_ct_flush_all(hn->net);
-		else
-			hairpin_ct_flush(hn->net, graves, n);
-		for (i = 1; i < n; i++) {
-			rhashtable_destroy(&graves[i]->ht);
-			kfree(graves[i]);
-		}
+		/* Without an index: rather too much than too little. */
+		all = graves_build(txn, graves, &n, ARRAY_SIZE(graves)) < 0;
 	}
+	if (all || graves[0] || n > 1 || live)
+		hairpin_ct_flush(hn->net, graves, n, live, all);
+	for (i = 1; i < n; i++)
+		hairpin_table_destroy(graves[i]);
 	list_for_each_entry_safe(m, tmp, &txn->removed, list) {
 		retire(hn, m);
 		hairpin_map_free(m);

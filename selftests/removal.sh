@@ -3,7 +3,8 @@
 #
 # Deleting or replacing a mapping stops new connections being mapped and
 # flushes the conntrack entries it created: a UDP flow that keeps sending
-# would otherwise keep its stale translation for ever.
+# would otherwise keep its stale translation for ever. Likewise, adding a
+# mapping flushes the untranslated UDP flows to its port.
 source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology
@@ -20,8 +21,11 @@ dnat_entries() {
 	nsq router conntrack -L -p udp --orig-port-dst 53 2>/dev/null | grep -c . || true
 }
 
+check_eq "control: before the mapping, the flow reaches nothing" "" "$(flow)"
+check_eq "and has an untranslated conntrack entry" "1" \
+	"$(nsq router conntrack -L -p udp --orig-port-dst 53 2>/dev/null | grep -c .)"
 hp router map add udp 53 to $SERVER
-check_eq "the flow reaches the server" "server" "$(flow)"
+check_eq "the flow reaches the server as soon as it is mapped" "server" "$(flow)"
 check_eq "it has a conntrack entry" "1" "$(dnat_entries)"
 
 hp router map replace udp 53 to 192.168.1.20
