@@ -310,12 +310,12 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 			cond_resched();
 		}
 	}
+	/* Point at the failed operation, unless something inside it is named. */
+	if (ret && extack && !extack->bad_attr && req.where)
+		NL_SET_BAD_ATTR(extack, req.where);
 	if (!ret)
 		ret = hairpin_txn_commit(&txn);
 	if (ret) {
-		/* Point at the operation, unless something inside it is named. */
-		if (extack && !extack->bad_attr && req.where)
-			NL_SET_BAD_ATTR(extack, req.where);
 		hairpin_txn_abort(&txn);
 	} else {
 		notify_txn(&txn);

@@ -191,6 +191,11 @@ seed_topology() {
 	# redirects, which would teach the client to bypass the router.
 	nsq router sysctl -qw net.ipv4.conf.all.send_redirects=0
 	nsq router sysctl -qw net.ipv4.conf.br-lan.send_redirects=0
+	# Once br_netfilter is loaded (bridge.sh), new namespaces pass bridged
+	# traffic through conntrack by default, which de-NATs the server's
+	# direct answer and makes the seeds' failure vanish: say what we want.
+	[ ! -e /proc/sys/net/bridge ] ||
+		nsq router sysctl -qw net.bridge.bridge-nf-call-iptables=0
 	nsq router nft -f - <<-EOT
 	table ip home {
 		chain postrouting {

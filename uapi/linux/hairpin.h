@@ -7,14 +7,15 @@
  * CAP_NET_ADMIN in the user namespace that owns the network namespace of the
  * socket, and acts on that network namespace only. Requests are validated
  * strictly: unknown attributes, wrong lengths and out-of-range values are
- * rejected, and every rejection carries an extended ack message that names
- * the offending attribute. Requests must not carry NLM_F_CREATE, NLM_F_EXCL
- * or NLM_F_REPLACE: the command says what to do.
+ * rejected, and every rejection carries an extended ack message and, where
+ * one is to blame, the offset of the offending attribute. The command says
+ * what to do: "do" requests carry no NLM_F_CREATE, NLM_F_EXCL or
+ * NLM_F_REPLACE (generic netlink reserves those bits).
  *
  * A mapping
  * ---------
- * A mapping sends new connections to (proto, external address, port in
- * [port, port_max]) to (to address, to_port + (port - port)). Without an
+ * A mapping sends a new connection to (proto, external address, P) with P
+ * in [PORT, PORT_MAX] to (TO_ADDR, TO_PORT + (P - PORT)). Without an
  * external address it matches every local address of the router (what
  * "fib daddr type local" matches, loopback excluded), decided per new
  * connection, so an address change needs no reconfiguration. A mapping that
@@ -39,7 +40,7 @@
  *     HAIRPIN_MAP_A_PAD: padding for the 64-bit counters
  *
  * A mapping is identified by PROTO, ADDR (or its absence) and PORT..PORT_MAX;
- * DEL_MAP needs exactly those.
+ * DEL_MAP needs exactly those, and ignores the other attributes.
  *
  * Commands
  * --------
@@ -60,7 +61,7 @@
  * HAIRPIN_CMD_FLUSH_MAPS (do): removes every mapping.
  * HAIRPIN_CMD_BATCH (do): any number of HAIRPIN_A_OP, applied in order and
  *     all or nothing: on the first failure nothing has changed, and the
- *     extack points at the failing operation's attribute.
+ *     extack offset points at the failing HAIRPIN_A_OP or inside it.
  *     HAIRPIN_A_OP: NLA_NESTED
  *         HAIRPIN_OP_A_CMD: NLA_U8, one of HAIRPIN_CMD_SET_CONFIG, NEW_MAP,
  *                           DEL_MAP, REPLACE_MAP, FLUSH_MAPS (required)
