@@ -313,13 +313,15 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 	/* Point at the failed operation, unless something inside it is named. */
 	if (ret && extack && !extack->bad_attr && req.where)
 		NL_SET_BAD_ATTR(extack, req.where);
-	if (!ret)
+	if (!ret) {
 		ret = hairpin_txn_commit(&txn);
-	if (ret) {
-		hairpin_txn_abort(&txn);
-	} else {
-		notify_txn(&txn);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "could not register with the NAT core");
 	}
+	if (ret)
+		hairpin_txn_abort(&txn);
+	else
+		notify_txn(&txn);
 	hairpin_txn_end(&txn);
 out_unlock:
 	mutex_unlock(&hn->lock);
