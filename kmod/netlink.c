@@ -166,8 +166,10 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 		if (ret)
 			return ret;
 		m = hairpin_map_create(&spec);
-		if (!m)
+		if (!m) {
+			NL_SET_ERR_MSG(extack, "no memory for the mapping");
 			return -ENOMEM;
+		}
 		if (req->cmd == HAIRPIN_CMD_NEW_MAP)
 			return hairpin_txn_add(txn, m, extack);
 		return hairpin_txn_replace(txn, m, extack);
@@ -177,7 +179,10 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 			return ret;
 		return hairpin_txn_del(txn, &spec, extack);
 	case HAIRPIN_CMD_FLUSH_MAPS:
-		return hairpin_txn_flush(txn);
+		ret = hairpin_txn_flush(txn);
+		if (ret)
+			NL_SET_ERR_MSG(extack, "no memory for a new table");
+		return ret;
 	}
 	NL_SET_ERR_MSG_ATTR(extack, req->where, "command not allowed in a batch");
 	return -EINVAL;
@@ -282,8 +287,10 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 
 	mutex_lock(&hn->lock);
 	ret = hairpin_txn_begin(&txn, hn, n);
-	if (ret)
+	if (ret) {
+		NL_SET_ERR_MSG(extack, "no memory for the transaction");
 		goto out_unlock;
+	}
 
 	if (info->genlhdr->cmd != HAIRPIN_CMD_BATCH) {
 		ret = apply(&txn, &req, extack);
