@@ -201,7 +201,8 @@ static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 	    nla_put_u16(skb, HAIRPIN_MAP_A_PORT_MAX, m->port_max) ||
 	    nla_put_in_addr(skb, HAIRPIN_MAP_A_TO_ADDR, m->to_addr) ||
 	    nla_put_u16(skb, HAIRPIN_MAP_A_TO_PORT, m->to_port) ||
-	    (m->comment && nla_put_string(skb, HAIRPIN_MAP_A_COMMENT, m->comment)) ||
+	    (hairpin_map_comment(m) &&
+	     nla_put_string(skb, HAIRPIN_MAP_A_COMMENT, hairpin_map_comment(m))) ||
 	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_CONNS, atomic64_read(&m->conns),
 			      HAIRPIN_MAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_HAIRPINNED,

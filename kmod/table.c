@@ -98,7 +98,7 @@ static unsigned int map_ports(const struct hairpin_map *m)
 
 static struct hairpin_port *map_port(struct hairpin_map *m, unsigned int i)
 {
-	return i ? &m->more[i - 1] : &m->head;
+	return i ? &m->ext->more[i - 1] : &m->head;
 }
 
 struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
@@ -109,15 +109,12 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 	m = kmem_cache_zalloc(hairpin_map_cache, GFP_KERNEL);
 	if (!m)
 		return NULL;
-	if (n > 1) {
-		m->more = kvcalloc(n - 1, sizeof(*m->more), GFP_KERNEL);
-		if (!m->more)
+	if (n > 1 || spec->comment) {
+		m->ext = kvzalloc(struct_size(m->ext, more, n - 1), GFP_KERNEL);
+		if (!m->ext)
 			goto err;
-	}
-	if (spec->comment) {
-		m->comment = kstrdup(spec->comment, GFP_KERNEL);
-		if (!m->comment)
-			goto err;
+		if (spec->comment)
+			strscpy(m->ext->comment, spec->comment, sizeof(m->ext->comment));
 	}
 	m->to_addr = spec->to_addr;
 	m->to_port = spec->to_port;
@@ -140,8 +137,7 @@ err:
 
 void hairpin_map_free(struct hairpin_map *m)
 {
-	kfree(m->comment);
-	kvfree(m->more);
+	kvfree(m->ext);
 	kmem_cache_free(hairpin_map_cache, m);
 }
 

@@ -3,6 +3,7 @@
 #define _HAIRPIN_TABLE_H
 
 #include <linux/atomic.h>
+#include <linux/hairpin.h>
 #include <linux/list.h>
 #include <linux/rhashtable-types.h>
 #include <linux/types.h>
@@ -30,14 +31,21 @@ struct hairpin_port {
 	struct hairpin_map *map;
 };
 
+/* What most mappings do without: a comment, and the ports of a range but
+ * the first. Kept apart so that a table of single ports stays small.
+ */
+struct hairpin_map_ext {
+	char comment[HAIRPIN_COMMENT_MAX];	/* empty for none */
+	struct hairpin_port more[];		/* port + 1 .. port_max */
+};
+
 /* Immutable once published, but for the counters. */
 struct hairpin_map {
 	struct hairpin_port head;	/* the first external port */
-	struct hairpin_port *more;	/* the others of a range, or NULL */
+	struct hairpin_map_ext *ext;	/* or NULL */
 	struct list_head list;		/* in the table, or in a transaction */
 	atomic64_t conns;
 	atomic64_t hairpinned;
-	char *comment;
 	__be32 to_addr;
 	u16 port_max;			/* host order, like to_port */
 	u16 to_port;
@@ -59,6 +67,11 @@ struct hairpin_table {
 	struct list_head maps;	/* in the order they were added */
 	unsigned int count;
 };
+
+static inline const char *hairpin_map_comment(const struct hairpin_map *m)
+{
+	return m->ext && m->ext->comment[0] ? m->ext->comment : NULL;
+}
 
 static inline u16 hairpin_map_port(const struct hairpin_map *m)
 {

@@ -8,11 +8,7 @@
 source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology
-add_ns server2
-veth router lan-server2 server2 eth0
-ip -n "router-$sfx" link set lan-server2 master br-lan
-ip -n "server2-$sfx" addr add 192.168.1.20/24 dev eth0
-ip -n "server2-$sfx" route add default via $ROUTER_LAN
+add_server2
 serve tcp server2 80
 serve tcp server2 8080
 serve tcp wanhost 80

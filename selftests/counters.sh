@@ -4,11 +4,13 @@
 # Counters per mapping: connections mapped and, of those, hairpinned; totals
 # in "show", which survive the mapping's deletion.
 source "$(dirname "$0")/lib.sh"
+# Exact counts: every connection attempt counts, so no retries.
+PEER_TRIES=1
 load_module
 seed_topology
 
 counters() { nsq router "$HAIRPINCTL" map show | sed -n "s/^$1 .*conns \([0-9]*\) hairpinned \([0-9]*\).*/\1 \2/p"; }
-totals() { nsq router "$HAIRPINCTL" show | sed -n 's/^conns \([0-9]*\) hairpinned \([0-9]*\)$/\1 \2/p'; }
+totals() { nsq router "$HAIRPINCTL" show -s | sed -n 's/^conns \([0-9]*\) hairpinned \([0-9]*\)$/\1 \2/p'; }
 
 hp router map add tcp 80 to $SERVER
 hp router map add udp 53 to $SERVER

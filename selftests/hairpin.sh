@@ -21,8 +21,8 @@ table ip control {
 EOT
 check_eq "control: DNAT alone serves the WAN" \
 	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
-check_eq "control: DNAT alone fails for a LAN client (the seeds' failure)" \
-	"" "$(peer client tcp $PUBLIC 80)"
+check "control: DNAT alone fails for a LAN client (the seeds' failure)" \
+	no_answer client tcp $PUBLIC 80
 ns router nft delete table ip control
 ns router conntrack -F >/dev/null 2>&1 || true
 
@@ -40,6 +40,17 @@ check_eq "from the WAN: still the real client" \
 hp router set source external
 check_eq "source external: the server sees the public address" \
 	"$PUBLIC" "$(peer_addr client tcp $PUBLIC 80)"
+# RFC 4787 REQ-9: a client that already has an external port keeps it. Make
+# the WAN masquerade move ports, so that keeping one is visible.
+serve tcp wanhost 80
+ns router nft flush chain ip home postrouting
+ns router nft add rule ip home postrouting oifname wan0 meta l4proto tcp masquerade to :61000-61009
+ns router nft add rule ip home postrouting oifname wan0 masquerade
+outside=$(peer client tcp $WANHOST 80 sourceport=40001,reuseaddr | cut -d' ' -f1,2)
+check "the WAN sees the client's masqueraded port" \
+	eval "[[ '$outside' == '$PUBLIC 6100'[0-9] ]]"
+check_eq "source external: the hairpinned connection reuses that port" \
+	"$outside" "$(peer client tcp $PUBLIC 80 sourceport=40001,reuseaddr | cut -d' ' -f1,2)"
 hp router set source lan
 
 hp router set hairpin always
@@ -49,8 +60,8 @@ check_eq "hairpin always: never a WAN client" \
 	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
 
 hp router set hairpin off
-check_eq "hairpin off: the LAN client fails again" \
-	"" "$(peer client tcp $PUBLIC 80)"
+check "hairpin off: the LAN client fails again" \
+	no_answer client tcp $PUBLIC 80
 check_eq "hairpin off: the WAN still works" \
 	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
 finish

@@ -123,16 +123,25 @@ serve() {
 }
 
 # peer NS PROTO ADDR PORT [SOCAT-OPTS]: connects and prints what the server
-# answered ("PEER-ADDRESS PEER-PORT SERVER-NAME"), or nothing.
+# answered ("PEER-ADDRESS PEER-PORT SERVER-NAME"), or nothing. A slow guest
+# (TCG on a loaded host) can miss a deadline: an answer gets $PEER_TRIES
+# tries. A check that expects none uses no_answer, which tries once.
 peer() {
-	local n=$1 proto=$2 addr=$3 port=$4 opts=${5:+,$5} target
+	local n=$1 proto=$2 addr=$3 port=$4 opts=${5:+,$5} target out try
 	case $proto in
-	tcp) target="TCP:$addr:$port,connect-timeout=2$opts" ;;
+	tcp) target="TCP:$addr:$port,connect-timeout=3$opts" ;;
 	udp) target="UDP:$addr:$port$opts" ;;
 	esac
-	echo "[+] $n: $proto connect $addr:$port" >&2
-	echo x | nsq "$n" timeout 5 socat -T 2 -t 2 - "$target" 2>/dev/null | head -n 1
+	for try in $(seq "${PEER_TRIES:-3}"); do
+		echo "[+] $n: $proto connect $addr:$port" >&2
+		out=$(echo x | nsq "$n" timeout 10 socat -T 5 -t 3 - "$target" 2>/dev/null | head -n 1)
+		[ -z "$out" ] || break
+	done
+	echo "$out"
 }
+
+# no_answer NS PROTO ADDR PORT [SOCAT-OPTS]: true if nothing answers.
+no_answer() { [ -z "$(PEER_TRIES=1 peer "$@")" ]; }
 
 # peer_addr: the address part of what peer printed.
 peer_addr() { peer "$@" | cut -d' ' -f1; }
@@ -206,6 +215,16 @@ seed_topology() {
 	EOT
 	serve tcp server 80
 	serve udp server 53
+}
+
+# A second server on the LAN, for tests that need two.
+SERVER2=192.168.1.20
+add_server2() {
+	add_ns server2
+	veth router lan-server2 server2 eth0
+	ip -n "router-$sfx" link set lan-server2 master br-lan
+	ip -n "server2-$sfx" addr add $SERVER2/24 dev eth0
+	ip -n "server2-$sfx" route add default via $ROUTER_LAN
 }
 
 trap cleanup EXIT

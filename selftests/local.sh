@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology
 
-check_eq "control: unmapped, the router reaches nothing" "" "$(peer router tcp $PUBLIC 80)"
+check "control: unmapped, the router reaches nothing" no_answer router tcp $PUBLIC 80
 hp router map add tcp 80 to $SERVER
 hp router map add udp 53 to $SERVER
 check_eq "tcp from the router reaches the server" \
