@@ -1,15 +1,31 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make            the module (kmod/hairpin.ko) and the tool
-#   make demo       boot a VM and show a port mapping with hairpin working
-#   make check      lint, host tests and every selftest on both kernels
-#   make lint       checkpatch and sparse on the module, -Werror on the tool
+#   make              the module (kmod/hairpin.ko) and the tool
+#   make demo         boot a VM and show a port mapping with hairpin working
+#   make check        lint, host tests and every selftest on both kernels
+#   make lint         checkpatch and sparse on the module, -Werror on the tool
+#   make install      the module into /lib/modules/KVER/extra (and depmod),
+#                     hairpinctl, its man page, bash completion and the uapi
+#                     header under PREFIX; DESTDIR for staging
+#   make install-tool the userspace part alone
+#   make dkms-install the module's sources to /usr/src/hairpin-VERSION, then
+#                     dkms add, build and install, so that it is rebuilt for
+#                     every new kernel
 #
 # KVER picks the kernel to build against (default: the running one).
 
 KVER ?= $(shell uname -r)
 KDIR ?= /lib/modules/$(KVER)/build
 V ?= 0
+PREFIX ?= /usr/local
+DESTDIR ?=
+INSTALL ?= install
+DEPMOD ?= depmod
+DKMS ?= dkms
+# As kmod/Kbuild and the tool version themselves.
+VERSION ?= $(shell git -C $(CURDIR) describe --always --dirty --tags 2>/dev/null || echo 0.1)
+DKMS_SRC := $(DESTDIR)/usr/src/hairpin-$(VERSION)
+KMOD_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
 
 all: module tool
 
@@ -32,9 +48,40 @@ check: deps
 demo: deps
 	@tools/demo.sh
 
-clean:
+install: install-module install-tool
+
+install-module: module
+	$(INSTALL) -d "$(DESTDIR)/lib/modules/$(KVER)/extra"
+	$(INSTALL) -m 0644 kmod/hairpin.ko "$(DESTDIR)/lib/modules/$(KVER)/extra/hairpin.ko"
+ifeq ($(DESTDIR),)
+	$(DEPMOD) -a $(KVER)
+endif
+
+install-tool: tool
+	$(MAKE) -C tools/hairpinctl install PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)"
+	$(INSTALL) -d "$(DESTDIR)$(PREFIX)/include/linux"
+	$(INSTALL) -m 0644 uapi/linux/hairpin.h "$(DESTDIR)$(PREFIX)/include/linux/hairpin.h"
+
+# What dkms needs to build the module, with the version written in: the
+# copy is not a git tree.
+dkms-install:
+	$(INSTALL) -d "$(DKMS_SRC)/kmod" "$(DKMS_SRC)/uapi/linux"
+	$(INSTALL) -m 0644 Makefile Kbuild "$(DKMS_SRC)/"
+	$(INSTALL) -m 0644 $(KMOD_SRCS) "$(DKMS_SRC)/kmod/"
+	$(INSTALL) -m 0644 uapi/linux/hairpin.h "$(DKMS_SRC)/uapi/linux/"
+	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf >"$(DKMS_SRC)/dkms.conf"
+ifeq ($(DESTDIR),)
+	$(DKMS) add -m hairpin -v $(VERSION)
+	$(DKMS) build -m hairpin -v $(VERSION) -k $(KVER)
+	$(DKMS) install -m hairpin -v $(VERSION) -k $(KVER)
+endif
+
+clean-module:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+
+clean: clean-module
 	$(MAKE) -C tools/hairpinctl clean
 	rm -rf build
 
-.PHONY: all module tool deps lint check demo clean
+.PHONY: all module tool deps lint check demo install install-module install-tool \
+	dkms-install clean-module clean

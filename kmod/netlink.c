@@ -299,6 +299,8 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 		nlmsg_for_each_attr(attr, info->nlhdr, GENL_HDRLEN, rem) {
 			struct nlattr *tb[HAIRPIN_OP_A_MAX + 1];
 
+			/* First: a failure below blames this op, not the last. */
+			req.where = attr;
 			ret = nla_parse_nested(tb, HAIRPIN_OP_A_MAX, attr,
 					       op_policy, extack);
 			if (ret)
@@ -308,7 +310,6 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 				break;
 			}
 			req.cmd = nla_get_u8(tb[HAIRPIN_OP_A_CMD]);
-			req.where = attr;
 			req.map = tb[HAIRPIN_OP_A_MAP];
 			req.source = tb[HAIRPIN_OP_A_SOURCE];
 			req.mode = tb[HAIRPIN_OP_A_MODE];

@@ -12,8 +12,11 @@ start=$SECONDS
 say "lint"
 tools/lint.sh
 
-say "host tests (hairpinctl parser, messages, CLI)"
+say "host tests (hairpinctl parser, messages, printers, CLI, completion, man page, fuzzing)"
 make -s -C tools/hairpinctl test
+
+say "make install and dkms-install into a staging directory"
+tools/test-install.sh
 
 for kver in $(tools/vm/kernels.sh); do
 	say "$kver: build"

@@ -3,15 +3,12 @@
  * hairpinctl set | show | version
  */
 #include <errno.h>
-#include <inttypes.h>
-#include <stdalign.h>
 #include <string.h>
-#include <linux/genetlink.h>
 
 #include "hairpinctl.h"
-#include "msg.h"
 #include "nl.h"
 #include "parse.h"
+#include "print.h"
 
 int set_main(int argc, char *argv[])
 {
@@ -36,67 +33,11 @@ int set_main(int argc, char *argv[])
 	return hp_nl_run_op(&op, context);
 }
 
-/* What HAIRPIN_CMD_GET_CONFIG tells. */
-struct config {
-	char version[64];
-	int source, mode;
-	uint32_t mappings;
-	uint64_t conns, hairpinned;
-};
-
-static const enum mnl_attr_data_type config_attr_types[HAIRPIN_A_MAX + 1] = {
-	[HAIRPIN_A_VERSION] = MNL_TYPE_NUL_STRING,
-	[HAIRPIN_A_SOURCE] = MNL_TYPE_U8,
-	[HAIRPIN_A_MODE] = MNL_TYPE_U8,
-	[HAIRPIN_A_MAPPINGS] = MNL_TYPE_U32,
-	[HAIRPIN_A_CONNS] = MNL_TYPE_U64,
-	[HAIRPIN_A_HAIRPINNED] = MNL_TYPE_U64,
-};
-
-static int config_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, HAIRPIN_A_MAX) < 0 ||
-	    config_attr_types[type] == MNL_TYPE_UNSPEC)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, config_attr_types[type]) < 0)
-		return MNL_CB_ERROR;
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int config_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[HAIRPIN_A_MAX + 1] = { NULL };
-	struct config *c = data;
-
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_attr_cb, tb) < 0)
-		return MNL_CB_ERROR;
-	if (tb[HAIRPIN_A_VERSION])
-		snprintf(c->version, sizeof(c->version), "%s",
-			 mnl_attr_get_str(tb[HAIRPIN_A_VERSION]));
-	if (tb[HAIRPIN_A_SOURCE])
-		c->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
-	if (tb[HAIRPIN_A_MODE])
-		c->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
-	if (tb[HAIRPIN_A_MAPPINGS])
-		c->mappings = mnl_attr_get_u32(tb[HAIRPIN_A_MAPPINGS]);
-	if (tb[HAIRPIN_A_CONNS])
-		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
-	if (tb[HAIRPIN_A_HAIRPINNED])
-		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
-	return MNL_CB_OK;
-}
-
 /* Runs GET_CONFIG. Returns 0; -1 when the socket or the family failed (and
  * said so); 1 when the kernel refused, with *err for the caller to report.
  */
-static int get_config(struct config *c, struct hp_nl_err *err)
+static int get_config(struct hp_config *c, struct hp_nl_err *err)
 {
-	alignas(struct nlmsghdr) char buf[MNL_NLMSG_HDRLEN + 64];
-	struct nlmsghdr *nlh;
 	struct hp_nl nl;
 	int ret = 0;
 
@@ -105,8 +46,7 @@ static int get_config(struct config *c, struct hp_nl_err *err)
 	c->mode = HP_UNSET;
 	if (!hp_nl_open(&nl))
 		return -1;
-	nlh = hp_nl_start(&nl, buf, HAIRPIN_CMD_GET_CONFIG, NLM_F_ACK);
-	if (hp_nl_talk(&nl, nlh, config_cb, c, err) < 0)
+	if (hp_nl_get_config(&nl, c, err) < 0)
 		ret = 1;
 	hp_nl_close(&nl);
 	return ret;
@@ -127,14 +67,6 @@ static bool sysfs_version(char *buf, size_t len)
 	return ok && buf[0];
 }
 
-static void print_setting(const char *key, int value, const char *name)
-{
-	if (name)
-		printf("%s %s\n", key, name);
-	else if (value != HP_UNSET)
-		printf("%s %d\n", key, value);
-}
-
 static bool no_args(int argc, char *argv[])
 {
 	if (argc > 1) {
@@ -149,30 +81,26 @@ static bool no_args(int argc, char *argv[])
  *   hairpin auto
  *   module 1.0
  *   mappings 3
- *   conns 12 hairpinned 3
+ *   conns 12 hairpinned 3	(with -s)
  */
 int show_main(int argc, char *argv[])
 {
 	struct hp_nl_err err;
-	struct config c;
+	struct hp_config c;
 	int ret;
 
 	if (argc > 1 && is_help(argv[1])) {
-		puts("Usage: " PROG_NAME " show");
+		puts("Usage: " PROG_NAME " [-j] [-p] show [-s]");
 		return EXIT_OK;
 	}
-	if (!no_args(argc, argv))
+	if (!parse_print_args(argc, argv))
 		return EXIT_USAGE;
 	ret = get_config(&c, &err);
 	if (ret > 0)
 		hp_nl_perror("show", &err);
 	if (ret)
 		return EXIT_RUNTIME;
-	print_setting("source", c.source, source_name(c.source));
-	print_setting("hairpin", c.mode, mode_name(c.mode));
-	printf("module %s\n", c.version[0] ? c.version : "unknown");
-	printf("mappings %" PRIu32 "\n", c.mappings);
-	printf("conns %" PRIu64 " hairpinned %" PRIu64 "\n", c.conns, c.hairpinned);
+	print_config(stdout, &c, print_flags);
 	return EXIT_OK;
 }
 
@@ -183,7 +111,7 @@ int show_main(int argc, char *argv[])
 int version_main(int argc, char *argv[])
 {
 	struct hp_nl_err err;
-	struct config c;
+	struct hp_config c;
 	int ret;
 
 	if (argc > 1 && is_help(argv[1])) {

@@ -8,6 +8,9 @@
 
 #include "hairpinctl.h"
 #include "parse.h"
+#include "print.h"
+
+unsigned int print_flags;
 
 static int help_main(int argc, char *argv[]);
 
@@ -18,7 +21,9 @@ static const struct {
 } commands[] = {
 	{ "map", map_main, "add, delete, replace, list or flush port mappings" },
 	{ "set", set_main, "change how mapped connections are hairpinned" },
-	{ "show", show_main, "show the settings, the number of mappings and the counters" },
+	{ "show", show_main, "show the settings and the number of mappings (-s: the counters)" },
+	{ "save", save_main, "print the settings and mappings as a file for -f" },
+	{ "monitor", monitor_main, "print changes as they happen, until Ctrl-C" },
 	{ "version", version_main, "show the version of hairpinctl and of the module" },
 	{ "help", help_main, "show this help" },
 };
@@ -30,12 +35,40 @@ int is_help(const char *arg)
 	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+/* The PRINT_* flags an output option stands for, 0 if arg is none. */
+static unsigned int print_opt(const char *arg)
+{
+	if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
+		return PRINT_JSON;
+	if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty"))
+		return PRINT_JSON | PRINT_PRETTY;
+	if (!strcmp(arg, "-s") || !strcmp(arg, "--stats"))
+		return PRINT_STATS;
+	return 0;
+}
+
+bool parse_print_args(int argc, char *argv[])
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		unsigned int flag = print_opt(argv[i]);
+
+		if (!flag) {
+			hp_error("unexpected argument '%s'", argv[i]);
+			return false;
+		}
+		print_flags |= flag;
+	}
+	return true;
+}
+
 void print_usage(FILE *f)
 {
 	size_t i;
 
 	fprintf(f,
-		"Usage: %s COMMAND [ARGS]\n"
+		"Usage: %s [-j] [-p] [-s] COMMAND [ARGS]\n"
 		"       %s -f FILE\n"
 		"\n"
 		"Commands:\n", PROG_NAME, PROG_NAME);
@@ -49,21 +82,32 @@ void print_usage(FILE *f)
 	      "  map flush\n"
 	      "  set source lan|external\n"
 	      "  set hairpin auto|always|off\n"
-	      "  show\n"
+	      "  show [-s]\n"
+	      "  save\n"
+	      "  monitor\n"
 	      "  version\n"
+	      "\n"
+	      "Options:\n"
+	      "  -j, --json     JSON output (map show, show, monitor)\n"
+	      "  -p, --pretty   indented JSON (implies -j)\n"
+	      "  -s, --stats    show: add the connection totals\n"
+	      "  -f FILE        apply a file of commands (- for standard input)\n"
+	      "  -V, --version  as the version command\n"
+	      "  -h, --help     this help\n"
 	      "\n"
 	      "PROTO is tcp or udp. Without ADDR a mapping matches every local\n"
 	      "address. Without internal ports the external ones are used; a range\n"
 	      "of internal ports must be as long as the external one. TEXT is one\n"
 	      "argument of at most 63 bytes.\n"
 	      "\n"
-	      "-f FILE (- for standard input) applies a file of commands all or\n"
-	      "nothing: one \"map add|del|replace|flush ...\" or \"set ...\" per line,\n"
-	      "without the word " PROG_NAME "; # starts a comment; \"double quotes\"\n"
-	      "make one word, with \\\" and \\\\ inside.\n"
+	      "-f FILE applies a file of commands all or nothing: one \"map\n"
+	      "add|del|replace|flush ...\" or \"set ...\" per line, without the word\n"
+	      PROG_NAME "; # starts a comment; \"double quotes\" make one word, with\n"
+	      "\\\" and \\\\ inside. \"" PROG_NAME " save\" writes such a file, starting\n"
+	      "with \"map flush\" so that restoring it replaces the whole table.\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the kernel refused or the module is missing,\n"
-	      "2 bad command line or file.\n", f);
+	      "2 bad command line or file. See hairpinctl(8).\n", f);
 }
 
 static int help_main(int argc, char *argv[])
@@ -76,32 +120,44 @@ static int help_main(int argc, char *argv[])
 
 int main(int argc, char *argv[])
 {
-	size_t i;
+	int i;
+	size_t c;
 
-	if (argc < 2) {
+	/* Options first, as with ip(8): hairpinctl -j map show. */
+	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		unsigned int flag = print_opt(argv[i]);
+
+		if (flag) {
+			print_flags |= flag;
+			continue;
+		}
+		if (is_help(argv[i]))
+			return help_main(argc - i, argv + i);
+		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))
+			return version_main(1, argv + i);
+		if (!strcmp(argv[i], "-f")) {
+			if (i + 1 >= argc) {
+				hp_error("-f needs a file name (- for standard input)");
+				return EXIT_USAGE;
+			}
+			if (i + 2 < argc) {
+				hp_error("unexpected argument '%s'", argv[i + 2]);
+				return EXIT_USAGE;
+			}
+			return batch_main(argv[i + 1]);
+		}
+		hp_error("unknown option '%s'", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (i == argc) {
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (is_help(argv[1]))
-		return help_main(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "-f")) {
-		if (argc < 3) {
-			hp_error("-f needs a file name (- for standard input)");
-			return EXIT_USAGE;
-		}
-		if (argc > 3) {
-			hp_error("unexpected argument '%s'", argv[3]);
-			return EXIT_USAGE;
-		}
-		return batch_main(argv[2]);
-	}
-	if (argv[1][0] == '-' && argv[1][1]) {
-		hp_error("unknown option '%s'", argv[1]);
-		return EXIT_USAGE;
-	}
-	for (i = 0; i < N_COMMANDS; i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].handler(argc - 1, argv + 1);
-	hp_error("unknown command '%s'", argv[1]);
+	if (is_help(argv[i]))
+		return help_main(argc - i, argv + i);
+	for (c = 0; c < N_COMMANDS; c++)
+		if (!strcmp(argv[i], commands[c].name))
+			return commands[c].handler(argc - i, argv + i);
+	hp_error("unknown command '%s'", argv[i]);
 	return EXIT_USAGE;
 }

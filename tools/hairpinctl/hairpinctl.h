@@ -5,6 +5,7 @@
 #ifndef HAIRPINCTL_H
 #define HAIRPINCTL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #ifndef HAIRPINCTL_VERSION
@@ -26,11 +27,22 @@ enum {
 int map_main(int argc, char *argv[]);
 int set_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
+int save_main(int argc, char *argv[]);
+int monitor_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 int batch_main(const char *file);
+
+/* PRINT_* flags (print.h) from -j, -p and -s. */
+extern unsigned int print_flags;
 
 /* True when arg asks for help: "help", "-h" or "--help". */
 int is_help(const char *arg);
 void print_usage(FILE *f);
+
+/* The output options a subcommand takes after its name, as in "show -s":
+ * each of argv[1..] must be one of -j, -p, -s (or --json, --pretty,
+ * --stats); they add to print_flags. False after printing the error.
+ */
+bool parse_print_args(int argc, char *argv[]);
 
 #endif

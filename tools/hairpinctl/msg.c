@@ -124,6 +124,111 @@ bool hp_map_parse(const struct nlattr *nest, struct hp_map *m)
 	return true;
 }
 
+/* What each hairpin_attr must look like in a reply or an event. */
+static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
+	[HAIRPIN_A_VERSION] = MNL_TYPE_NUL_STRING,
+	[HAIRPIN_A_SOURCE] = MNL_TYPE_U8,
+	[HAIRPIN_A_MODE] = MNL_TYPE_U8,
+	[HAIRPIN_A_MAP] = MNL_TYPE_NESTED,
+	[HAIRPIN_A_MAPPINGS] = MNL_TYPE_U32,
+	[HAIRPIN_A_CONNS] = MNL_TYPE_U64,
+	[HAIRPIN_A_HAIRPINNED] = MNL_TYPE_U64,
+};
+
+static int top_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, HAIRPIN_A_MAX) < 0 ||
+	    top_attr_types[type] == MNL_TYPE_UNSPEC)
+		return MNL_CB_OK;
+	if (mnl_attr_validate(attr, top_attr_types[type]) < 0)
+		return MNL_CB_ERROR;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static bool parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
+{
+	memset(tb, 0, (HAIRPIN_A_MAX + 1) * sizeof(*tb));
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
+		errno = EBADMSG;
+		return false;
+	}
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb,
+			      tb) >= 0;
+}
+
+int hp_config_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
+	struct hp_config *c = data;
+
+	if (!parse_top(nlh, tb))
+		return MNL_CB_ERROR;
+	if (tb[HAIRPIN_A_VERSION])
+		snprintf(c->version, sizeof(c->version), "%s",
+			 mnl_attr_get_str(tb[HAIRPIN_A_VERSION]));
+	if (tb[HAIRPIN_A_SOURCE])
+		c->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
+	if (tb[HAIRPIN_A_MODE])
+		c->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
+	if (tb[HAIRPIN_A_MAPPINGS])
+		c->mappings = mnl_attr_get_u32(tb[HAIRPIN_A_MAPPINGS]);
+	if (tb[HAIRPIN_A_CONNS])
+		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
+	if (tb[HAIRPIN_A_HAIRPINNED])
+		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
+	return MNL_CB_OK;
+}
+
+int hp_maps_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
+	struct hp_maplist *list = data;
+	struct hp_map m;
+
+	if (!parse_top(nlh, tb))
+		return MNL_CB_ERROR;
+	if (!tb[HAIRPIN_A_MAP])
+		return MNL_CB_OK;
+	if (!hp_map_parse(tb[HAIRPIN_A_MAP], &m) || !hp_maplist_push(list, &m))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
+{
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
+	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
+
+	if (!parse_top(nlh, tb))
+		return -1;
+	memset(op, 0, sizeof(*op));
+	op->cmd = genl->cmd;
+	op->source = HP_UNSET;
+	op->mode = HP_UNSET;
+	switch (genl->cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_DEL_MAP:
+		if (!tb[HAIRPIN_A_MAP]) {
+			errno = EBADMSG;
+			return -1;
+		}
+		return hp_map_parse(tb[HAIRPIN_A_MAP], &op->map) ? 1 : -1;
+	case HAIRPIN_CMD_FLUSH_MAPS:
+		return 1;
+	case HAIRPIN_CMD_SET_CONFIG:
+		if (tb[HAIRPIN_A_SOURCE])
+			op->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
+		if (tb[HAIRPIN_A_MODE])
+			op->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
+		return 1;
+	}
+	return 0;
+}
+
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
 	uint16_t map, source, mode;

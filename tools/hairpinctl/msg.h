@@ -41,6 +41,22 @@ void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m);
  */
 bool hp_map_parse(const struct nlattr *nest, struct hp_map *m);
 
+/* Reply callbacks (mnl_cb_t) for hp_nl_talk(): a GET_CONFIG reply into
+ * the struct hp_config at data (whose source and mode the caller set to
+ * HP_UNSET), one GET_MAP dump message into the struct hp_maplist at data.
+ */
+int hp_config_cb(const struct nlmsghdr *nlh, void *data);
+int hp_maps_cb(const struct nlmsghdr *nlh, void *data);
+
+/*
+ * A message of the "changes" multicast group as the operation that would
+ * make the same change: HAIRPIN_CMD_NEW_MAP (with the counters),
+ * HAIRPIN_CMD_DEL_MAP, HAIRPIN_CMD_FLUSH_MAPS or HAIRPIN_CMD_SET_CONFIG.
+ * Returns 1, 0 for a command that is not an event (newer modules may add
+ * some), or -1 with errno set for a malformed one.
+ */
+int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op);
+
 /* Appends the attributes of op as its single command's request wants
  * them: HAIRPIN_A_MAP, or HAIRPIN_A_SOURCE and/or HAIRPIN_A_MODE.
  */

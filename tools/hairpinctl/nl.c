@@ -207,22 +207,61 @@ struct nlmsghdr *hp_nl_start(const struct hp_nl *nl, void *buf, uint8_t cmd,
 	return hp_msg_start(buf, nl->family, cmd, flags);
 }
 
+static int mcgrp_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (type == CTRL_ATTR_MCAST_GRP_NAME &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+		tb[type] = attr;
+	else if (type == CTRL_ATTR_MCAST_GRP_ID &&
+		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+		tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* CTRL_ATTR_MCAST_GROUPS: a nest of nests, each a name and an id. */
+static void find_mcgrp(const struct nlattr *groups, struct hp_nl *nl)
+{
+	const struct nlattr *grp;
+
+	mnl_attr_for_each_nested(grp, groups) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
+
+		if (mnl_attr_parse_nested(grp, mcgrp_attr_cb, tb) < 0)
+			continue;
+		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    HAIRPIN_MCGRP_CHANGES))
+			nl->mcgrp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	if (type != CTRL_ATTR_FAMILY_ID)
+	switch (type) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
+			return MNL_CB_ERROR;
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
 		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-		return MNL_CB_ERROR;
+	}
 	tb[type] = attr;
 	return MNL_CB_OK;
 }
 
 static int family_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlattr *tb[CTRL_ATTR_FAMILY_ID + 1] = { NULL };
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
 	struct hp_nl *nl = data;
 
 	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, tb) < 0)
@@ -232,6 +271,8 @@ static int family_cb(const struct nlmsghdr *nlh, void *data)
 		return MNL_CB_ERROR;
 	}
 	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		find_mcgrp(tb[CTRL_ATTR_MCAST_GROUPS], nl);
 	return MNL_CB_OK;
 }
 
@@ -333,7 +374,7 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err)
 		break;
 	case EINTR:
 		if (err->dump_intr)
-			hint = " (the mappings changed during the dump)";
+			hint = " (the mappings kept changing during the dump; try again)";
 		break;
 	}
 	if (err->msg[0])
@@ -365,4 +406,41 @@ int hp_nl_run_op(const struct hp_op *op, const char *context)
 	}
 	hp_nl_close(&nl);
 	return ret;
+}
+
+int hp_nl_get_config(struct hp_nl *nl, struct hp_config *c,
+		     struct hp_nl_err *err)
+{
+	alignas(struct nlmsghdr) char buf[MNL_NLMSG_HDRLEN + 64];
+	struct nlmsghdr *nlh = hp_nl_start(nl, buf, HAIRPIN_CMD_GET_CONFIG,
+					   NLM_F_ACK);
+
+	memset(c, 0, sizeof(*c));
+	c->source = HP_UNSET;
+	c->mode = HP_UNSET;
+	return hp_nl_talk(nl, nlh, hp_config_cb, c, err);
+}
+
+/* How often a dump that raced a change is started again. */
+#define DUMP_TRIES 10
+
+int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
+		   struct hp_nl_err *err)
+{
+	alignas(struct nlmsghdr) char buf[MNL_NLMSG_HDRLEN + 64];
+	int tries;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		struct nlmsghdr *nlh = hp_nl_start(nl, buf, HAIRPIN_CMD_GET_MAP,
+						   NLM_F_DUMP);
+
+		list->len = 0;
+		if (hp_nl_talk(nl, nlh, hp_maps_cb, list, err) == 0) {
+			hp_maplist_sort(list);
+			return 0;
+		}
+		if (!err->dump_intr)
+			break;
+	}
+	return -1;
 }

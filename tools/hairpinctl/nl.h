@@ -17,6 +17,7 @@ struct hp_nl {
 	uint32_t portid;
 	uint32_t seq;
 	uint16_t family;	/* resolved id of HAIRPIN_GENL_NAME */
+	uint32_t mcgrp;		/* id of HAIRPIN_MCGRP_CHANGES, 0 if none */
 	char *rbuf;		/* receive buffer, HP_NL_RECV_LEN bytes */
 };
 
@@ -64,5 +65,14 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err);
  * under context. Returns an exit code.
  */
 int hp_nl_run_op(const struct hp_op *op, const char *context);
+
+/* HAIRPIN_CMD_GET_CONFIG into c. Returns 0, or -1 with err filled in. */
+int hp_nl_get_config(struct hp_nl *nl, struct hp_config *c,
+		     struct hp_nl_err *err);
+/* Every mapping, sorted, into list (emptied first); a dump that races a
+ * change is started again a few times. Returns 0, or -1 with err filled in.
+ */
+int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
+		   struct hp_nl_err *err);
 
 #endif

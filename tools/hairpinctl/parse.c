@@ -548,6 +548,53 @@ void hp_oplist_free(struct hp_oplist *list)
 	memset(list, 0, sizeof(*list));
 }
 
+bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m)
+{
+	if (list->len == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 64;
+		struct hp_map *maps = realloc(list->maps, cap * sizeof(*maps));
+
+		if (!maps)
+			return false;
+		list->maps = maps;
+		list->cap = cap;
+	}
+	list->maps[list->len++] = *m;
+	return true;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int map_cmp(const void *pa, const void *pb)
+{
+	const struct hp_map *a = pa, *b = pb;
+
+	if (a->proto != b->proto)
+		return cmp_u32(a->proto, b->proto);
+	if (a->has_addr != b->has_addr)
+		return a->has_addr ? 1 : -1;
+	if (a->addr != b->addr)
+		return cmp_u32(ntohl(a->addr), ntohl(b->addr));
+	if (a->port != b->port)
+		return cmp_u32(a->port, b->port);
+	return cmp_u32(a->port_max, b->port_max);
+}
+
+void hp_maplist_sort(struct hp_maplist *list)
+{
+	if (list->len)
+		qsort(list->maps, list->len, sizeof(*list->maps), map_cmp);
+}
+
+void hp_maplist_free(struct hp_maplist *list)
+{
+	free(list->maps);
+	memset(list, 0, sizeof(*list));
+}
+
 bool parse_file(FILE *f, const char *name, struct hp_oplist *list)
 {
 	char *line = NULL, *words = NULL;
@@ -715,6 +762,51 @@ int format_map(char *buf, size_t len, const struct hp_map *m)
 	if (m->comment[0]) {
 		put(&buf, &len, &total, " comment ");
 		put_comment(&buf, &len, &total, m->comment);
+	}
+	return total;
+}
+
+static void put_setting(char **p, size_t *left, int *total, const char *key,
+			int value, const char *name)
+{
+	if (value == HP_UNSET)
+		return;
+	if (name)
+		put(p, left, total, " %s %s", key, name);
+	else
+		put(p, left, total, " %s %d", key, value);
+}
+
+int format_op(char *buf, size_t len, const struct hp_op *op)
+{
+	int total = 0;
+
+	if (len)
+		buf[0] = '\0';
+	switch (op->cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_REPLACE_MAP:
+		put(&buf, &len, &total, "map %s ",
+		    op->cmd == HAIRPIN_CMD_NEW_MAP ? "add" : "replace");
+		total += format_map(buf, len, &op->map);
+		break;
+	case HAIRPIN_CMD_DEL_MAP:
+		put(&buf, &len, &total, "map del ");
+		total += format_map_key(buf, len, &op->map);
+		break;
+	case HAIRPIN_CMD_FLUSH_MAPS:
+		put(&buf, &len, &total, "map flush");
+		break;
+	case HAIRPIN_CMD_SET_CONFIG:
+		put(&buf, &len, &total, "set");
+		put_setting(&buf, &len, &total, "source", op->source,
+			    source_name(op->source));
+		put_setting(&buf, &len, &total, "hairpin", op->mode,
+			    mode_name(op->mode));
+		break;
+	default:
+		put(&buf, &len, &total, "# unknown operation %u", op->cmd);
+		break;
 	}
 	return total;
 }

@@ -50,6 +50,23 @@ struct hp_oplist {
 	size_t cap;
 };
 
+/* The mappings of a dump, in the order hp_maplist_sort() gives. */
+struct hp_maplist {
+	struct hp_map *maps;
+	size_t len;
+	size_t cap;
+};
+
+/* What HAIRPIN_CMD_GET_CONFIG tells. */
+struct hp_config {
+	char version[64];	/* "" if the module did not say */
+	int source;		/* enum hairpin_source, or HP_UNSET */
+	int mode;		/* enum hairpin_mode, or HP_UNSET */
+	uint32_t mappings;
+	uint64_t conns;
+	uint64_t hairpinned;
+};
+
 /* The most words a line may have; more is an error. */
 #define HP_MAX_WORDS 32
 
@@ -103,6 +120,12 @@ bool parse_words(const char *line, char *out, int *argc, char *argv[]);
 bool parse_file(FILE *f, const char *name, struct hp_oplist *list);
 void hp_oplist_free(struct hp_oplist *list);
 
+/* Appends a copy of m; false with errno set. */
+bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m);
+/* By protocol, then address (any first), then ports. */
+void hp_maplist_sort(struct hp_maplist *list);
+void hp_maplist_free(struct hp_maplist *list);
+
 /* Names; NULL for values without one. */
 const char *proto_name(uint8_t proto);
 const char *source_name(int source);
@@ -116,5 +139,13 @@ int format_map_key(char *buf, size_t len, const struct hp_map *m);
 int format_map(char *buf, size_t len, const struct hp_map *m);
 /* Big enough for format_map() of any mapping. */
 #define HP_MAP_TEXT_MAX 256
+
+/* op as the line of a -f file that parse_op() reads back as op: "map add
+ * ...", "map replace ...", "map del KEY", "map flush" or "set [source S]
+ * [hairpin M]".
+ */
+int format_op(char *buf, size_t len, const struct hp_op *op);
+/* Big enough for format_op() of any operation. */
+#define HP_OP_TEXT_MAX (HP_MAP_TEXT_MAX + 32)
 
 #endif

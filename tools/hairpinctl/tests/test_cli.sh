@@ -42,12 +42,20 @@ expect() {
 # Help
 "$prog" --help >"$tmp/out" 2>&1
 ok $? "--help exits 0"
-grep -q '^Usage: hairpinctl COMMAND' "$tmp/out"
+grep -q '^Usage: hairpinctl \[-j\] \[-p\] \[-s\] COMMAND' "$tmp/out"
 ok $? "--help prints the usage"
+for word in save monitor --json --pretty --stats "show \[-s\]"; do
+	grep -q -- "$word" "$tmp/out"
+	ok $? "--help mentions $word"
+done
 grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\]' "$tmp/out"
 ok $? "--help shows the map add grammar"
 "$prog" map help >"$tmp/out" 2>&1
 ok $? "map help exits 0"
+grep -q 'map show \[-j\] \[-p\]' "$tmp/out"
+ok $? "map help shows map show's options"
+"$prog" -h >/dev/null 2>&1 && "$prog" help >/dev/null 2>&1 && "$prog" map --help >/dev/null 2>&1
+ok $? "-h, help and map --help exit 0"
 "$prog" >/dev/null 2>&1
 [ $? = 2 ]
 ok $? "no arguments: exit 2"
@@ -74,6 +82,18 @@ expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set ha
 expect 2 "hairpinctl: unknown option '-x'" -x
 expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
 expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
+# Output options: before the command, or after show, map show and monitor.
+expect 2 "hairpinctl: unexpected argument '-x'" show -x
+expect 2 "hairpinctl: unexpected argument 'all'" show -s all
+expect 2 "hairpinctl: unexpected argument '-s'" -j map add tcp 80 to 10.0.0.2 -s
+expect 2 "hairpinctl: unexpected argument 'now'" monitor now
+expect 2 "hairpinctl: unexpected argument 'all'" save all
+expect 2 "hairpinctl: save writes a file for -f, not JSON (try: map show -j and show -j)" -j save
+expect 2 "hairpinctl: save writes a file for -f, not JSON (try: map show -j and show -j)" --pretty save
+expect 2 "hairpinctl: unknown option '--jsn'" --jsn map show
+"$prog" -j >/dev/null 2>"$tmp/err"
+[ $? = 2 ] && grep -q '^Usage:' "$tmp/err"
+ok $? "options without a command: usage on stderr, exit 2"
 # A comment with spaces is one argument on the command line.
 expect 2 "hairpinctl: unexpected argument 'x'" map add tcp 80 to 10.0.0.2 comment "two words" x
 
@@ -102,7 +122,11 @@ else
 		echo "# no generic netlink here: skipping the module checks"
 	else
 		expect 1 "$notloaded" show
+		expect 1 "$notloaded" -j show -s
 		expect 1 "$notloaded" map show
+		expect 1 "$notloaded" map show -j
+		expect 1 "$notloaded" save
+		expect 1 "$notloaded" monitor
 		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2
 		expect 1 "$notloaded" set hairpin off
 		printf 'map flush\n' >"$tmp/good.conf"
@@ -110,6 +134,9 @@ else
 		"$prog" version >"$tmp/out" 2>/dev/null
 		[ $? = 1 ] && grep -q '^hairpinctl [^ ]' "$tmp/out"
 		ok $? "version prints the tool's version without the module, exits 1"
+		"$prog" -V >"$tmp/out2" 2>/dev/null
+		[ $? = 1 ] && cmp -s "$tmp/out" "$tmp/out2"
+		ok $? "-V is version"
 	fi
 fi
 

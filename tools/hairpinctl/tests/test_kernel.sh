@@ -58,11 +58,16 @@ expect() {
 }
 
 expect 0 "" map show
+module=$("$prog" version | sed -n 's/^module //p')
 expect 0 "source lan
 hairpin auto
-module $("$prog" version | sed -n 's/^module //p')
+module $module
+mappings 0" show
+expect 0 "source lan
+hairpin auto
+module $module
 mappings 0
-conns 0 hairpinned 0" show
+conns 0 hairpinned 0" show -s
 
 expect 0 "" map add tcp 80 to 192.168.1.10 comment web
 expect 1 "hairpinctl: map add tcp 80-90: File exists (kernel: mapping overlaps an existing mapping)" \

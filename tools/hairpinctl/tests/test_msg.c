@@ -383,6 +383,76 @@ static void test_map_parse(void)
 	ok(!hp_map_parse(nest, &out), "a comment without its NUL is refused");
 }
 
+/* Events as the kernel multicasts them, and the replies of show and map
+ * show, into the structures the printers take.
+ */
+static void test_events(void)
+{
+	alignas(struct nlmsghdr) char buf[1024];
+	struct hp_maplist list = { NULL, 0, 0 };
+	struct hp_config c = { .source = HP_UNSET, .mode = HP_UNSET };
+	struct hp_map m = {
+		.proto = IPPROTO_TCP, .port = 80, .port_max = 80, .has_to = true,
+		.to_addr = ip("192.168.1.10"), .has_to_port = true, .to_port = 8080,
+		.comment = "web",
+	};
+	struct nlmsghdr *nlh;
+	struct hp_op op;
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MAP, 0);
+	hp_map_put(nlh, HAIRPIN_A_MAP, &m);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_NEW_MAP &&
+	   op.map.port == 80 && op.map.to_port == 8080 && !strcmp(op.map.comment, "web") &&
+	   op.source == HP_UNSET && op.mode == HP_UNSET, "event: a new mapping");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_DEL_MAP, 0);
+	hp_map_put(nlh, HAIRPIN_A_MAP, &m);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_DEL_MAP &&
+	   op.map.port == 80, "event: a deleted mapping");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_DEL_MAP, 0);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a deletion without its mapping is malformed");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_FLUSH_MAPS, 0);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_FLUSH_MAPS, "event: flush");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_EXTERNAL);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_OFF);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_SET_CONFIG &&
+	   op.source == HAIRPIN_SOURCE_EXTERNAL && op.mode == HAIRPIN_MODE_OFF,
+	   "event: settings");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u16(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_OFF);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a mode of the wrong size is malformed");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	ok(hp_event_parse(nlh, &op) == 0, "event: other commands are not events");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_FLUSH_MAPS, 0);
+	nlh->nlmsg_len = MNL_NLMSG_HDRLEN + 2;
+	ok(hp_event_parse(nlh, &op) == -1, "event: shorter than the genl header");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
+	mnl_attr_put_strz(nlh, HAIRPIN_A_VERSION, "1.0");
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_LAN);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_ALWAYS);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAPPINGS, 3);
+	mnl_attr_put_u64(nlh, HAIRPIN_A_CONNS, 12);
+	mnl_attr_put_u64(nlh, HAIRPIN_A_HAIRPINNED, 5);
+	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && !strcmp(c.version, "1.0") &&
+	   c.source == HAIRPIN_SOURCE_LAN && c.mode == HAIRPIN_MODE_ALWAYS &&
+	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5,
+	   "GET_CONFIG reply: every field");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	hp_map_put(nlh, HAIRPIN_A_MAP, &m);
+	ok(hp_maps_cb(nlh, &list) == MNL_CB_OK && hp_maps_cb(nlh, &list) == MNL_CB_OK &&
+	   list.len == 2 && list.maps[1].to_port == 8080, "GET_MAP dump messages append");
+	hp_maplist_free(&list);
+}
+
 /* A 100k-line file: one message, found back by offset. */
 static void test_big_batch(void)
 {
@@ -423,6 +493,7 @@ int main(void)
 	test_batch();
 	test_single();
 	test_map_parse();
+	test_events();
 	test_big_batch();
 	return done_testing();
 }

@@ -1,0 +1,270 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# hairpinctl as an operator uses it: JSON that jq takes, save and restore,
+# monitor seeing every change (and surviving an overrun), and each error
+# with its message and exit code. No traffic: two routers alone.
+#
+#   router   the one configured
+#   router2  fresh, to replay what the monitor printed into
+#
+# Last, the module is unloaded (a running monitor notices; every command
+# says how to load it) and loaded again.
+source "$(dirname "$0")/lib.sh"
+load_module
+command -v jq >/dev/null || skip "jq not installed"
+command -v setpriv >/dev/null || skip "setpriv not installed"
+tmp=$(mktemp -d)
+trap 'cleanup; rm -rf "$tmp"' EXIT
+add_ns router router2
+
+hpq() { nsq router "$HAIRPINCTL" "$@"; }
+nobody() { nsq router setpriv --reuid=65534 --regid=65534 --clear-groups "$HAIRPINCTL" "$@"; }
+
+# expect DESCRIPTION EXIT MESSAGE CMD...: CMD exits with EXIT and prints
+# exactly MESSAGE on stderr.
+expect() {
+	local what=$1 want_rc=$2 want=$3 got rc
+	shift 3
+	got=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$got" = "$want" ]; then
+		pass "$what: exit $rc, $got"
+	else
+		fail "$what: expected exit $want_rc, '$want'; got exit $rc, '$got'"
+	fi
+}
+
+# until_ok SECONDS CMD...: polls CMD until it succeeds, for at most SECONDS.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_monitor FILE [OPTIONS]: hairpinctl OPTIONS monitor in the router's
+# namespace, stdout to FILE, stderr to FILE.err, its pid in mon_pid. Returns
+# once it is subscribed: until then, we set the current hairpin mode again
+# (no change, but an event) and wait for it to show.
+start_monitor() {
+	local out=$1
+	shift
+	echo "[+] router: hairpinctl $* monitor >$out &" >&2
+	ip netns exec "router-$sfx" "$HAIRPINCTL" "$@" monitor >"$out" 2>"$out.err" &
+	mon_pid=$!
+	until_ok 10 probe "$out" || fail "monitor $* never showed an event"
+}
+probe() {
+	hpq set hairpin "$(hpq -j show | jq -r .hairpin)"
+	[ -s "$1" ]
+}
+
+# stop_monitor SIGNAL: ends it; its exit status and stderr must be clean.
+stop_monitor() {
+	local rc
+	kill -"$1" "$mon_pid"
+	wait "$mon_pid"
+	rc=$?
+	check_eq "monitor ends cleanly on SIG$1" 0 "$rc"
+}
+
+# sync_monitors FILE...: once the monitors writing to FILE... have printed
+# everything up to now: a marker mapping is added and deleted, and waited
+# for at the end of each.
+sync_monitors() {
+	local f
+	hpq map add tcp 65535 to 10.255.255.254
+	hpq map del tcp 65535
+	for f in "$@"; do
+		until_ok 10 marked "$f" || fail "monitor to $f out of step"
+	done
+}
+marked() { tail -n 1 "$1" | grep -q 'del.*65535'; }
+set_seen() {
+	hpq set hairpin off
+	grep -qx 'set source lan hairpin off' "$1"
+}
+gone() { ! kill -0 "$mon_pid" 2>/dev/null; }
+
+lines_after() { tail -n +"$(($2 + 1))" "$1"; }
+has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+
+echo "# JSON"
+hp router map add tcp 80 to 192.168.1.10 comment web
+hp router map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment 'q"b\ caf'$'\xc3\xa9'
+hp router map add tcp 8080 to 10.0.0.3:80
+hpq -j map show >"$tmp/maps.json"
+check "map show -j is valid JSON" jq -e . "$tmp/maps.json" >/dev/null
+check_eq "map show -j is one object with the mappings" "object 3" \
+	"$(jq -r '"\(type) \(.mappings | length)"' "$tmp/maps.json")"
+check_eq "keys of a mapping" "addr,comment,conns,hairpinned,port,port_max,proto,to_addr,to_port,to_port_max" \
+	"$(jq -r '.mappings[0] | keys | join(",")' "$tmp/maps.json")"
+check_eq "tcp 80: any address, counters as numbers" "tcp null 80 80 192.168.1.10 80 80 web 0 0" \
+	"$(jq -r '.mappings[0] | "\(.proto) \(.addr) \(.port) \(.port_max) \(.to_addr) \(.to_port) \(.to_port_max) \(.comment) \(.conns) \(.hairpinned)"' "$tmp/maps.json")"
+check_eq "udp range: address and shifted ports" "203.0.113.5 5000 5010 6000 6010" \
+	"$(jq -r '.mappings[2] | "\(.addr) \(.port) \(.port_max) \(.to_port) \(.to_port_max)"' "$tmp/maps.json")"
+check_eq "a comment with a quote, a backslash and UTF-8 comes back intact" 'q"b\ café' \
+	"$(jq -r '.mappings[2].comment' "$tmp/maps.json")"
+check_eq "no comment is null" null "$(jq -r '.mappings[1].comment' "$tmp/maps.json")"
+hpq -p map show >"$tmp/maps.pretty"
+check "map show -p is indented" test "$(wc -l <"$tmp/maps.pretty")" -gt 30
+check_eq "map show -p is the same JSON" "$(jq -cS . "$tmp/maps.json")" "$(jq -cS . "$tmp/maps.pretty")"
+check_eq "map show -j after the command too" "$(cat "$tmp/maps.json")" "$(hpq map show -j)"
+hpq -j show >"$tmp/show.json"
+check_eq "show -j: settings, count and totals" "lan auto 3 number number string" \
+	"$(jq -r '"\(.source) \(.hairpin) \(.mappings) \(.conns | type) \(.hairpinned | type) \(.version | type)"' "$tmp/show.json")"
+check_eq "show -j: the module's version" "$(hpq version | sed -n 's/^module //p')" \
+	"$(jq -r .version "$tmp/show.json")"
+check_eq "show -s -p is the same JSON" "$(jq -cS . "$tmp/show.json")" "$(hpq show -s -p | jq -cS .)"
+check_eq "show: no totals without -s" "" "$(hpq show | grep '^conns')"
+check_eq "show -s: the totals" "conns 0 hairpinned 0" "$(hpq show -s | grep '^conns')"
+check_eq "map show -j of router2, without mappings" '{"mappings":[]}' "$(nsq router2 "$HAIRPINCTL" -j map show)"
+
+echo "# save and restore"
+hp router set source external hairpin always
+hpq save >"$tmp/saved"
+check_eq "save: map flush, the settings, the mappings" "map flush
+set source external hairpin always
+map add tcp 80 to 192.168.1.10:80 comment web
+map add tcp 8080 to 10.0.0.3:80
+map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"q\\\"b\\\\ café\"" "$(cat "$tmp/saved")"
+hp router map flush
+hp router set source lan hairpin off
+hp router map add tcp 9999 to 10.9.9.9
+check "restore: -f the saved file" hpq -f "$tmp/saved"
+hpq save >"$tmp/saved2"
+check "save after restore is identical" cmp "$tmp/saved" "$tmp/saved2"
+check_eq "map show -j after restore is identical" "$(cat "$tmp/maps.json")" "$(hpq -j map show)"
+check "restore from standard input (-f -) into router2" nsq router2 "$HAIRPINCTL" -f - <"$tmp/saved"
+check_eq "router2 saves the same" "$(cat "$tmp/saved")" "$(nsq router2 "$HAIRPINCTL" save)"
+{ cat "$tmp/saved"; echo "map add tcp 80 to 10.0.0.9   # overlaps"; } >"$tmp/bad"
+expect "a restore that fails on its last line ..." 1 \
+	"hairpinctl: $tmp/bad:6: File exists (kernel: mapping overlaps an existing mapping)" \
+	hpq -f "$tmp/bad"
+check_eq "... changes nothing, its map flush included" "$(cat "$tmp/saved")" "$(hpq save)"
+printf '# comments and blank lines\n\nmap flush  # all\n\nset source lan hairpin auto\n' >"$tmp/reset"
+check "a file with comments and blank lines" hpq -f "$tmp/reset"
+check_eq "which replaced the whole table" "map flush
+set source lan hairpin auto" "$(hpq save)"
+
+echo "# monitor"
+nsq router2 "$HAIRPINCTL" -f "$tmp/reset"
+start_monitor "$tmp/mon"
+start_monitor "$tmp/mon.json" -j
+json_pid=$mon_pid
+start_monitor "$tmp/mon.text"
+sync_monitors "$tmp/mon.json" "$tmp/mon.text"
+text_base=$(wc -l <"$tmp/mon.text")
+json_base=$(wc -l <"$tmp/mon.json")
+hp router map add tcp 7000 to 10.0.0.7 comment "mon itor"
+hp router map replace tcp 7000 to 10.0.0.8
+hp router map add udp 7001-7002 to 10.0.0.9:8001-8002
+hp router map del tcp 7000
+hp router set source external
+hp router map flush
+printf 'map add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.2\nset hairpin always source lan\n' |
+	hpq -f -
+want="map add tcp 7000 to 10.0.0.7:7000 comment \"mon itor\"
+map del tcp 7000
+map add tcp 7000 to 10.0.0.8:7000
+map add udp 7001-7002 to 10.0.0.9:8001-8002
+map del tcp 7000
+set source external hairpin auto
+map flush
+map add tcp 1 to 10.0.0.1:1
+map add tcp 2 to 10.0.0.2:2
+set source lan hairpin always"
+until_ok 10 has_lines "$tmp/mon.text" $((text_base + 10))
+check_eq "monitor: add, replace (del then add), del, set, flush, a batch" "$want" \
+	"$(lines_after "$tmp/mon.text" "$text_base")"
+until_ok 10 has_lines "$tmp/mon.json" $((json_base + 10))
+lines_after "$tmp/mon.json" "$json_base" >"$tmp/events.json"
+check "monitor -j: every line is valid JSON" jq -e . "$tmp/events.json" >/dev/null
+check_eq "monitor -j: one object a line" 10 "$(jq -c . "$tmp/events.json" | wc -l)"
+check_eq "monitor -j: the events" "add,del,add,add,del,set,flush,add,add,set" \
+	"$(jq -rs 'map(.event) | join(",")' "$tmp/events.json")"
+check_eq "monitor -j: the mapping of an add" "tcp 7000 10.0.0.7 7000 mon itor 0" \
+	"$(jq -rs '.[0].mapping | "\(.proto) \(.port) \(.to_addr) \(.to_port) \(.comment) \(.conns)"' "$tmp/events.json")"
+check_eq "monitor -j: a set" "lan always" "$(jq -rs '.[9] | "\(.source) \(.hairpin)"' "$tmp/events.json")"
+stop_monitor INT
+mon_pid=$json_pid
+stop_monitor TERM
+check_eq "nothing on stderr" "" "$(cat "$tmp/mon.text.err" "$tmp/mon.json.err")"
+# The monitor's output is a -f file: replayed into router2, which was in
+# the same state when the first monitor started, it gives the same table.
+check "monitor output replays with -f" nsq router2 "$HAIRPINCTL" -f "$tmp/mon"
+check_eq "router2 has the router's table and settings" "$(hpq save)" \
+	"$(nsq router2 "$HAIRPINCTL" save)"
+
+echo "# monitor overrun"
+start_monitor "$tmp/mon.over"
+kill -STOP "$mon_pid"
+awk 'BEGIN { for (i = 1; i <= 50000; i++) printf "map add udp %d to 10.0.%d.%d\n", i, int(i / 250), 1 + i % 250 }' >"$tmp/big"
+hp router -f "$tmp/big"
+kill -CONT "$mon_pid"
+# Until the monitor has drained its queue, new events are dropped too.
+until_ok 60 set_seen "$tmp/mon.over"
+check_eq "after an overrun, the monitor goes on" "set source lan hairpin off" "$(tail -n 1 "$tmp/mon.over")"
+check_eq "and says that events were lost" \
+	"hairpinctl: monitor: events were lost (receive buffer overrun); 'hairpinctl map show' shows the current table" \
+	"$(sort -u "$tmp/mon.over.err")"
+stop_monitor INT
+hp router map flush
+
+echo "# errors"
+hp router map add tcp 80 to 192.168.1.10
+expect "bad port: usage" 2 "hairpinctl: invalid port '0' (must be 1-65535)" \
+	hpq map add tcp 0 to 10.0.0.1
+expect "unknown command: usage" 2 "hairpinctl: unknown command 'mapp'" hpq mapp show
+expect "save -j: usage" 2 "hairpinctl: save writes a file for -f, not JSON (try: map show -j and show -j)" \
+	hpq -j save
+printf 'map flush\nmap add tcp 81 to 10.0.0.300\n' >"$tmp/usage.conf"
+expect "bad file: usage, with its line" 2 "hairpinctl: $tmp/usage.conf:2: invalid address '10.0.0.300'" \
+	hpq -f "$tmp/usage.conf"
+check_eq "and nothing was sent" "tcp 80" "$(hpq map show | cut -d' ' -f1,2)"
+expect "overlap: the kernel's message after the command" 1 \
+	"hairpinctl: map add tcp 80-90: File exists (kernel: mapping overlaps an existing mapping)" \
+	hpq map add tcp 80-90 to 192.168.1.11
+expect "no such mapping" 1 \
+	"hairpinctl: map del tcp 81: No such file or directory (kernel: no mapping with this protocol, address and range)" \
+	hpq map del tcp 81
+printf 'map flush\nmap add tcp 1 to 10.0.0.1\nmap add tcp 1-5 to 10.0.0.2\n' >"$tmp/overlap.conf"
+expect "a batch: the kernel's message after the file and line" 1 \
+	"hairpinctl: $tmp/overlap.conf:3: File exists (kernel: mapping overlaps an existing mapping)" \
+	hpq -f "$tmp/overlap.conf"
+eperm="Operation not permitted (CAP_NET_ADMIN is needed)"
+expect "without CAP_NET_ADMIN: map add" 1 "hairpinctl: map add tcp 5: $eperm" \
+	nobody map add tcp 5 to 10.0.0.1
+expect "without CAP_NET_ADMIN: map show" 1 "hairpinctl: map show: $eperm" nobody -j map show
+expect "without CAP_NET_ADMIN: show" 1 "hairpinctl: show: $eperm" nobody show
+expect "without CAP_NET_ADMIN: save" 1 "hairpinctl: save: $eperm" nobody save
+expect "without CAP_NET_ADMIN: set" 1 "hairpinctl: set hairpin off: $eperm" nobody set hairpin off
+expect "without CAP_NET_ADMIN: -f" 1 "hairpinctl: <stdin>: $eperm" nobody -f - <"$tmp/reset"
+expect "without CAP_NET_ADMIN: monitor" 1 "hairpinctl: monitor: $eperm" nobody monitor
+hp router map flush
+
+echo "# the module unloaded"
+start_monitor "$tmp/mon.unload"
+if ns router rmmod hairpin; then
+	until_ok 10 gone
+	wait "$mon_pid"
+	check_eq "a running monitor ends with exit 1" 1 "$?"
+	check_eq "saying why" "hairpinctl: monitor: the hairpin module was unloaded" \
+		"$(cat "$tmp/mon.unload.err")"
+	# The kernel tries to load it by its alias: not installed here.
+	notloaded="hairpinctl: the hairpin module is not loaded (try: modprobe hairpin)"
+	expect "not loaded: show" 1 "$notloaded" hpq show
+	expect "not loaded: map show -j" 1 "$notloaded" hpq -j map show
+	expect "not loaded: map add" 1 "$notloaded" hpq map add tcp 80 to 10.0.0.1
+	expect "not loaded: -f" 1 "$notloaded" hpq -f "$tmp/reset"
+	expect "not loaded: monitor" 1 "$notloaded" hpq monitor
+	expect "not loaded: save" 1 "$notloaded" hpq save
+	insmod "$HAIRPIN_KO"
+	check "loaded again" hpq show
+else
+	fail "rmmod hairpin"
+fi
+finish

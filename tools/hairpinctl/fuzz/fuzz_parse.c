@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target for the grammar: the input is a -f file. What parses
+ * must also survive everything that follows from it, and come back the
+ * same:
+ *   - each operation, formatted by format_op() as monitor and save print
+ *     it, parses back to the same operation;
+ *   - the batch builds, every HAIRPIN_A_OP is found back by its offset, and
+ *     every mapping nest in it parses back to the mapping;
+ *   - the printers (text and JSON) take every operation.
+ * Anything else aborts, which libFuzzer reports as a crash.
+ *
+ *   make fuzz            (clang -fsanitize=fuzzer,address,undefined)
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "msg.h"
+#include "parse.h"
+#include "print.h"
+
+#define FAMILY 0x1234
+
+#define require(cond) do { if (!(cond)) { \
+	fprintf(stderr, "fuzz_parse: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	abort(); } } while (0)
+
+static bool same_map(const struct hp_map *a, const struct hp_map *b)
+{
+	return a->proto == b->proto && a->has_addr == b->has_addr &&
+	       (!a->has_addr || a->addr == b->addr) && a->port == b->port &&
+	       a->port_max == b->port_max && a->has_to == b->has_to &&
+	       (!a->has_to || (a->to_addr == b->to_addr && a->to_port == b->to_port)) &&
+	       !strcmp(a->comment, b->comment);
+}
+
+static bool same_op(const struct hp_op *a, const struct hp_op *b)
+{
+	if (a->cmd != b->cmd)
+		return false;
+	switch (a->cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_REPLACE_MAP:
+		return same_map(&a->map, &b->map);
+	case HAIRPIN_CMD_DEL_MAP:
+		return a->map.proto == b->map.proto &&
+		       a->map.has_addr == b->map.has_addr &&
+		       (!a->map.has_addr || a->map.addr == b->map.addr) &&
+		       a->map.port == b->map.port && a->map.port_max == b->map.port_max;
+	case HAIRPIN_CMD_SET_CONFIG:
+		return a->source == b->source && a->mode == b->mode;
+	}
+	return true;
+}
+
+static void check_text(const struct hp_op *op)
+{
+	char text[HP_OP_TEXT_MAX], words[HP_OP_TEXT_MAX], *argv[HP_MAX_WORDS];
+	struct hp_op back;
+	int argc, n;
+
+	n = format_op(text, sizeof(text), op);
+	require(n > 0 && (size_t)n < sizeof(text));
+	require(parse_words(text, words, &argc, argv));
+	require(parse_op(argc, argv, &back));
+	require(same_op(op, &back));
+}
+
+static void check_batch(const struct hp_oplist *list)
+{
+	struct hp_batch b;
+	size_t i;
+
+	if (!hp_batch_build(&b, FAMILY, list->ops, list->len))
+		return;
+	require(b.n == list->len);
+	for (i = 0; i < b.n; i++) {
+		const struct nlattr *nest = (const struct nlattr *)(b.buf + b.off[i]);
+		const struct nlattr *attr;
+		struct hp_map m;
+
+		require(hp_batch_find(&b, b.off[i]) == (long)i);
+		require(hp_batch_find(&b, b.off[i] + nest->nla_len - 1) == (long)i);
+		mnl_attr_for_each_nested(attr, nest) {
+			if (mnl_attr_get_type(attr) != HAIRPIN_OP_A_MAP)
+				continue;
+			require(hp_map_parse(attr, &m));
+			require(m.proto == list->ops[i].map.proto &&
+				m.port == list->ops[i].map.port &&
+				m.port_max == list->ops[i].map.port_max &&
+				!strcmp(m.comment, list->ops[i].map.comment));
+		}
+	}
+	require(hp_batch_find(&b, 0) == -1);
+	hp_batch_free(&b);
+}
+
+static void check_print(const struct hp_op *op, FILE *out)
+{
+	struct hp_maplist one = { (struct hp_map *)&op->map, 1, 1 };
+
+	print_event(out, op, 0);
+	print_event(out, op, PRINT_JSON);
+	print_event(out, op, PRINT_JSON | PRINT_PRETTY);
+	if (op->cmd == HAIRPIN_CMD_NEW_MAP) {
+		print_maps(out, &one, 0);
+		print_maps(out, &one, PRINT_JSON);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct hp_oplist list;
+	FILE *in, *out;
+	size_t i;
+
+	if (size == 0)
+		return 0;
+	in = fmemopen((void *)data, size, "r");
+	out = fopen("/dev/null", "w");
+	require(in && out);
+	if (parse_file(in, "fuzz", &list)) {
+		for (i = 0; i < list.len; i++) {
+			check_text(&list.ops[i]);
+			check_print(&list.ops[i], out);
+		}
+		check_batch(&list);
+	}
+	hp_oplist_free(&list);
+	fclose(in);
+	fclose(out);
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What hairpinctl prints: mappings, settings, events and saved tables, as
+ * text for people (in the grammar of the commands where it can be) or as
+ * JSON for scripts. No netlink here, so the tests can check every byte.
+ *
+ * JSON keys (hairpinctl(8) documents them; only ever added to):
+ *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
+ *             comment, conns, hairpinned
+ *   map show: {"mappings": [mapping...]}
+ *   show:     {"version", "source", "hairpin", "mappings", "conns",
+ *              "hairpinned"}
+ *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
+ *             {"event": "flush"}, {"event": "set", "source", "hairpin"}
+ */
+#ifndef HAIRPINCTL_PRINT_H
+#define HAIRPINCTL_PRINT_H
+
+#include <stdio.h>
+
+#include "json.h"
+#include "parse.h"
+
+enum {
+	PRINT_JSON = 1 << 0,
+	PRINT_PRETTY = 1 << 1,	/* JSON, indented */
+	PRINT_STATS = 1 << 2,	/* show: the totals too */
+};
+
+/* map show: one line per mapping in the grammar of "map add", counters in
+ * aligned columns after it.
+ */
+void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
+/* show: "source S", "hairpin M", "module V", "mappings N", and with
+ * PRINT_STATS "conns N hairpinned N".
+ */
+void print_config(FILE *f, const struct hp_config *c, unsigned int flags);
+/* monitor: the event as the -f line that makes the same change. */
+void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
+/* save: a -f file that restores the settings and mappings exactly, "map
+ * flush" first.
+ */
+void print_save(FILE *f, const struct hp_config *c,
+		const struct hp_maplist *list);
+
+/* One mapping as a JSON object. */
+void print_map_json(struct json *j, const char *key, const struct hp_map *m);
+
+#endif

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hairpinctl save: the settings and the mappings as a -f file.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "hairpinctl.h"
+#include "nl.h"
+#include "parse.h"
+#include "print.h"
+
+/*
+ *   map flush
+ *   set source lan hairpin auto
+ *   map add tcp 80 to 192.168.1.10:80 comment web
+ *
+ * Restoring it with "hairpinctl -f" is one batch, so the table is replaced
+ * all at once. The settings and the mappings are read by two requests: a
+ * change made between the two can show in one and not in the other.
+ */
+int save_main(int argc, char *argv[])
+{
+	struct hp_maplist list = { NULL, 0, 0 };
+	struct hp_nl_err err;
+	struct hp_config c;
+	struct hp_nl nl;
+	int ret = EXIT_RUNTIME;
+
+	if (argc > 1 && is_help(argv[1])) {
+		puts("Usage: " PROG_NAME " save > FILE; " PROG_NAME " -f FILE restores it");
+		return EXIT_OK;
+	}
+	if (argc > 1) {
+		hp_error("unexpected argument '%s'", argv[1]);
+		return EXIT_USAGE;
+	}
+	if (print_flags & PRINT_JSON) {
+		hp_error("save writes a file for -f, not JSON (try: map show -j and show -j)");
+		return EXIT_USAGE;
+	}
+	if (!hp_nl_open(&nl))
+		return EXIT_RUNTIME;
+	if (hp_nl_get_config(&nl, &c, &err) < 0) {
+		hp_nl_perror("save", &err);
+		goto out;
+	}
+	if (hp_nl_get_maps(&nl, &list, &err) < 0) {
+		hp_nl_perror("save", &err);
+		goto out;
+	}
+	print_save(stdout, &c, &list);
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		ret = EXIT_OK;
+	else
+		hp_error("save: writing the output: %s", strerror(errno));
+out:
+	hp_maplist_free(&list);
+	hp_nl_close(&nl);
+	return ret;
+}

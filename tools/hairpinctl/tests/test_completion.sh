@@ -1,0 +1,66 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The bash completion, without an interactive shell: sets COMP_WORDS and
+# COMP_CWORD as bash would, calls the function, checks COMPREPLY. TAP.
+#
+# Usage: tests/test_completion.sh completion/hairpinctl.bash
+
+# shellcheck source=../completion/hairpinctl.bash
+source "${1:-completion/hairpinctl.bash}" || exit 99
+n=0
+failed=0
+
+# expect "WANT" WORD...: completes the last WORD of "hairpinctl WORD...".
+expect() {
+	local want=$1
+	shift
+	COMP_WORDS=(hairpinctl "$@")
+	COMP_CWORD=$#
+	COMPREPLY=()
+	_hairpinctl 2>/dev/null
+	local got="${COMPREPLY[*]}"
+	n=$((n + 1))
+	if [ "$got" = "$want" ]; then
+		echo "ok $n - hairpinctl $*<TAB>: $got"
+	else
+		echo "not ok $n - hairpinctl $*<TAB>"
+		echo "# got:  '$got'"
+		echo "# want: '$want'"
+		failed=$((failed + 1))
+	fi
+}
+
+expect "map set show save monitor version help" ""
+expect "map monitor" m
+expect "map set show save monitor version help" -j ""
+expect "-j -p -s -f -V -h --json --pretty --stats --version --help" -
+expect "--json --pretty --stats --version --help" --
+expect "add del replace show flush help" map ""
+expect "replace" map r
+expect "tcp udp" map add ""
+expect "udp" map replace u
+expect "to" map add tcp 80 ""
+expect "" map add tcp 80 to ""
+expect "comment" map add tcp 80 to 192.168.1.10 ""
+expect "" map add tcp 80 to 192.168.1.10 comment ""
+expect "tcp udp" map del ""
+expect "" map del tcp ""
+expect "-j -p" map show -
+expect "source hairpin" set ""
+expect "lan external" set source ""
+expect "auto always" set hairpin a
+expect "hairpin" set source lan ""
+expect "source" set hairpin off ""
+expect "-s -j -p" show -
+expect "-j -p" monitor -
+expect "map set show save monitor version help" -j -p ""
+
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+touch "$tmp/router.conf" "$tmp/other.conf"
+expect "$tmp/router.conf" -f "$tmp/r"
+expect "" -f "$tmp/router.conf" ""
+
+echo "1..$n"
+[ $failed = 0 ]

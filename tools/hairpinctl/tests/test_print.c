@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What hairpinctl prints, byte for byte, without a kernel: map show as text
+ * and JSON (compact and pretty), show with and without -s, monitor events,
+ * save files and their way back through the parser, and JSON string
+ * escaping of whatever a comment may hold.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "../json.h"
+#include "../parse.h"
+#include "../print.h"
+#include "tap.h"
+
+static char *out_buf;
+static size_t out_len;
+static FILE *out;
+
+static void out_start(void)
+{
+	free(out_buf);
+	out_buf = NULL;
+	out = open_memstream(&out_buf, &out_len);
+	if (!out) {
+		perror("open_memstream");
+		exit(99);
+	}
+}
+
+static const char *out_end(void)
+{
+	fclose(out);
+	return out_buf;
+}
+
+static void is(const char *got, const char *want, const char *what)
+{
+	ok(!strcmp(got, want), "%s", what);
+	if (strcmp(got, want))
+		diag("got:\n%s\n# want:\n%s", got, want);
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr in;
+
+	inet_pton(AF_INET, s, &in);
+	return in.s_addr;
+}
+
+/* The mappings of the examples: any-address with a comment, a range to a
+ * shifted range with a quoted comment, and one with counters in the
+ * thousands.
+ */
+static struct hp_map maps[3];
+
+static void setup_maps(void)
+{
+	memset(maps, 0, sizeof(maps));
+	maps[0] = (struct hp_map){
+		.proto = IPPROTO_TCP, .port = 80, .port_max = 80, .has_to = true,
+		.to_addr = ip("192.168.1.10"), .to_port = 80, .comment = "web",
+		.has_counters = true, .conns = 12, .hairpinned = 3,
+	};
+	maps[1] = (struct hp_map){
+		.proto = IPPROTO_UDP, .has_addr = true, .addr = ip("203.0.113.5"),
+		.port = 5000, .port_max = 5010, .has_to = true,
+		.to_addr = ip("10.0.0.2"), .has_to_port = true, .to_port = 6000,
+		.comment = "game server", .has_counters = true,
+	};
+	maps[2] = (struct hp_map){
+		.proto = IPPROTO_TCP, .port = 8080, .port_max = 8080, .has_to = true,
+		.to_addr = ip("10.0.0.3"), .has_to_port = true, .to_port = 80,
+		.has_counters = true, .conns = 123456, .hairpinned = 7,
+	};
+}
+
+static void test_map_show(void)
+{
+	struct hp_maplist list = { maps, 3, 3 };
+	struct hp_maplist none = { NULL, 0, 0 };
+
+	out_start();
+	print_maps(out, &list, 0);
+	is(out_end(),
+	   "tcp 80 to 192.168.1.10:80 comment web                                  conns 12     hairpinned 3\n"
+	   "udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"  conns 0      hairpinned 0\n"
+	   "tcp 8080 to 10.0.0.3:80                                                conns 123456 hairpinned 7\n",
+	   "map show: the map add grammar, counters in aligned columns");
+
+	out_start();
+	print_maps(out, &none, 0);
+	is(out_end(), "", "map show without mappings: nothing");
+
+	out_start();
+	print_maps(out, &list, PRINT_JSON);
+	is(out_end(),
+	   "{\"mappings\":["
+	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":80,\"port_max\":80,"
+	   "\"to_addr\":\"192.168.1.10\",\"to_port\":80,\"to_port_max\":80,"
+	   "\"comment\":\"web\",\"conns\":12,\"hairpinned\":3},"
+	   "{\"proto\":\"udp\",\"addr\":\"203.0.113.5\",\"port\":5000,\"port_max\":5010,"
+	   "\"to_addr\":\"10.0.0.2\",\"to_port\":6000,\"to_port_max\":6010,"
+	   "\"comment\":\"game server\",\"conns\":0,\"hairpinned\":0},"
+	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":8080,\"port_max\":8080,"
+	   "\"to_addr\":\"10.0.0.3\",\"to_port\":80,\"to_port_max\":80,"
+	   "\"comment\":null,\"conns\":123456,\"hairpinned\":7}]}\n",
+	   "map show -j: one object, every key always there");
+
+	out_start();
+	print_maps(out, &none, PRINT_JSON);
+	is(out_end(), "{\"mappings\":[]}\n", "map show -j without mappings: an empty array");
+
+	list.len = 1;
+	out_start();
+	print_maps(out, &list, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(),
+	   "{\n"
+	   "  \"mappings\": [\n"
+	   "    {\n"
+	   "      \"proto\": \"tcp\",\n"
+	   "      \"addr\": null,\n"
+	   "      \"port\": 80,\n"
+	   "      \"port_max\": 80,\n"
+	   "      \"to_addr\": \"192.168.1.10\",\n"
+	   "      \"to_port\": 80,\n"
+	   "      \"to_port_max\": 80,\n"
+	   "      \"comment\": \"web\",\n"
+	   "      \"conns\": 12,\n"
+	   "      \"hairpinned\": 3\n"
+	   "    }\n"
+	   "  ]\n"
+	   "}\n",
+	   "map show -p: indented as jq does");
+
+	out_start();
+	print_maps(out, &none, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(), "{\n  \"mappings\": []\n}\n", "map show -p without mappings");
+}
+
+static void test_show(void)
+{
+	struct hp_config c = {
+		.version = "v1.2-3-gabcdef", .source = HAIRPIN_SOURCE_EXTERNAL,
+		.mode = HAIRPIN_MODE_OFF, .mappings = 3, .conns = 12, .hairpinned = 3,
+	};
+
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n",
+	   "show: settings, module, number of mappings");
+
+	out_start();
+	print_config(out, &c, PRINT_STATS);
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n"
+	   "conns 12 hairpinned 3\n", "show -s: and the totals");
+
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"hairpin\":\"off\","
+	   "\"mappings\":3,\"conns\":12,\"hairpinned\":3}\n",
+	   "show -j: one object, totals included");
+
+	/* A newer module's values, and an older one that says less. */
+	c.source = 7;
+	c.mode = HP_UNSET;
+	c.version[0] = '\0';
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,"
+	   "\"mappings\":3,\"conns\":12,\"hairpinned\":3}\n",
+	   "show -j: unknown values as numbers, missing ones as null");
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source 7\nmodule unknown\nmappings 3\n", "show: the same as text");
+}
+
+static void event(const struct hp_op *op, const char *text, const char *json)
+{
+	char what[HP_OP_TEXT_MAX + 16];
+
+	snprintf(what, sizeof(what), "monitor: %.*s", (int)strcspn(text, "\n"), text);
+	out_start();
+	print_event(out, op, 0);
+	is(out_end(), text, what);
+	out_start();
+	print_event(out, op, PRINT_JSON);
+	is(out_end(), json, "  and as JSON");
+}
+
+static void test_monitor(void)
+{
+	struct hp_op op = { .source = HP_UNSET, .mode = HP_UNSET };
+
+	op.cmd = HAIRPIN_CMD_NEW_MAP;
+	op.map = maps[1];
+	event(&op, "map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"\n",
+	      "{\"event\":\"add\",\"mapping\":{\"proto\":\"udp\",\"addr\":\"203.0.113.5\","
+	      "\"port\":5000,\"port_max\":5010,\"to_addr\":\"10.0.0.2\",\"to_port\":6000,"
+	      "\"to_port_max\":6010,\"comment\":\"game server\",\"conns\":0,\"hairpinned\":0}}\n");
+
+	op.cmd = HAIRPIN_CMD_DEL_MAP;
+	op.map = maps[0];
+	event(&op, "map del tcp 80\n",
+	      "{\"event\":\"del\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
+	      "\"port\":80,\"port_max\":80,\"to_addr\":\"192.168.1.10\",\"to_port\":80,"
+	      "\"to_port_max\":80,\"comment\":\"web\",\"conns\":12,\"hairpinned\":3}}\n");
+
+	op.cmd = HAIRPIN_CMD_FLUSH_MAPS;
+	event(&op, "map flush\n", "{\"event\":\"flush\"}\n");
+
+	op.cmd = HAIRPIN_CMD_SET_CONFIG;
+	op.source = HAIRPIN_SOURCE_LAN;
+	op.mode = HAIRPIN_MODE_ALWAYS;
+	event(&op, "set source lan hairpin always\n",
+	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\"}\n");
+
+	out_start();
+	print_event(out, &op, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\"\n}\n",
+	   "monitor -p: indented");
+}
+
+static void test_save(void)
+{
+	struct hp_config c = {
+		.version = "1", .source = HAIRPIN_SOURCE_EXTERNAL,
+		.mode = HAIRPIN_MODE_ALWAYS, .mappings = 3,
+	};
+	struct hp_maplist list = { maps, 3, 3 };
+	static const char want[] =
+		"map flush\n"
+		"set source external hairpin always\n"
+		"map add tcp 80 to 192.168.1.10:80 comment web\n"
+		"map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"\n"
+		"map add tcp 8080 to 10.0.0.3:80\n";
+	struct hp_oplist ops;
+	const char *text;
+	FILE *f;
+	size_t i;
+	bool same;
+
+	out_start();
+	print_save(out, &c, &list);
+	text = out_end();
+	is(text, want, "save: flush, settings, then every mapping as map add");
+
+	f = fmemopen((void *)text, strlen(text), "r");
+	same = parse_file(f, "saved", &ops) && ops.len == 5 &&
+	       ops.ops[0].cmd == HAIRPIN_CMD_FLUSH_MAPS &&
+	       ops.ops[1].cmd == HAIRPIN_CMD_SET_CONFIG &&
+	       ops.ops[1].source == HAIRPIN_SOURCE_EXTERNAL &&
+	       ops.ops[1].mode == HAIRPIN_MODE_ALWAYS;
+	for (i = 0; same && i < 3; i++) {
+		const struct hp_map *a = &ops.ops[2 + i].map, *b = &maps[i];
+
+		same = ops.ops[2 + i].cmd == HAIRPIN_CMD_NEW_MAP &&
+		       a->proto == b->proto && a->has_addr == b->has_addr &&
+		       a->addr == b->addr && a->port == b->port &&
+		       a->port_max == b->port_max && a->to_addr == b->to_addr &&
+		       a->to_port == b->to_port && !strcmp(a->comment, b->comment);
+	}
+	ok(same, "  and -f reads it back to the same settings and mappings");
+	fclose(f);
+	hp_oplist_free(&ops);
+
+	c.source = HP_UNSET;
+	c.mode = HP_UNSET;
+	list.len = 0;
+	out_start();
+	print_save(out, &c, &list);
+	is(out_end(), "map flush\n", "save of a module that tells no settings, no mappings");
+}
+
+static void test_format_op(void)
+{
+	struct hp_op op = { .cmd = HAIRPIN_CMD_REPLACE_MAP, .map = maps[2],
+			    .source = HP_UNSET, .mode = HP_UNSET };
+	char text[HP_OP_TEXT_MAX];
+	int n;
+
+	n = format_op(text, sizeof(text), &op);
+	is(text, "map replace tcp 8080 to 10.0.0.3:80", "format_op: replace");
+	ok(n == (int)strlen(text), "  returns the length");
+	n = format_op(text, 12, &op);
+	ok(n == (int)strlen("map replace tcp 8080 to 10.0.0.3:80") &&
+	   !strcmp(text, "map replace"), "format_op truncates like snprintf (%d)", n);
+	op.cmd = HAIRPIN_CMD_SET_CONFIG;
+	op.mode = HAIRPIN_MODE_AUTO;
+	format_op(text, sizeof(text), &op);
+	is(text, "set hairpin auto", "format_op: one setting");
+}
+
+static void str(const char *in, const char *want, const char *what)
+{
+	out_start();
+	json_put_string(out, in);
+	is(out_end(), want, what);
+}
+
+static void test_escaping(void)
+{
+	str("web", "\"web\"", "JSON string: plain");
+	str("q\"b\\", "\"q\\\"b\\\\\"", "JSON string: quote and backslash");
+	str("a\nb\tc\rd", "\"a\\nb\\tc\\rd\"", "JSON string: newline, tab, return");
+	str("\x01\x1f\x7f", "\"\\u0001\\u001f\\u007f\"", "JSON string: other controls as \\u");
+	str("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+	    "JSON string: UTF-8 as it is");
+	str("a\xff" "b\xc3", "\"a\\ufffdb\\ufffd\"", "JSON string: bytes that are not UTF-8 become U+FFFD");
+	str("\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\\ufffd\"",
+	    "JSON string: overlong, surrogate and beyond U+10FFFF are not UTF-8");
+	str("/</script>", "\"/</script>\"", "JSON string: nothing else escaped");
+}
+
+int main(void)
+{
+	setup_maps();
+	test_map_show();
+	test_show();
+	test_monitor();
+	test_save();
+	test_format_op();
+	test_escaping();
+	free(out_buf);
+	return done_testing();
+}
