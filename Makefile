@@ -4,6 +4,8 @@
 #   make demo         boot a VM and show a port mapping with hairpin working
 #   make check        lint, host tests and every selftest on both kernels
 #   make lint         checkpatch and sparse on the module, -Werror on the tool
+#   make bench        hairpin against iptables and nftables, in a VM: writes
+#                     bench/results/6.1.md and .png (about 20 minutes)
 #   make install      the module into /lib/modules/KVER/extra (and depmod),
 #                     hairpinctl, its man page, bash completion and the uapi
 #                     header under PREFIX; DESTDIR for staging
@@ -48,6 +50,9 @@ check: deps
 demo: deps
 	@tools/demo.sh
 
+bench: deps
+	@bench/run.sh
+
 install: install-module install-tool
 
 install-module: module
@@ -83,5 +88,5 @@ clean: clean-module
 	$(MAKE) -C tools/hairpinctl clean
 	rm -rf build
 
-.PHONY: all module tool deps lint check demo install install-module install-tool \
+.PHONY: all module tool deps lint check demo bench install install-module install-tool \
 	dkms-install clean-module clean

@@ -70,9 +70,10 @@ void hairpin_table_destroy(struct hairpin_table *table)
 
 	if (!table)
 		return;
+	/* First: it waits for a resize in progress, which walks the maps. */
+	rhashtable_destroy(&table->ht);
 	list_for_each_entry_safe(m, tmp, &table->maps, list)
 		hairpin_map_free(m);
-	rhashtable_destroy(&table->ht);
 	kfree(table);
 }
 
@@ -222,7 +223,10 @@ static struct hairpin_map *table_find(struct hairpin_table *t,
 {
 	struct hairpin_map *m;
 
+	/* The mutex keeps the map, but rhashtable lookups are RCU readers. */
+	rcu_read_lock();
 	m = hairpin_table_lookup(t, spec->proto, spec->addr, htons(spec->port));
+	rcu_read_unlock();
 	if (!m || hairpin_map_port(m) != spec->port || m->port_max != spec->port_max)
 		return NULL;
 	return m;

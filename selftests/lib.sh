@@ -77,6 +77,18 @@ finish() {
 	exit $?
 }
 
+# check_no_leaks: with kmemleak (the debug kernel), a scan finds nothing
+# unreferenced. It reports an object only once it is 5 seconds old and was
+# unreferenced in two scans in a row.
+check_no_leaks() {
+	local leaks=/sys/kernel/debug/kmemleak
+	[ -w $leaks ] || return 0
+	sleep 5
+	echo scan >$leaks
+	echo scan >$leaks
+	check_eq "kmemleak: no leak" "" "$(cat $leaks)"
+}
+
 # veth A IFA B IFB: a link between namespaces A and B.
 veth() {
 	ip link add "$2" netns "$1-$sfx" type veth peer name "$4" netns "$3-$sfx"

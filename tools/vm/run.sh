@@ -25,6 +25,9 @@ status, or 1 if the guest hung or died or the kernel logged a report.
 
 HAIRPIN_KERNEL_IMAGE=/path/bzImage boots that kernel instead, which must have
 9p and virtio built in; -k then names its version (its /lib/modules dir).
+HAIRPIN_KERNEL_APPEND adds to the kernel command line (panic_on_warn=1...).
+HAIRPIN_VM_MEM is the guest's memory (default 2G): kmemleak's scans take
+time in proportion to it.
 HAIRPIN_CACHE (default /var/cache/hairpin) holds the initramfs images.
 EOF
 	exit 2
@@ -155,9 +158,9 @@ fi
 say "booting $kver"
 start=$SECONDS
 timeout -k 10 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -bios qboot.rom -nic none \
-	-m 2G -smp 2 -nographic -no-reboot \
+	-m "${HAIRPIN_VM_MEM:-2G}" -smp 2 -nographic -no-reboot \
 	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyS0 edd=off loglevel=5 panic=-1 hairpin.init=$here/guest-init.sh" \
+	-append "console=ttyS0 edd=off loglevel=5 panic=-1 hairpin.init=$here/guest-init.sh${HAIRPIN_KERNEL_APPEND:+ $HAIRPIN_KERNEL_APPEND}" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=root \
 	-fsdev local,id=out,path="$out",security_model=none \
@@ -169,7 +172,10 @@ secs=$((SECONDS - start))
 # Kernel reports: all of dmesg and kmemleak, and the kernel's (timestamped)
 # lines of the console, which are all there is if the guest died.  The
 # command's own output is left out: tests may print these words.
-pat='BUG:|WARNING:|Oops|KASAN|UBSAN|possible circular locking|lockdep|INFO: task .* blocked|unreferenced object|general protection|Kernel panic|RCU stall|detected stall|rcu_sched self-detected'
+# Lockdep's reports are WARNING:/BUG: lines but for a few INFO: ones and
+# its giving up; its boot banner ("RCU lockdep checking is enabled") is not
+# a report.
+pat='BUG:|WARNING:|Oops|KASAN|UBSAN|possible circular locking|INFO: possible|INFO: trying to register|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|INFO: task .* blocked|unreferenced object|general protection|Kernel panic|RCU stall|detected stall|rcu_sched self-detected'
 reports=$({
 	cat "$out/dmesg" "$out/kmemleak" 2>/dev/null || true
 	grep -E '^\[ *[0-9]+\.[0-9]+\]' "$out/console.log" || true

@@ -1,0 +1,673 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The benchmark itself, run as root in the VM by bench/run.sh: every engine
+# in the same boot, each in a router namespace of its own, writing raw
+# results (one measurement a line, tab separated) to OUT/results.tsv.
+#
+#   bench/guest.sh OUT KO     (from the repo's top directory)
+#
+#           wan 203.0.113.254 (pktgen, iperf3 client)
+#                     |
+#            wan0 203.0.113.1, .2 (public)
+#                  router (rt)
+#            br-lan 198.18.0.1/16
+#               /          \
+#   lan 198.18.16.1 ...    srv 198.18.0.10, .11 (sink: netdev ingress
+#   (pktgen, hairpin path)       counter + drop for UDP; iperf3 server)
+#
+# Engines: noct (plain forwarding), ct (conntrack only), ctnat (conntrack
+# and empty nat chains: what every NAT engine pays), ipt-legacy and ipt-nft
+# (one DNAT rule a mapping plus the hairpin MASQUERADE rule), nft-map (a
+# dnat map plus "ct status dnat" masquerade), hairpin.
+#
+# Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
+# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (1: perf profile of
+# each engine at the largest size).
+set -e
+
+if [ "$1" = windows ]; then
+	shift
+	set -- __windows "$@"
+fi
+out=$1
+ko=$2
+# Run from the repo (run.sh runs a copy of this file, out of the tree).
+top=$PWD
+[ -x "$top/tools/hairpinctl/hairpinctl" ] || { echo "run bench/guest.sh from the repo, with hairpinctl built" >&2; exit 1; }
+hpctl=$top/tools/hairpinctl/hairpinctl
+res=$out/results.tsv
+self=$(realpath "$0")
+
+sizes=${BENCH_SIZES:-1 100 10000 100000}
+engines=${BENCH_ENGINES:-ipt-legacy ipt-nft nft-map hairpin}
+win=${BENCH_WINDOW:-1}
+nwin=${BENCH_WINDOWS:-5}
+warm=${BENCH_WARMUP:-1}
+# Flows a window may create: a hairpin path window with a single target
+# must stay below the 64511 source ports (then every flow keeps its own
+# port and the masquerade never searches); WAN windows are bounded for
+# memory only.
+cap_wan=${BENCH_CAP_WAN:-250000}
+cap_lan=${BENCH_CAP_LAN:-60000}
+
+PUB1=203.0.113.1
+WANGW=203.0.113.254
+LANNET=198.18.0.0/16
+RTLAN=198.18.0.1
+SRV0=198.18.0.10
+BASE=10000	# first external port; mapping (address a, port p) -> SRVa:p
+MAXPORTS=50000	# ports per public address
+
+t0=$SECONDS
+say() { printf '[bench %4ds] %s\n' $((SECONDS - t0)) "$*"; }
+emit() { local IFS=$'\t'; echo "$*" >>"$res"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# Runs in namespace N: nsenter costs less than ip netns exec, which also
+# remounts /sys (needed only for the few sysfs writes, which use it).
+nx() { local n=$1; shift; nsenter --net="/run/netns/$n" "$@"; }
+
+# --- the machine ------------------------------------------------------------
+
+global_setup() {
+	modprobe pktgen
+	modprobe nf_conntrack
+	modprobe nf_nat
+	# Only the initial namespace may set these, and they bind every other.
+	echo 262144 >/sys/module/nf_conntrack/parameters/hashsize
+	sysctl -qw net.netfilter.nf_conntrack_max=1048576
+	: >"$res"
+	emit meta kernel "$(uname -r)"
+	emit meta cpus "$(nproc)"
+	emit meta cpu "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+	emit meta mem_kb "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
+	emit meta window "$win"
+	emit meta windows "$nwin"
+	emit meta warmup "$warm"
+	emit meta nft "$(nft --version)"
+	emit meta iptables "$(iptables-legacy --version)"
+	emit meta perf "$(perf version 2>/dev/null || echo none)"
+}
+
+# Waits, at most ten seconds, for the CPUs to be idle: a namespace or table
+# that held 100k rules is torn down by kworkers long after the command that
+# removed it returns, and would take CPU from the next measurement.
+quiesce() {
+	local i line t0 i0 t1 i1
+	for ((i = 0; i < 20; i++)); do
+		read -r line </proc/stat
+		# shellcheck disable=SC2086
+		set -- $line
+		t0=$(($2 + $3 + $4 + $5 + $6 + $7 + $8)) i0=$5
+		sleep 0.5
+		read -r line </proc/stat
+		# shellcheck disable=SC2086
+		set -- $line
+		t1=$(($2 + $3 + $4 + $5 + $6 + $7 + $8)) i1=$5
+		[ $(((i1 - i0) * 100 / (t1 - t0 + 1))) -lt 80 ] || return 0
+	done
+	say "warning: the CPUs are still busy"
+}
+
+# A fresh router (and its neighbours) for each engine, so that no engine
+# pays for what an earlier one left registered in the namespace.
+topology() {
+	local n
+	[ -z "$sinkpid" ] || kill "$sinkpid" 2>/dev/null || true
+	for n in wan lan rt srv; do
+		ip netns del "$n" 2>/dev/null || true
+	done
+	quiesce
+	for n in wan lan rt srv; do
+		ip netns add "$n"
+		ip -n "$n" link set lo up
+	done
+	ip link add eth0 netns wan address 02:00:00:00:01:02 type veth \
+		peer name wan0 netns rt address 02:00:00:00:01:01
+	ip link add eth0 netns lan address 02:00:00:00:02:02 type veth \
+		peer name lan-gen netns rt
+	ip link add eth0 netns srv address 02:00:00:00:03:02 type veth \
+		peer name lan-srv netns rt
+	ip -n rt -b - <<-EOF
+	link add br-lan address 02:00:00:00:02:01 type bridge
+	link set lan-gen master br-lan
+	link set lan-srv master br-lan
+	link set br-lan up
+	link set wan0 up
+	link set lan-gen up
+	link set lan-srv up
+	addr add $PUB1/24 dev wan0
+	addr add 203.0.113.2/24 dev wan0
+	addr add $RTLAN/16 dev br-lan
+	route add default via $WANGW
+	neigh replace $SRV0 lladdr 02:00:00:00:03:02 dev br-lan nud permanent
+	neigh replace 198.18.0.11 lladdr 02:00:00:00:03:02 dev br-lan nud permanent
+	neigh replace $WANGW lladdr 02:00:00:00:01:02 dev wan0 nud permanent
+	EOF
+	ip -n wan -b - <<-EOF
+	link set eth0 up
+	addr add $WANGW/24 dev eth0
+	route add 198.18.0.0/15 via $PUB1
+	neigh replace $PUB1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
+	neigh replace 203.0.113.2 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
+	EOF
+	ip -n lan -b - <<-EOF
+	link set eth0 up
+	addr add 198.18.16.1/16 dev eth0
+	route add default via $RTLAN
+	neigh replace $RTLAN lladdr 02:00:00:00:02:01 dev eth0 nud permanent
+	EOF
+	ip -n srv -b - <<-EOF
+	link set eth0 up
+	addr add $SRV0/16 dev eth0
+	addr add 198.18.0.11/16 dev eth0
+	route add default via $RTLAN
+	neigh replace $RTLAN lladdr 02:00:00:00:02:01 dev eth0 nud permanent
+	EOF
+	bridge -n rt fdb replace 02:00:00:00:03:02 dev lan-srv master static
+	bridge -n rt fdb replace 02:00:00:00:02:02 dev lan-gen master static
+	nx rt sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+		net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.br-lan.send_redirects=0 \
+		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.br-lan.rp_filter=0 \
+		net.ipv4.conf.wan0.rp_filter=0
+	# The router's work on CPU 1, pktgen's on CPU 0.
+	ip netns exec rt sh -c 'for d in wan0 lan-gen; do echo 2 >/sys/class/net/$d/queues/rx-0/rps_cpus; done'
+	ip netns exec srv sh -c 'echo 2 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	# What the windows read the sink's counters through.
+	ip netns exec srv sleep infinity &
+	sinkpid=$!
+	# The sink: count and drop every UDP packet as it arrives.
+	nx srv nft -f - <<-EOF
+	table netdev sink {
+		counter pkts { }
+		chain in {
+			type filter hook ingress device eth0 priority 0;
+			meta l4proto udp counter name pkts drop
+		}
+	}
+	EOF
+}
+
+sink_count() {
+	nx srv nft list counter netdev sink pkts | awk '/packets/ { print $2 }'
+}
+
+# insert_failed + drop + early_drop of the router's conntrack, all CPUs,
+# and each of them.
+ct_fails() {
+	nsenter --net=/run/netns/rt conntrack -S 2>/dev/null | awk '
+		{ for (i = 1; i <= NF; i++) { split($i, kv, "=");
+		  if (kv[1] == "insert_failed" || kv[1] == "drop" || kv[1] == "early_drop") { s += kv[2]; c[kv[1]] += kv[2] } } }
+		END { printf "%d %d %d %d\n", s, c["insert_failed"], c["drop"], c["early_drop"] }'
+}
+
+ct_flush() { nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true; }
+
+# --- traffic ------------------------------------------------------------------
+
+# pg_setup NS MAC SRC_MIN SRC_MAX DST_MIN DST_MAX DPORT_MIN DPORT_MAX [FLAGS]:
+# one pktgen device on NS's eth0. Maximums are exclusive as pktgen takes
+# them (a min equal to its max is a fixed value). Source ports 1024..65534
+# and 4093 addresses (a prime): every packet is a new flow.
+pg_setup() {
+	local ns=$1 mac=$2 smin=$3 smax=$4 dmin=$5 dmax=$6 pmin=$7 pmax=$8 flags=$9
+	local sp=1024 spmax=65535
+	if [ "$smin" = "$smax" ]; then sp=5000 spmax=5000; fi
+	nx "$ns" bash -c "
+		set -e
+		pg() {
+			local line
+			echo \"\$2\" >/proc/net/pktgen/\$1
+			[ \$1 = eth0 ] || return 0
+			while read -r line; do
+				case \$line in 'Result: OK'*) return 0 ;; 'Result:'*) echo \"pktgen: \$2: \$line\" >&2; exit 1 ;; esac
+			done </proc/net/pktgen/\$1
+		}
+		pg kpktgend_0 rem_device_all
+		pg kpktgend_1 rem_device_all
+		pg kpktgend_0 'add_device eth0'
+		pg eth0 'count 0'
+		pg eth0 'clone_skb 0'
+		pg eth0 'burst 1'
+		pg eth0 'xmit_mode start_xmit'
+		pg eth0 'pkt_size 60'
+		pg eth0 'delay 0'
+		pg eth0 'dst_mac $mac'
+		pg eth0 'src_min $smin'
+		pg eth0 'src_max $smax'
+		pg eth0 'dst_min $dmin'
+		pg eth0 'dst_max $dmax'
+		pg eth0 'udp_src_min $sp'
+		pg eth0 'udp_src_max $spmax'
+		pg eth0 'udp_dst_min $pmin'
+		pg eth0 'udp_dst_max $pmax'
+		for f in IPDST_RND UDPDST_RND; do pg eth0 \"flag !\$f\"; done
+		for f in $flags; do pg eth0 \"flag \$f\"; done
+	"
+}
+
+# windows WARMUP WINDOW N CAP SINKPID, run inside a generator namespace:
+# a warm-up window then N, each from an empty conntrack table. pktgen runs
+# on CPU 0 and the router on CPU 1 (RPS), so the rate is what one CPU
+# forwards: the sink's packets counted between two reads in the steady
+# state, over the time between them. A window is short enough to create
+# fewer than CAP flows at the rate of the window before.
+# Prints one line per window, "rate sent counted", the warm-up's first.
+# The sink is read through a process of its namespace and the clock is
+# bash's: no process is started in a window but conntrack -F and sleep,
+# which matters in an emulated CPU.
+windows() {
+	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i w a b ta tb pid line sent rate=0
+	local pg=/proc/net/pktgen ramp=200000
+	echo "count 0" >$pg/eth0
+	for ((i = 0; i <= n; i++)); do
+		w=$(usec "$win")
+		[ "$i" != 0 ] || w=$(usec "$warm")
+		# Stay below the cap: the window ends before pktgen does.
+		# (Before any window: at most 120k flows/s.)
+		[ "$rate" -gt 0 ] || rate=120000
+		if [ $((cap * 900000 / rate - ramp)) -lt "$w" ]; then
+			w=$((cap * 900000 / rate - ramp))
+		fi
+		nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
+		echo start >$pg/pgctrl &
+		pid=$!
+		sleep "0.$ramp"
+		a=$(rx_packets "$sink")
+		ta=${EPOCHREALTIME/./}
+		sleep "$((w / 1000000)).$(printf %06d $((w % 1000000)))"
+		b=$(rx_packets "$sink")
+		tb=${EPOCHREALTIME/./}
+		echo stop >$pg/pgctrl
+		wait "$pid" 2>/dev/null || true
+		# Let the router drain its backlog before the next flush.
+		line=-1
+		while [ "$line" != "$(rx_packets "$sink")" ]; do
+			line=$(rx_packets "$sink")
+			sleep 0.1
+		done
+		sent=0
+		while read -r line; do
+			case $line in
+			'Result: OK: '*)
+				line=${line#*usec, }
+				sent=${line%% *}
+				;;
+			esac
+		done <$pg/eth0
+		rate=$(((b - a) * 1000000 / (tb - ta)))
+		echo "$rate $sent $((b - a))"
+	done
+	nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
+}
+
+# usec SECONDS: microseconds, of a decimal number of seconds.
+usec() {
+	local s=${1%.*} f=000000
+	[ "$s" != "$1" ] && f=${1#*.}000000
+	echo $((10#${s:-0} * 1000000 + 10#${f:0:6}))
+}
+
+# rx_packets PID: eth0's received packets in PID's namespace.
+rx_packets() {
+	local line
+	while read -r line; do
+		case $line in
+		eth0:*)
+			line=${line#eth0:}
+			# shellcheck disable=SC2086
+			set -- $line
+			echo "$2"
+			return
+			;;
+		esac
+	done <"/proc/$1/net/dev"
+	echo 0
+}
+
+# measure KIND ENGINE N PATH MATCH NS CAP: the windows, one result line:
+# median, every window, packets sent but not counted (overflowing the
+# router's backlog: pktgen is faster), conntrack failures.
+measure() {
+	local kind=$1 eng=$2 n=$3 path=$4 match=$5 ns=$6 cap=$7
+	local rate sent cnt rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
+	f0=$(ct_fails)
+	while read -r rate sent cnt; do
+		if [ -n "$first" ]; then first=; continue; fi
+		rates="$rates $rate"
+		lost=$((lost + sent - cnt))
+	done < <(nx "$ns" bash "$self" windows "$warm" "$win" "$nwin" "$cap" "$sinkpid")
+	f1=$(ct_fails)
+	med=$(echo "$rates" | median)
+	read -r f0 i0 d0 e0 <<<"$f0"
+	read -r f1 i1 d1 e1 <<<"$f1"
+	emit "$kind" "$eng" "$n" "$path" "$match" "$med" "${rates# }" "$lost" "$((f1 - f0))"
+	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s)"
+}
+
+# Addresses and ports of N mappings: A public addresses of P ports each.
+layout() {
+	local n=$1
+	naddr=$(((n + MAXPORTS - 1) / MAXPORTS))
+	nports=$(((n + naddr - 1) / naddr))
+	last_addr=203.0.113.$naddr
+	last_port=$((BASE + nports - 1))
+}
+
+# rates ENGINE N: the new-flow rates of an engine holding N mappings.
+rates() {
+	local eng=$1 n=$2 match
+	layout "$n"
+	for match in last random; do
+		[ "$match" = last ] || [ "$n" -gt 1 ] || continue
+		if [ "$match" = last ]; then
+			set -- "$last_addr" "$last_addr" "$last_port" "$last_port" ""
+		else
+			set -- "$PUB1" "203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" \
+				"IPDST_RND UDPDST_RND"
+		fi
+		pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$@"
+		measure rate "$eng" "$n" wan "$match" wan "$cap_wan"
+		pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 "$@"
+		measure rate "$eng" "$n" hairpin "$match" lan "$cap_lan"
+	done
+}
+
+# One established flow: a single source and destination, every packet
+# after the first finds its conntrack entry.
+oneflow() {
+	local eng=$1 n=$2 dst=$3 port=$4
+	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.0.1 "$dst" "$dst" "$port" "$port" ""
+	measure flow "$eng" "$n" wan one wan 100000000
+}
+
+# iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
+iperf() {
+	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r
+	case $eng in
+	ipt-*) nx rt "${eng/ipt/iptables}" -t nat -A PREROUTING -d "$dst/32" -p tcp -m tcp \
+		--dport "$port" -j DNAT --to-destination "$target:$port" ;;
+	hairpin) nx rt "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
+	esac
+	nx srv iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
+	sleep 0.5
+	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t $((nwin + 1)) -O 1 -J 2>/dev/null |
+		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
+	nx srv pkill -x iperf3 2>/dev/null || true
+	case $eng in
+	ipt-*) nx rt "${eng/ipt/iptables}" -t nat -D PREROUTING -d "$dst/32" -p tcp -m tcp \
+		--dport "$port" -j DNAT --to-destination "$target:$port" ;;
+	hairpin) nx rt "$hpctl" map del tcp "$dst:$port" ;;
+	esac
+	ct_flush
+	[ -n "$r" ] || { say "iperf3 $eng N=$n: failed"; return 0; }
+	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0
+	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r)"
+}
+
+# --- engines ------------------------------------------------------------------
+
+# rules_ipt N: the classic recipe, for iptables-restore.
+rules_ipt() {
+	layout "$1"
+	awk -v naddr="$naddr" -v nports="$nports" -v n="$1" -v base=$BASE '
+	BEGIN {
+		print "*nat"
+		print ":PREROUTING ACCEPT [0:0]"; print ":INPUT ACCEPT [0:0]"
+		print ":OUTPUT ACCEPT [0:0]"; print ":POSTROUTING ACCEPT [0:0]"
+		for (a = 1; a <= naddr; a++)
+			for (p = base; p < base + nports; p++)
+				printf "-A PREROUTING -d 203.0.113.%d/32 -p udp -m udp --dport %d -j DNAT --to-destination 198.18.0.%d:%d\n", a, p, 9 + a, p
+		print "-A POSTROUTING -s 198.18.0.0/16 -d 198.18.0.0/16 -o br-lan -m conntrack --ctstate DNAT -j MASQUERADE"
+		print "COMMIT"
+	}'
+}
+
+rules_nft() {
+	layout "$1"
+	awk -v naddr="$naddr" -v nports="$nports" -v base=$BASE '
+	BEGIN {
+		print "table ip hp {"
+		print "\tmap portmap {"
+		print "\t\ttype ipv4_addr . inet_service : ipv4_addr . inet_service"
+		printf "\t\telements = { "
+		sep = ""
+		for (a = 1; a <= naddr; a++)
+			for (p = base; p < base + nports; p++) {
+				printf "%s203.0.113.%d . %d : 198.18.0.%d . %d", sep, a, p, 9 + a, p
+				sep = ",\n\t\t\t"
+			}
+		print " }"
+		print "\t}"
+		print "\tchain pre {"
+		print "\t\ttype nat hook prerouting priority dstnat; policy accept;"
+		print "\t\tmeta l4proto udp dnat ip to ip daddr . udp dport map @portmap"
+		print "\t\tmeta l4proto tcp dnat ip to ip daddr . tcp dport map @portmap"
+		print "\t}"
+		print "\tchain post {"
+		print "\t\ttype nat hook postrouting priority srcnat; policy accept;"
+		print "\t\toifname \"br-lan\" ip saddr 198.18.0.0/16 ct status dnat masquerade"
+		print "\t}"
+		print "}"
+	}'
+}
+
+rules_hairpin() {
+	layout "$1"
+	awk -v naddr="$naddr" -v nports="$nports" -v base=$BASE '
+	BEGIN {
+		for (a = 1; a <= naddr; a++)
+			for (p = base; p < base + nports; p++)
+				printf "map add udp 203.0.113.%d:%d to 198.18.0.%d:%d\n", a, p, 9 + a, p
+	}'
+}
+
+# Kernel memory now, in kB: slab, unreclaimable slab, vmalloc, percpu,
+# free (large kmallocs, such as a big hash table, show only there).
+kmem() {
+	sync
+	sleep 1
+	awk '/^(Slab|SUnreclaim|VmallocUsed|Percpu|MemFree):/ { v[$1] = $2 }
+	     END { print v["Slab:"], v["SUnreclaim:"], v["VmallocUsed:"], v["Percpu:"], v["MemFree:"] }' /proc/meminfo
+}
+
+# The engine's commands, as functions of N.
+eng_load() {
+	local f=/tmp/rules.$1.$2
+	case $1 in
+	ipt-legacy) nx rt iptables-legacy-restore <"$f" ;;
+	ipt-nft) nx rt iptables-nft-restore <"$f" ;;
+	nft-map) nx rt nft -f "$f" ;;
+	hairpin) nx rt "$hpctl" -f "$f" ;;
+	esac
+}
+
+eng_flush() {
+	case $1 in
+	ipt-legacy) nx rt iptables-legacy -t nat -F ;;
+	ipt-nft) nx rt iptables-nft -t nat -F ;;
+	nft-map) nx rt nft flush ruleset ;;
+	hairpin) nx rt "$hpctl" map flush ;;
+	esac
+}
+
+# One mapping added then deleted at the end of a table of N.
+eng_add() {
+	case $1 in
+	ipt-legacy | ipt-nft)
+		nx rt "${1/ipt/iptables}" -t nat -A PREROUTING -d $PUB1/32 -p udp -m udp \
+			--dport 60001 -j DNAT --to-destination $SRV0:60001 ;;
+	nft-map) nx rt nft add element ip hp portmap "{ $PUB1 . 60001 : $SRV0 . 60001 }" ;;
+	hairpin) nx rt "$hpctl" map add udp $PUB1:60001 to $SRV0:60001 ;;
+	esac
+}
+
+eng_del() {
+	case $1 in
+	ipt-legacy | ipt-nft)
+		nx rt "${1/ipt/iptables}" -t nat -D PREROUTING -d $PUB1/32 -p udp -m udp \
+			--dport 60001 -j DNAT --to-destination $SRV0:60001 ;;
+	nft-map) nx rt nft delete element ip hp portmap "{ $PUB1 . 60001 }" ;;
+	hairpin) nx rt "$hpctl" map del udp $PUB1:60001 ;;
+	esac
+}
+
+timed() {
+	local a b
+	a=$(now)
+	"$@"
+	b=$(now)
+	elapsed "$a" "$b"
+}
+
+run_engine() {
+	local eng=$1 n m0 m1 t ta td tmax slow=
+	say "== $eng"
+	topology
+	case $eng in
+	hairpin)
+		grep -q '^hairpin ' /proc/modules || insmod "$ko" ;;
+	esac
+	for n in $sizes; do
+		layout "$n"
+		case $eng in
+		ipt-*) rules_ipt "$n" >"/tmp/rules.$eng.$n" ;;
+		nft-map) rules_nft "$n" >"/tmp/rules.$eng.$n" ;;
+		hairpin) rules_hairpin "$n" >"/tmp/rules.$eng.$n" ;;
+		esac
+		# Load into an empty table, with the memory it takes.
+		eng_flush "$eng" >/dev/null 2>&1 || true
+		ct_flush
+		quiesce
+		m0=$(kmem)
+		t=$(timed eng_load "$eng" "$n")
+		m1=$(kmem)
+		emit load "$eng" "$n" "$t"
+		# shellcheck disable=SC2086
+		emit mem "$eng" "$n" $m0 $m1
+		say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
+		ta='' td=''
+		for i in 1 2 3; do
+			ta="$ta $(timed eng_add "$eng")"
+			t=$(timed eng_del "$eng")
+			td="$td $t"
+			# One is enough when it takes seconds.
+			[ "${t%.*}" -lt 3 ] || break
+		done
+		emit add "$eng" "$n" "$(echo "$ta" | median)" "${ta# }"
+		emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
+		say "add/del $eng N=$n:$ta /$td s"
+		quiesce
+		if [ -n "$slow" ]; then
+			# Bounded: one set, the last mapping on the WAN path.
+			say "$eng is too slow at N=$slow: at N=$n, the last mapping on the WAN path only"
+			pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$last_addr" \
+				"$last_addr" "$last_port" "$last_port" ""
+			measure rate "$eng" "$n" wan last wan "$cap_wan"
+		else
+			rates "$eng" "$n"
+			# Below 50 flows/s the larger sizes get one bounded set.
+			[ "$(awk -F'\t' -v e="$eng" -v n="$n" '$1 == "rate" && $2 == e && $3 == n && $4 == "wan" && $5 == "last" { print int($6) }' "$res")" -ge 50 ] ||
+				slow=$n
+		fi
+		if [ "$n" = "$(echo $sizes | awk '{ print $1 }')" ] ||
+		   [ "$n" = "$(echo $sizes | awk '{ print $NF }')" ]; then
+			oneflow "$eng" "$n" "$last_addr" "$last_port"
+			iperf "$eng" "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))"
+		fi
+		if [ -n "$BENCH_PERF" ] && [ -z "$slow" ] &&
+		   [ "$n" = "$(echo $sizes | awk '{ print $NF }')" ]; then
+			profile "$eng" "$n"
+		fi
+		rm -f "/tmp/rules.$eng.$n"
+	done
+	eng_flush "$eng" >/dev/null 2>&1 || true
+}
+
+# perf of the random-match WAN path on CPU 1 (the router's), kernel
+# symbols from /proc/kallsyms.
+profile() {
+	local eng=$1 n=$2
+	layout "$n"
+	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$PUB1" \
+		"203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" "IPDST_RND UDPDST_RND"
+	ct_flush
+	( cd /tmp && perf record -q -e cpu-clock -C 1 -g -o /tmp/perf.data -- sleep 4 >/dev/null 2>&1 ) &
+	sleep 0.5
+	nx wan bash "$self" windows 3 3 0 "$cap_wan" "$sinkpid" >/dev/null
+	wait
+	perf report -i /tmp/perf.data --kallsyms=/proc/kallsyms --no-children --stdio \
+		--sort symbol -g none 2>/dev/null | head -n 80 >"$out/perf-$eng-$n.txt" || true
+	perf report -i /tmp/perf.data --kallsyms=/proc/kallsyms --children --stdio \
+		--sort symbol -g none 2>/dev/null | head -n 120 >"$out/perf-$eng-$n-children.txt" || true
+	ct_flush
+	say "perf profile in perf-$eng-$n.txt"
+}
+
+# The references: no conntrack, conntrack only, conntrack and empty nat
+# chains; traffic straight to the server (nothing to translate).
+run_reference() {
+	local eng=$1 label=${2:-$1}
+	say "== $label"
+	topology
+	case $eng in
+	ct)
+		# A ct expression in a chain no packet enters turns conntrack
+		# on in the namespace, without a rule in any packet's path.
+		nx rt nft -f - <<-EOF
+		table ip ctonly {
+			chain unused {
+				ct state new
+			}
+		}
+		EOF
+		;;
+	ctnat)
+		nx rt nft -f - <<-EOF
+		table ip nat {
+			chain pre { type nat hook prerouting priority dstnat; policy accept; }
+			chain post { type nat hook postrouting priority srcnat; policy accept; }
+		}
+		EOF
+		;;
+	esac
+	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 $SRV0 $SRV0 $BASE $BASE ""
+	measure rate "$label" 0 wan - wan "$cap_wan"
+	pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 $SRV0 $SRV0 $BASE $BASE ""
+	measure rate "$label" 0 hairpin - lan "$cap_lan"
+	[ "$label" = "$eng" ] || return 0
+	oneflow "$eng" 0 $SRV0 $BASE
+	[ "$eng" != ct ] || iperf "$eng" 0 $SRV0 $BASE $SRV0
+}
+
+# BENCH_LIB=1: sourced for its functions (debugging), nothing run.
+[ -z "$BENCH_LIB" ] || return 0
+
+if [ "$out" = __windows ]; then
+	shift
+	windows "$@"
+	exit
+fi
+
+global_setup
+say "sizes: $sizes; engines: $engines; windows: $warm s warm-up + $nwin x $win s"
+refs=${BENCH_REFS-noct ct ctnat}
+for e in $refs; do
+	run_reference "$e"
+done
+for e in $engines; do
+	run_engine "$e"
+done
+# The conntrack-only reference again: the machine's drift over the run.
+for e in $refs; do
+	[ "$e" != ct ] || { run_reference ct ct-end; break; }
+done
+emit meta seconds $((SECONDS - t0))
+# Nothing may outlive the script: the guest waits for its output to close.
+kill "$sinkpid" 2>/dev/null || true
+for n in wan lan rt srv; do
+	ip netns del "$n" 2>/dev/null || true
+done
+say "done"

@@ -1,0 +1,328 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Turns the raw results of bench/guest.sh into the results page and its plot:
+#
+#   bench/report.sh RESULTS.tsv OUT.md OUT.png
+#
+# Every rate is also given as a ratio to the conntrack-only rate of the same
+# boot (and path), which the machine's speed and load cancel out of. The
+# goals of the benchmark issue are checked here; bench/why.md says why one
+# would be missed, and is quoted for each goal that is.
+set -e
+
+here=$(cd "$(dirname "$0")" && pwd)
+tsv=$1
+md=$2
+png=$3
+[ -r "$tsv" ] && [ -n "$md" ] && [ -n "$png" ] || {
+	echo "usage: bench/report.sh RESULTS.tsv OUT.md OUT.png" >&2
+	exit 2
+}
+dat=$(mktemp)
+trap 'rm -f "$dat"' EXIT
+
+awk -F'\t' -v dat="$dat" -v png="${png##*/}" -v why="$here/why.md" '
+function fmt(v) {
+	if (v == "") return "–"
+	if (v >= 10000) return sprintf("%.1fk", v / 1000)
+	if (v >= 1000) return sprintf("%.2fk", v / 1000)
+	if (v >= 100) return sprintf("%.0f", v)
+	return sprintf("%.3g", v)
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "" : a / b }
+function rfmt(r) { return r == "" ? "–" : sprintf("%.2fx", r) }
+function secs(v) { return v == "" ? "–" : (v < 10 ? sprintf("%.2f s", v) : sprintf("%.0f s", v)) }
+function size(n) {
+	if (n >= 1000 && n % 1000 == 0) return (n / 1000) "k"
+	return n
+}
+function yes(b) { return b ? "**met**" : "**not met**" }
+# Section of why.md for one goal, quoted.
+function explain(goal,   line, on, text) {
+	text = ""; on = 0
+	while ((getline line < why) > 0) {
+		if (line ~ /^## /) { on = (line == "## " goal); continue }
+		if (on) text = text line "\n"
+	}
+	close(why)
+	sub(/^\n+/, "", text); sub(/\n+$/, "", text)
+	if (text != "") printf "\n%s\n", text
+}
+$1 == "meta" { meta[$2] = $3; next }
+$1 == "rate" || $1 == "flow" || $1 == "iperf" {
+	k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
+	val[k] = $6; wins[k] = $7; lost[k] = $8; ctf[k] = $9
+	ctfail_total += $9
+	if ($1 == "rate") { lost_total += $8; nsets++ }
+	if ($2 ~ /^(noct|ct|ctnat|ct-end)$/) next
+	if (!($2 in seen_eng)) { seen_eng[$2] = 1; engs[++neng] = $2 }
+	if (!($3 in seen_n)) { seen_n[$3] = 1; ns[++nn] = $3 }
+	next
+}
+$1 == "load" { load[$2, $3] = $4; next }
+$1 == "add" { add[$2, $3] = $4; next }
+$1 == "del" { del[$2, $3] = $4; next }
+$1 == "mem" {
+	# kB before (slab sunreclaim vmalloc percpu free), then after
+	memsunr[$2, $3] = ($10 - $5) * 1024
+	memvm[$2, $3] = ($11 - $6) * 1024
+	mempcpu[$2, $3] = ($12 - $7) * 1024
+	memfree[$2, $3] = ($8 - $13) * 1024
+	next
+}
+function r(kind, eng, n, path, mt) { return val[kind, eng, n, path, mt] }
+function ref(path) { return r("rate", "ct", 0, path, "-") }
+END {
+	# sizes in numeric order
+	for (i = 1; i <= nn; i++) for (j = i + 1; j <= nn; j++)
+		if (ns[j] + 0 < ns[i] + 0) { t = ns[i]; ns[i] = ns[j]; ns[j] = t }
+	nmin = ns[1]; nmax = ns[nn]
+	name["noct"] = "(a) forwarding, no conntrack"
+	name["ct"] = "(a\x27) conntrack only"
+	name["ctnat"] = "conntrack + empty nat chains"
+	name["ct-end"] = "(a\x27) conntrack only, again at the end"
+	name["ipt-legacy"] = "(b) iptables-legacy"
+	name["ipt-nft"] = "(b) iptables-nft"
+	name["nft-map"] = "(c) nftables dnat map"
+	name["hairpin"] = "(d) hairpin"
+	pathname["wan"] = "WAN path (client outside)"
+	pathname["hairpin"] = "hairpin path (client on the server\x27s LAN)"
+
+	print "# hairpin benchmark: Linux " meta["kernel"]
+	print ""
+	if (meta["quick"] == 1)
+		print "**Smoke test (BENCH_QUICK): short windows and small sizes, not a result.**\n"
+	printf "- Date: %s; commit %s; `make bench` took %d min in the guest.\n", meta["date"], meta["commit"], meta["seconds"] / 60
+	printf "- Machine: %s, %s cores, host kernel %s.\n", meta["host_cpu"], meta["host_cores"], meta["host_kernel"]
+	printf "- Guest: %s (qemu TCG, software emulation: no KVM), %s vCPUs, %d MiB, Linux %s; %s; %s.\n", meta["qemu"], meta["cpus"], meta["mem_kb"] / 1024, meta["kernel"], meta["nft"], meta["iptables"]
+	if (meta["other_vms"] > 0 || meta["other_vms_busy_pct"] > 0)
+		printf "- **Other VMs ran on this machine for %s%% of the run** (%s qemu processes at its start): they take CPU from the guest, so absolute figures are low and noisy, the ratios less so.\n", meta["other_vms_busy_pct"] == "" ? "part" : meta["other_vms_busy_pct"], meta["other_vms"] + 0
+	print ""
+	print "Absolute figures are those of an emulated CPU, tens of times slower than"
+	print "hardware: compare the ratios, which are to the conntrack-only rate of the"
+	print "same boot and path."
+	print ""
+	print "## Method"
+	print ""
+	print "One boot of the test VM (tools/vm/run.sh); each engine gets fresh network"
+	print "namespaces, so that nothing an earlier engine registered stays in its path:"
+	print ""
+	print "    wan 203.0.113.254 --- wan0 203.0.113.1, .2  router  br-lan 198.18.0.1/16 --- srv 198.18.0.10, .11"
+	print "                                                                            \\--- lan 198.18.16.1 ..."
+	print ""
+	print "- **New-flow rate**: pktgen (start_xmit mode, `clone_skb 0`, burst 1) on the"
+	print "  veth of `wan` (WAN path) or of `lan` (hairpin path: client, server and router"
+	print "  on one LAN), UDP, sequential source addresses (4093 of them) and ports"
+	print "  (1024-65534), so every packet is a new flow. pktgen runs on CPU 0, the"
+	print "  router (RPS) and the sink on CPU 1: the rate is what one CPU forwards, with"
+	print "  pktgen always ahead (the excess overflows the backlog). The sink `srv` counts"
+	print "  and drops in a netdev ingress `counter`; rate = packets arriving between two"
+	print "  reads of its count in the steady state / the time between them. The"
+	print "  destination is the last mapping added, or uniformly random over all mappings."
+	printf "  Windows: %s s warm-up (discarded), then %s windows of %s s, each from a\n", meta["warmup"], meta["windows"], meta["window"]
+	print "  flushed conntrack table; the median is reported. Hairpin path windows are cut"
+	print "  short so as to create fewer than 60000 flows (one masquerade address has"
+	print "  64511 source ports per destination)."
+	print "- **Mappings**: N UDP mappings, 50000 ports per public address (100k uses two),"
+	print "  `203.0.113.A:P -> 198.18.0.(9+A):P`. (b): one `-d ADDR -p udp --dport P -j DNAT`"
+	print "  rule a mapping in PREROUTING plus `-s LAN -d LAN -o br-lan -m conntrack"
+	print "  --ctstate DNAT -j MASQUERADE`; (c): `dnat ip to ip daddr . udp dport map @portmap`"
+	print "  plus `oifname br-lan ip saddr LAN ct status dnat masquerade`; (d): `hairpinctl"
+	print "  map add udp 203.0.113.A:P to 198.18.0.(9+A):P`, default settings."
+	print "- **References**: (a) no netfilter at all; (a\x27) conntrack with one `ct state"
+	print "  invalid drop` rule; conntrack with empty nat chains (the NAT core\x27s null binding,"
+	print "  the least any NAT engine pays). Their traffic goes to the server\x27s address."
+	print "- **Established**: one flow (fixed addresses and ports), same windows; iperf3"
+	print "  TCP through the last mapping, median of its one-second intervals."
+	print "- **Load**: wall time of `iptables-restore`, `nft -f`, `hairpinctl -f` into an"
+	print "  empty table; add and delete one mapping at size N (median of 3, one command each)."
+	print "- **Memory**: `/proc/meminfo` deltas across the load: unreclaimable slab,"
+	print "  vmalloc and percpu (the nat table blob of iptables is vmalloc\x27ed), and"
+	print "  MemFree, a second of rest after the command."
+	print "- conntrack: `nf_conntrack_max` 1048576 and 262144 buckets, set from the initial"
+	print "  namespace; `send_redirects=0`, `rp_filter=0` on the router."
+	print ""
+
+	# Rates per path
+	for (pi = 1; pi <= 2; pi++) {
+		path = pi == 1 ? "wan" : "hairpin"
+		printf "## New UDP flows per second, %s\n\n", pathname[path]
+		printf "Reference rates: "
+		sep = ""
+		split("noct ct ctnat ct-end", refs, " ")
+		for (i = 1; i <= 4; i++) {
+			v = r("rate", refs[i], 0, path, "-")
+			if (v == "") continue
+			printf "%s%s **%s** (%s)", sep, name[refs[i]], fmt(v), rfmt(ratio(v, ref(path)))
+			sep = "; "
+		}
+		print ".\n"
+		printf "| engine | match |"
+		for (i = 1; i <= nn; i++) printf " N=%s |", size(ns[i])
+		print ""
+		printf "|---|---|"
+		for (i = 1; i <= nn; i++) printf "---:|"
+		print ""
+		for (e = 1; e <= neng; e++) for (mi = 1; mi <= 2; mi++) {
+			match_ = mi == 1 ? "last" : "random"
+			printf "| %s | %s |", name[engs[e]], match_ == "last" ? "last added" : "random"
+			for (i = 1; i <= nn; i++) {
+				v = r("rate", engs[e], ns[i], path, match_)
+				if (v == "" && ns[i] == 1) v = r("rate", engs[e], ns[i], path, "last")
+				printf " %s (%s) |", fmt(v), rfmt(ratio(v, ref(path)))
+			}
+			print ""
+		}
+		print ""
+	}
+	print "Each cell: median flows/s (ratio to conntrack only). N=1 has one mapping, so"
+	print "its \"random\" is its \"last added\"."
+	print ""
+
+	# Established
+	print "## Established traffic"
+	print ""
+	printf "| engine | one flow, packets/s, N=%s | N=%s | iperf3 TCP, Mbit/s, N=%s | N=%s |\n", size(nmin), size(nmax), size(nmin), size(nmax)
+	print "|---|---:|---:|---:|---:|"
+	printf "| %s | %s (%s) | | %s | |\n", name["ct"], fmt(r("flow", "ct", 0, "wan", "one")), "1.00x", fmt(r("iperf", "ct", 0, "wan", "one"))
+	printf "| %s | %s (%s) | | | |\n", name["noct"], fmt(r("flow", "noct", 0, "wan", "one")), rfmt(ratio(r("flow", "noct", 0, "wan", "one"), r("flow", "ct", 0, "wan", "one")))
+	for (e = 1; e <= neng; e++) {
+		printf "| %s |", name[engs[e]]
+		for (i = 0; i < 2; i++) {
+			n = i ? nmax : nmin
+			v = r("flow", engs[e], n, "wan", "one")
+			printf " %s (%s) |", fmt(v), rfmt(ratio(v, r("flow", "ct", 0, "wan", "one")))
+		}
+		for (i = 0; i < 2; i++) {
+			n = i ? nmax : nmin
+			printf " %s |", fmt(r("iperf", engs[e], n, "wan", "one"))
+		}
+		print ""
+	}
+	print ""
+
+	# Load
+	print "## Loading and updating"
+	print ""
+	printf "| engine |"
+	for (i = 1; i <= nn; i++) printf " load N=%s |", size(ns[i])
+	for (i = 1; i <= nn; i++) printf " add / del at N=%s |", size(ns[i])
+	print ""
+	printf "|---|"
+	for (i = 1; i <= 2 * nn; i++) printf "---:|"
+	print ""
+	for (e = 1; e <= neng; e++) {
+		printf "| %s |", name[engs[e]]
+		for (i = 1; i <= nn; i++) printf " %s |", secs(load[engs[e], ns[i]])
+		for (i = 1; i <= nn; i++) printf " %s / %s |", secs(add[engs[e], ns[i]]), secs(del[engs[e], ns[i]])
+		print ""
+	}
+	print ""
+	print "Wall time of one command, process start included (about 0.1 s in this VM)."
+	print ""
+
+	# Memory
+	print "## Kernel memory per mapping"
+	print ""
+	print "| engine | N | unreclaimable slab | vmalloc | percpu | sum | free memory taken | per mapping |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|"
+	for (e = 1; e <= neng; e++) for (i = 1; i <= nn; i++) {
+		n = ns[i]
+		if (n < 10000 || memsunr[engs[e], n] == "") continue
+		tot = memsunr[engs[e], n] + memvm[engs[e], n] + mempcpu[engs[e], n]
+		big = memfree[engs[e], n] > tot ? memfree[engs[e], n] : tot
+		permap[engs[e], n] = big / n
+		printf "| %s | %s | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | **%.0f B** |\n", name[engs[e]], size(n), memsunr[engs[e], n] / 1048576, memvm[engs[e], n] / 1048576, mempcpu[engs[e], n] / 1048576, tot / 1048576, memfree[engs[e], n] / 1048576, big / n
+	}
+	print ""
+	print "Per mapping: the larger of the sum and the free memory taken (a large"
+	print "kmalloc, such as a big hash table\x27s buckets, is in neither slab nor vmalloc)."
+	print ""
+
+	# Goals
+	print "## Goals"
+	print ""
+	g = "hairpin"
+	# 1: >= 1.0x nft map at every N, path, match
+	worst = ""; where = ""
+	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+		q = ratio(r("rate", g, ns[i], path, m), r("rate", "nft-map", ns[i], path, m))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
+	}
+	printf "1. New-flow rate ≥ 1.0x the nft map at every N: %s (lowest %s, at %s).\n", yes(worst != "" && worst >= 1.0), rfmt(worst), where
+	if (!(worst != "" && worst >= 1.0)) explain("nft")
+	# 2: >= 0.9x own rate at N=1
+	worst = ""; where = ""
+	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+		q = ratio(r("rate", g, ns[i], path, m), r("rate", g, nmin, path, "last"))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
+	}
+	printf "2. ≥ 0.9x its own rate at N=%s, up to N=%s: %s (lowest %s, at %s).\n", size(nmin), size(nmax), yes(worst != "" && worst >= 0.9), rfmt(worst), where
+	if (!(worst != "" && worst >= 0.9)) explain("flat")
+	# 3: >= 0.85x conntrack only
+	worst = ""; where = ""
+	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+		q = ratio(r("rate", g, ns[i], path, m), ref(path))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
+	}
+	printf "3. ≥ 0.85x conntrack only: %s (lowest %s, at %s; the empty nat chains alone give %s on the WAN path, %s on the hairpin path).\n", yes(worst != "" && worst >= 0.85), rfmt(worst), where, rfmt(ratio(r("rate", "ctnat", 0, "wan", "-"), ref("wan"))), rfmt(ratio(r("rate", "ctnat", 0, "hairpin", "-"), ref("hairpin")))
+	if (!(worst != "" && worst >= 0.85)) explain("conntrack")
+	# 4: >= 10x iptables at 10k
+	worst = ""; where = ""
+	for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+		q = ratio(r("rate", g, 10000, path, m), r("rate", "ipt-legacy", 10000, path, m))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = path " path, " m }
+	}
+	printf "4. ≥ 10x iptables-legacy at N=10k: %s (lowest %s, at %s).\n", yes(worst != "" && worst >= 10), rfmt(worst), where
+	if (!(worst != "" && worst >= 10)) explain("iptables")
+	# 5: established >= 0.98x nft
+	worst = ""; where = ""
+	for (i = 0; i < 2; i++) {
+		n = i ? nmax : nmin
+		q = ratio(r("flow", g, n, "wan", "one"), r("flow", "nft-map", n, "wan", "one"))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "one flow, N=" size(n) }
+		q = ratio(r("iperf", g, n, "wan", "one"), r("iperf", "nft-map", n, "wan", "one"))
+		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "iperf3, N=" size(n) }
+	}
+	printf "5. Established throughput ≥ 0.98x the nft map: %s (lowest %s, %s).\n", yes(worst != "" && worst >= 0.98), rfmt(worst), where
+	if (!(worst != "" && worst >= 0.98)) explain("established")
+	# 6: load faster than nft -f
+	a = load[g, nmax]; b = load["nft-map", nmax]
+	printf "6. Loading N=%s faster than `nft -f` loads as many map entries: %s (%s against %s).\n", size(nmax), yes(a != "" && b != "" && a < b), secs(a), secs(b)
+	if (!(a != "" && b != "" && a < b)) explain("load")
+	# 7: memory
+	v = permap[g, nmax]
+	printf "7. ≤ 100 B of kernel memory per mapping: %s (%s B at N=%s; the nft map: %s B).\n", yes(v != "" && v <= 100), v == "" ? "–" : sprintf("%.0f", v), size(nmax), permap["nft-map", nmax] == "" ? "–" : sprintf("%.0f", permap["nft-map", nmax])
+	if (!(v != "" && v <= 100)) explain("memory")
+	print ""
+
+	print "## Checks"
+	print ""
+	printf "- `conntrack -S` on the router, summed over all %d measurements: insert_failed + drop + early_drop = **%d**", nsets, ctfail_total
+	print ctfail_total == 0 ? " (none)." : ": see results.tsv for where."
+	print ""
+	printf "![new-flow rate against the number of mappings](%s)\n", png
+	print ""
+	print "Raw results: the `.tsv` beside this file (one measurement a line, every window)."
+
+	# Plot data: N, then for each path and match, each engine
+	for (i = 1; i <= nn; i++) {
+		printf "%s", ns[i] > dat
+		for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) for (e = 1; e <= 4; e++) {
+			path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+			split("ipt-legacy ipt-nft nft-map hairpin", pe, " ")
+			v = r("rate", pe[e], ns[i], path, m)
+			if (v == "" && ns[i] == 1) v = r("rate", pe[e], ns[i], path, "last")
+			printf " %s", v == "" ? "NaN" : v > dat
+		}
+		printf " %s %s %s %s\n", r("rate", "ct", 0, "wan", "-"), r("rate", "noct", 0, "wan", "-"), r("rate", "ct", 0, "hairpin", "-"), r("rate", "noct", 0, "hairpin", "-") > dat
+	}
+}' "$tsv" >"$md"
+
+gnuplot -e "datafile='$dat'; outfile='$png'; kernel='$(awk -F'\t' '$1 == "meta" && $2 == "kernel" { print $3 }' "$tsv")'" \
+	"$here/plot.gp"

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Teardown while things are busy, the way routers meet it: the module
+# unloaded and reloaded under traffic with mappings in place (and changes
+# in flight), the WAN address changed and interfaces removed under traffic,
+# and the router's namespace deleted with its mappings and live
+# connections. Afterwards the namespace must really be gone (the module's
+# own "destroyed" message; nothing left waiting for a device), nothing
+# leaked, and the module unloads.
+#
+#   wanhost ---- isp ---- wan0 router br-lan ---- server :80 :53 :9000 (echo)
+#                                         \------ client (hairpin)
+#
+# HAIRPIN_TEARDOWN_CYCLES (default 3) unload and reload cycles.
+source "$(dirname "$0")/lib.sh"
+command -v jq >/dev/null || skip "jq not installed"
+load_module
+cycles=${HAIRPIN_TEARDOWN_CYCLES:-3}
+tmp=$(mktemp -d)
+stop=$tmp/stop
+# The module's pr_debug says when it creates and destroys a namespace's state.
+dyndbg=/sys/kernel/debug/dynamic_debug/control
+[ -w $dyndbg ] && echo 'module hairpin +p' >$dyndbg
+reload() {
+	if [ -w $dyndbg ]; then insmod "$HAIRPIN_KO" dyndbg=+p; else insmod "$HAIRPIN_KO"; fi
+}
+seed_topology
+nsq server socat TCP-LISTEN:9000,fork,reuseaddr EXEC:cat >/dev/null 2>&1 &
+wait_for_port server tcp 9000
+
+# Replace, not add: the changes in flight below may have been first.
+mappings() {
+	hp router map replace tcp 80 to $SERVER
+	hp router map replace udp 53 to $SERVER
+	hp router map replace tcp 9000 to $SERVER
+	hp router map replace tcp 8000-8009 to $SERVER:80-89
+}
+mappings
+
+# shellcheck disable=SC2016 # expanded by the inner bash
+traffic_loop='
+stop=$1 proto=$2 addr=$3 port=$4
+while [ ! -e "$stop" ]; do
+	case $proto in
+	tcp) target=TCP:$addr:$port,connect-timeout=1 ;;
+	udp) target=UDP:$addr:$port ;;
+	esac
+	echo x | timeout 3 socat -T 1 - "$target" >/dev/null 2>&1
+done'
+pids=()
+traffic() {
+	echo "[+] $1: $2 to $3:$4 until stopped" >&2
+	nsq "$1" bash -c "$traffic_loop" _ "$stop" "$2" "$3" "$4" &
+	pids+=($!)
+}
+# A connection that stays open: a line every 0.2s through the echo server.
+long_lived() {
+	echo "[+] $1: a long-lived tcp connection to $2:9000" >&2
+	# shellcheck disable=SC2016
+	nsq "$1" bash -c 'while [ ! -e "$1" ]; do echo x; sleep 0.2; done |
+		timeout 600 socat -T 30 - TCP:$2:9000 >/dev/null 2>&1' _ "$stop" "$2" &
+	pids+=($!)
+}
+start_traffic() {
+	traffic wanhost tcp $PUBLIC 80
+	traffic wanhost udp $PUBLIC 53
+	traffic client tcp $PUBLIC 80
+	traffic client udp $PUBLIC 53
+	long_lived client $PUBLIC
+	long_lived wanhost $PUBLIC
+}
+stop_traffic() {
+	touch "$stop"
+	wait "${pids[@]}"
+	pids=()
+	rm -f "$stop"
+}
+works() {
+	check_eq "$1: the WAN reaches the server" "$WANHOST server" \
+		"$(peer_who wanhost tcp "$2" 80)"
+	check_eq "$1: the LAN too, hairpinned" "$ROUTER_LAN server" \
+		"$(peer_who client tcp "$2" 80)"
+}
+
+start_traffic
+# Changes in flight while the module goes away.
+# shellcheck disable=SC2016
+nsq router bash -c 'while [ ! -e "$1" ]; do
+	"$2" map replace tcp 8000-8009 to $3:80-89 comment churn
+	"$2" map del tcp 8000-8009; "$2" map add tcp 8000-8009 to $3:80-89
+done >/dev/null 2>&1' _ "$stop" "$HAIRPINCTL" $SERVER &
+pids+=($!)
+sleep 2
+for i in $(seq "$cycles"); do
+	check "cycle $i: rmmod under traffic, with mappings" rmmod hairpin
+	check "cycle $i: the family is gone" eval '! nsq router "$HAIRPINCTL" show >/dev/null 2>&1'
+	sleep 1
+	check "cycle $i: insmod under traffic" reload
+	# But for what the changes in flight put back since.
+	check_eq "cycle $i: the namespace starts without the old mappings" "0" \
+		"$(nsq router "$HAIRPINCTL" -j map show |
+		   jq '[.mappings[] | select(.port != 8000)] | length')"
+	mappings
+	sleep 1
+done
+stop_traffic
+works "after $cycles reloads" $PUBLIC
+
+# The WAN address changes and interfaces go, under traffic.
+start_traffic
+sleep 1
+ns router ip addr del $PUBLIC/24 dev wan0
+ns router ip addr add 203.0.113.7/24 dev wan0
+ns router ip route add default via 203.0.113.254
+sleep 1
+ns router ip link del br-lan
+ns router ip link del lan-server
+ns router ip link del wan0
+sleep 1
+stop_traffic
+veth isp isp0 router wan0
+ns isp ip addr add 203.0.113.254/24 dev isp0
+ns router ip addr add 203.0.113.7/24 dev wan0
+ns router ip route add default via 203.0.113.254
+ns router ip link add br-lan type bridge
+ns router ip link set br-lan up
+ns router ip addr add $ROUTER_LAN/24 dev br-lan
+nsq router sysctl -qw net.ipv4.conf.br-lan.send_redirects=0
+veth router lan-server server eth0
+ns server ip addr add $SERVER/24 dev eth0
+ns server ip route add default via $ROUTER_LAN
+ns router ip link set lan-server master br-lan
+ns router ip link set lan-client master br-lan
+# The new bridge has a new MAC address.
+ns client ip neigh flush all
+works "the interfaces rebuilt, a new WAN address, the same mappings" 203.0.113.7
+
+# The router's namespace goes, with its mappings and live connections.
+start_traffic
+inum=$(nsq router stat -L -c %i /proc/self/ns/net)
+sleep 2
+check "the router's namespace has mappings and connections" \
+	test "$(nsq router conntrack -C 2>/dev/null || echo 0)" -gt 0
+ns router ip netns del "router-$sfx"
+stop_traffic
+if [ -w $dyndbg ]; then
+	for i in $(seq 120); do
+		dmesg | grep -q "hairpin: netns $inum: destroyed" && break
+		sleep 0.5
+	done
+	check "the namespace's hairpin state is destroyed" \
+		eval 'dmesg | grep -q "hairpin: netns $inum: destroyed"'
+	echo 'module hairpin -p' >$dyndbg
+fi
+check "no device is left waiting for its references" \
+	eval '! dmesg | grep "unregister_netdevice: waiting for"'
+
+check "rmmod once the namespace is gone" rmmod hairpin
+check "insmod again" insmod "$HAIRPIN_KO"
+check_no_leaks
+rm -rf "$tmp"
+finish
