@@ -4,6 +4,8 @@
 # With br_netfilter, bridged LAN traffic passes through conntrack too, in
 # the bridge's hooks: a known source of hairpin bugs. The seeds' scenario
 # must work the same.
+# Run by itself (selftests/run.sh): it loads br_netfilter, which changes every bridge.
+# hairpin: alone
 source "$(dirname "$0")/lib.sh"
 load_module
 modprobe -q br_netfilter || skip "no br_netfilter"

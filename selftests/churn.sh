@@ -16,6 +16,8 @@
 #                     client (hairpin)        by fuzz-nl -C -j 2
 #
 # HAIRPIN_CHURN_SECONDS (default 30) of churn.
+# Run by itself (selftests/run.sh): it unloads the module.
+# hairpin: alone
 source "$(dirname "$0")/lib.sh"
 FUZZ=${HAIRPIN_FUZZ:-$top/tools/fuzz-nl/fuzz-nl}
 [ -x "$FUZZ" ] || skip "fuzz-nl not built: make -C tools/fuzz-nl"

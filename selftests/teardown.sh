@@ -13,6 +13,8 @@
 #                                         \------ client (hairpin)
 #
 # HAIRPIN_TEARDOWN_CYCLES (default 3) unload and reload cycles.
+# Run by itself (selftests/run.sh): it unloads the module.
+# hairpin: alone
 source "$(dirname "$0")/lib.sh"
 command -v jq >/dev/null || skip "jq not installed"
 load_module

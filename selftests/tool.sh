@@ -10,6 +10,8 @@
 #
 # Last, the module is unloaded (a running monitor notices; every command
 # says how to load it) and loaded again.
+# Run by itself (selftests/run.sh): it unloads the module.
+# hairpin: alone
 source "$(dirname "$0")/lib.sh"
 load_module
 command -v jq >/dev/null || skip "jq not installed"

@@ -5,11 +5,13 @@
 # fails on any compiler warning. Kbuild builds in the source tree, so each
 # kernel gets its own copy of it: the result is build/KVER/kmod/hairpin.ko.
 #   tools/build-kmod.sh KVER [make args...]
+# HAIRPIN_KDIR names the kernel's build tree if it is not installed (the
+# debug kernel: tools/vm/debug-kernel.sh).
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=$1
 shift
-kdir=/lib/modules/$kver/build
+kdir=${HAIRPIN_KDIR:-/lib/modules/$kver/build}
 [ -d "$kdir" ] || { echo "no headers for $kver at $kdir" >&2; exit 1; }
 out=$top/build/$kver
 mkdir -p "$out"

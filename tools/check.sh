@@ -5,11 +5,20 @@
 # kernel, and last on the debug kernel (KASAN, lockdep, UBSAN, kmemleak,
 # panic_on_warn: tools/vm/debug-kernel.sh). Fails on the first failure,
 # saying where.
+#
+# The debug kernel builds (once: it is cached) in the background meanwhile,
+# at a lower priority: the VMs spend much of their time waiting.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 say() { printf '\n[check] %s\n' "$*"; }
 start=$SECONDS
+
+mkdir -p build
+say "debug kernel: building or reusing it in the background (log: build/debug-kernel.log)"
+nice -n 10 tools/vm/debug-kernel.sh >build/debug-kernel.dir 2>build/debug-kernel.log &
+debug_build=$!
+trap 'kill $debug_build 2>/dev/null || true' EXIT
 
 say "lint"
 tools/lint.sh
@@ -27,32 +36,29 @@ for kver in $(tools/vm/kernels.sh); do
 	say "$kver: build"
 	tools/build-kmod.sh "$kver"
 	say "$kver: selftests in the VM"
-	tools/vm/run.sh -k "$kver" -t 1200 -- \
+	tools/vm/run.sh -k "$kver" -t 1800 -- \
 		"HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko selftests/run.sh"
 done
-# The debug kernel: built once per source version and fragment, then cached.
-# Its modprobe needs its modules.builtin: bound over /lib/modules in the VM.
-say "debug kernel: build or reuse"
-kdir=$(tools/vm/debug-kernel.sh)
-kver=$(cat "$kdir/kernel.release")
-say "$kver: build"
-out=$top/build/$kver
-mkdir -p "$out"
-cp -a Kbuild kmod uapi "$out/"
-log=$(mktemp)
-if ! make -C "$kdir" M="$out" W=1 modules >"$log" 2>&1 || grep -E 'warning:|error:' "$log"; then
-	cat "$log"
-	rm -f "$log"
+
+say "debug kernel: waiting for its build"
+if ! wait $debug_build; then
+	cat build/debug-kernel.log
 	exit 1
 fi
-rm -f "$log"
+trap - EXIT
+kdir=$(cat build/debug-kernel.dir)
+kver=$(cat "$kdir/kernel.release")
+say "$kver: build"
+HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver"
 say "$kver: selftests in the VM, with panic_on_warn"
 # acpi=noirq: evaluating ACPI's PCI interrupt routing takes the debug kernel
 # a minute under TCG (AE_AML_LOOP_TIMEOUT); virtio uses MSI-X anyway. 1G:
 # each kmemleak scan reads all of it, and takes half a minute at 2G.
+# Its modprobe needs its modules.builtin: bound over /lib/modules in the VM.
 HAIRPIN_VM_MEM=1G HAIRPIN_KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage \
 HAIRPIN_KERNEL_APPEND="acpi=noirq panic_on_warn=1" \
-	tools/vm/run.sh -k "$kver" -t 2400 -- \
+	tools/vm/run.sh -k "$kver" -t 3000 -- \
 	"mount --bind $kdir/modroot/lib/modules /lib/modules &&
-	 HAIRPIN_KO=$out/kmod/hairpin.ko HAIRPIN_FUZZ_MESSAGES=${HAIRPIN_DEBUG_FUZZ_MESSAGES:-200000} selftests/run.sh"
+	 HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko HAIRPIN_FUZZ_MESSAGES=${HAIRPIN_DEBUG_FUZZ_MESSAGES:-200000} HAIRPIN_FUZZ_SECONDS=1500 \
+	 HAIRPIN_CHURN_SECONDS=${HAIRPIN_DEBUG_CHURN_SECONDS:-60} selftests/run.sh"
 say "all passed in $((SECONDS - start))s"

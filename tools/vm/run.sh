@@ -91,12 +91,15 @@ mount -t proc proc /proc
 for m in /lib/modules/*.ko; do [ ! -e "$m" ] || insmod "$m"; done
 guest_init=$(sed -n "s/.*hairpin\.init=\([^ ]*\).*/\1/p" /proc/cmdline)
 # cache=loose: the root is read-only and nothing else changes it meanwhile.
-mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose root /newroot
+# msize: with 500 KB a request rather than the default, a program starts
+# three times faster (measured: bash -c true), and starting programs is
+# most of what the tests do.
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 root /newroot
 for d in tmp:1777 var/tmp:1777 run:755 var/lib:755 var/log:755 root:700; do
 	[ ! -d /newroot/${d%:*} ] || mount -t tmpfs -o mode=${d#*:} tmpfs /newroot/${d%:*}
 done
 mkdir /newroot/run/hairpin
-mount -t 9p -o trans=virtio,version=9p2000.L out /newroot/run/hairpin
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /newroot/run/hairpin
 umount /proc
 exec switch_root /newroot "$guest_init" /run/hairpin'
 
