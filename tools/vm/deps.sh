@@ -28,7 +28,6 @@ add_backports() {
 	say "adding bookworm-backports from $uri"
 	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
 		"$uri" | $SUDO tee "$bpo_list" >/dev/null
-	updated=
 }
 
 missing() {
@@ -38,14 +37,13 @@ missing() {
 	done
 }
 
-updated=
 [ -f "$bpo_list" ] || add_backports
 # The backports kernel: the newest 6.12 image in the suite, with its headers.
 bpo_kernel() {
 	apt-cache search --names-only '^linux-image-6\.12\.[0-9.+a-z]*-amd64$' 2>/dev/null |
 		awk '{print $1}' | grep -v -- '-rt-\|-cloud-\|-dbg' | sort -V | tail -n 1
 }
-bpo=$(ls /boot/vmlinuz-6.12.* 2>/dev/null | head -n 1)
+bpo=$(compgen -G '/boot/vmlinuz-6.12.*' | head -n 1) || true
 if [ -z "$(missing)" ] && [ -n "$bpo" ]; then
 	say "all dependencies present"
 	exit 0
@@ -58,8 +56,7 @@ $SUDO apt-get update -qq
 img=$(bpo_kernel)
 [ -n "$img" ] || { say "no 6.12 kernel in bookworm-backports"; exit 1; }
 hdr=${img/linux-image/linux-headers}
-# shellcheck disable=SC2086
-say "installing: $(echo $(missing)) $img $hdr"
+say "installing: $(missing | tr '\n' ' ')$img $hdr"
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $pkgs "$img" "$hdr" >/dev/null
 say "done"
