@@ -14,6 +14,9 @@
 # HAIRPIN_FUZZ_MESSAGES (default 20000) in all, within HAIRPIN_FUZZ_SECONDS
 # (default 600: a bound, not a target: fewer messages in that time fail);
 # HAIRPIN_FUZZ_SEED to replay a run (it is printed).
+# Run by itself (selftests/run.sh): it keeps every CPU busy, and other tests
+# would miss their deadlines.
+# hairpin: alone
 source "$(dirname "$0")/lib.sh"
 FUZZ=${HAIRPIN_FUZZ:-$top/tools/fuzz-nl/fuzz-nl}
 [ -x "$FUZZ" ] || skip "fuzz-nl not built: make -C tools/fuzz-nl"

@@ -166,6 +166,15 @@ peer_addr() { peer "$@" | cut -d' ' -f1; }
 # peer_who: the address the server saw and the server's name.
 peer_who() { peer "$@" | cut -d' ' -f1,3; }
 
+# end_host NS ADDR/LEN GATEWAY: NS's eth0 up with that address and default route.
+end_host() {
+	ip -n "$1-$sfx" -b - <<-EOT
+	link set eth0 up
+	addr add $2 dev eth0
+	route add default via $3
+	EOT
+}
+
 # The seeds' topology:
 #
 #   wanhost 198.51.100.2 --- isp 198.51.100.1 / 203.0.113.254
@@ -216,26 +225,10 @@ seed_topology() {
 	addr add 203.0.113.254/24 dev isp0
 	addr add 198.51.100.1/24 dev isp1
 	EOT
-	ip -n "wanhost-$sfx" -b - <<-EOT
-	link set eth0 up
-	addr add $WANHOST/24 dev eth0
-	route add default via 198.51.100.1
-	EOT
-	ip -n "server-$sfx" -b - <<-EOT
-	link set eth0 up
-	addr add $SERVER/24 dev eth0
-	route add default via $ROUTER_LAN
-	EOT
-	ip -n "client-$sfx" -b - <<-EOT
-	link set eth0 up
-	addr add $CLIENT/24 dev eth0
-	route add default via $ROUTER_LAN
-	EOT
-	ip -n "client2-$sfx" -b - <<-EOT
-	link set eth0 up
-	addr add $CLIENT2/24 dev eth0
-	route add default via 10.0.2.1
-	EOT
+	end_host wanhost $WANHOST/24 198.51.100.1
+	end_host server $SERVER/24 $ROUTER_LAN
+	end_host client $CLIENT/24 $ROUTER_LAN
+	end_host client2 $CLIENT2/24 10.0.2.1
 	nsq isp sysctl -qw net.ipv4.ip_forward=1
 	# Hairpinned packets leave by the interface they came in on: no ICMP
 	# redirects, which would teach the client to bypass the router.

@@ -12,7 +12,11 @@
 # output is printed whole once it ends, so the report reads in order.
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
-[ ${#tests[@]} -gt 0 ] || tests=($(ls -- *.sh | grep -vx 'lib.sh\|run.sh'))
+if [ ${#tests[@]} = 0 ]; then
+	for t in *.sh; do
+		[ "$t" = lib.sh ] || [ "$t" = run.sh ] || tests+=("$t")
+	done
+fi
 jobs=${HAIRPIN_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
