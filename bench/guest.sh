@@ -53,7 +53,6 @@ cap_lan=${BENCH_CAP_LAN:-60000}
 
 PUB1=203.0.113.1
 WANGW=203.0.113.254
-LANNET=198.18.0.0/16
 RTLAN=198.18.0.1
 SRV0=198.18.0.10
 BASE=10000	# first external port; mapping (address a, port p) -> SRVa:p
@@ -383,12 +382,18 @@ oneflow() {
 	measure flow "$eng" "$n" wan one wan 100000000
 }
 
+# ipt_dnat ENGINE -A|-D PROTO DST PORT TARGET: appends or deletes the
+# recipe's DNAT rule of DST:PORT to TARGET:PORT, with that engine's iptables.
+ipt_dnat() {
+	nx rt "${1/ipt/iptables}" -t nat "$2" PREROUTING -d "$4/32" -p "$3" -m "$3" \
+		--dport "$5" -j DNAT --to-destination "$6:$5"
+}
+
 # iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
 iperf() {
 	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r
 	case $eng in
-	ipt-*) nx rt "${eng/ipt/iptables}" -t nat -A PREROUTING -d "$dst/32" -p tcp -m tcp \
-		--dport "$port" -j DNAT --to-destination "$target:$port" ;;
+	ipt-*) ipt_dnat "$eng" -A tcp "$dst" "$port" "$target" ;;
 	hairpin) nx rt "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
 	esac
 	nx srv iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
@@ -397,8 +402,7 @@ iperf() {
 		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
 	nx srv pkill -x iperf3 2>/dev/null || true
 	case $eng in
-	ipt-*) nx rt "${eng/ipt/iptables}" -t nat -D PREROUTING -d "$dst/32" -p tcp -m tcp \
-		--dport "$port" -j DNAT --to-destination "$target:$port" ;;
+	ipt-*) ipt_dnat "$eng" -D tcp "$dst" "$port" "$target" ;;
 	hairpin) nx rt "$hpctl" map del tcp "$dst:$port" ;;
 	esac
 	ct_flush
@@ -496,9 +500,7 @@ eng_flush() {
 # One mapping added then deleted at the end of a table of N.
 eng_add() {
 	case $1 in
-	ipt-legacy | ipt-nft)
-		nx rt "${1/ipt/iptables}" -t nat -A PREROUTING -d $PUB1/32 -p udp -m udp \
-			--dport 60001 -j DNAT --to-destination $SRV0:60001 ;;
+	ipt-legacy | ipt-nft) ipt_dnat "$1" -A udp $PUB1 60001 $SRV0 ;;
 	nft-map) nx rt nft add element ip hp portmap "{ $PUB1 . 60001 : $SRV0 . 60001 }" ;;
 	hairpin) nx rt "$hpctl" map add udp $PUB1:60001 to $SRV0:60001 ;;
 	esac
@@ -506,9 +508,7 @@ eng_add() {
 
 eng_del() {
 	case $1 in
-	ipt-legacy | ipt-nft)
-		nx rt "${1/ipt/iptables}" -t nat -D PREROUTING -d $PUB1/32 -p udp -m udp \
-			--dport 60001 -j DNAT --to-destination $SRV0:60001 ;;
+	ipt-legacy | ipt-nft) ipt_dnat "$1" -D udp $PUB1 60001 $SRV0 ;;
 	nft-map) nx rt nft delete element ip hp portmap "{ $PUB1 . 60001 }" ;;
 	hairpin) nx rt "$hpctl" map del udp $PUB1:60001 ;;
 	esac
@@ -523,7 +523,7 @@ timed() {
 }
 
 run_engine() {
-	local eng=$1 n m0 m1 t ta td tmax slow=
+	local eng=$1 n m0 m1 t ta td slow=
 	say "== $eng"
 	topology
 	case $eng in
