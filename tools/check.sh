@@ -2,11 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make check: lint, the host tests, then every selftest in a VM on each test
-# kernel, and last on the debug kernel (KASAN, lockdep, UBSAN, kmemleak,
-# panic_on_warn: tools/vm/debug-kernel.sh). Fails on the first failure,
-# saying where.
+# kernel. Fails on the first failure, saying where.
 #
-# The debug kernel lane runs with HAIRPIN_CHECK_DEBUG=1: the kernel builds
+# With HAIRPIN_CHECK_DEBUG=1, last on the debug kernel too (KASAN, lockdep,
+# UBSAN, kmemleak, panic_on_warn: tools/vm/debug-kernel.sh), which builds
 # (once: it is cached) in the background meanwhile, at a lower priority.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
