@@ -25,7 +25,7 @@
 static const struct rhashtable_params hairpin_rht_params = {
 	.head_offset = offsetof(struct hairpin_port, node),
 	.key_offset = offsetof(struct hairpin_port, key),
-	.key_len = sizeof(struct hairpin_key),
+	.key_len = HAIRPIN_KEY_LEN,
 	.automatic_shrinking = true,
 };
 
@@ -89,7 +89,11 @@ struct hairpin_map *hairpin_table_lookup(const struct hairpin_table *table,
 
 	p = rhashtable_lookup((struct rhashtable *)&table->ht, &key,
 			      hairpin_rht_params);
-	return p ? p->map : NULL;
+	if (!p)
+		return NULL;
+	if (p->key.flags & HAIRPIN_PORT_MORE)
+		return container_of(p, struct hairpin_more_port, port)->map;
+	return container_of(p, struct hairpin_map, head);
 }
 
 static unsigned int map_ports(const struct hairpin_map *m)
@@ -99,23 +103,31 @@ static unsigned int map_ports(const struct hairpin_map *m)
 
 static struct hairpin_port *map_port(struct hairpin_map *m, unsigned int i)
 {
-	return i ? &m->ext->more[i - 1] : &m->head;
+	return i ? &hairpin_map_ext(m)->more[i - 1].port : &m->head;
 }
 
 struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 {
 	unsigned int i, n = spec->port_max - spec->port + 1;
+	struct hairpin_map_ext *ext;
 	struct hairpin_map *m;
 
-	m = kmem_cache_zalloc(hairpin_map_cache, GFP_KERNEL);
-	if (!m)
-		return NULL;
 	if (n > 1 || spec->comment) {
-		m->ext = kvzalloc(struct_size(m->ext, more, n - 1), GFP_KERNEL);
-		if (!m->ext)
-			goto err;
+		m = kvzalloc(sizeof(*m) + struct_size(ext, more, n - 1), GFP_KERNEL);
+		if (!m)
+			return NULL;
+		m->head.key.flags = HAIRPIN_PORT_EXT;
+		ext = hairpin_map_ext(m);
 		if (spec->comment)
-			strscpy(m->ext->comment, spec->comment, sizeof(m->ext->comment));
+			strscpy(ext->comment, spec->comment, sizeof(ext->comment));
+		for (i = 1; i < n; i++) {
+			ext->more[i - 1].port.key.flags = HAIRPIN_PORT_MORE;
+			ext->more[i - 1].map = m;
+		}
+	} else {
+		m = kmem_cache_zalloc(hairpin_map_cache, GFP_KERNEL);
+		if (!m)
+			return NULL;
 	}
 	m->to_addr = spec->to_addr;
 	m->to_port = spec->to_port;
@@ -127,19 +139,16 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 		p->key.addr = spec->addr;
 		p->key.port = htons(spec->port + i);
 		p->key.proto = spec->proto;
-		p->map = m;
 	}
 	return m;
-
-err:
-	hairpin_map_free(m);
-	return NULL;
 }
 
 void hairpin_map_free(struct hairpin_map *m)
 {
-	kvfree(m->ext);
-	kmem_cache_free(hairpin_map_cache, m);
+	if (hairpin_map_ext(m))
+		kvfree(m);
+	else
+		kmem_cache_free(hairpin_map_cache, m);
 }
 
 /* Unlinking can only fail for a port that is not there, which would be a
