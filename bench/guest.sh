@@ -625,10 +625,16 @@ run_reference() {
 		EOF
 		;;
 	ctnat)
+		# A nat chain alone does not turn conntrack on (only a rule
+		# that needs it does): without the unused chain, the NAT
+		# hooks see no conntrack entry and return at once.
 		nx rt nft -f - <<-EOF
 		table ip nat {
 			chain pre { type nat hook prerouting priority dstnat; policy accept; }
 			chain post { type nat hook postrouting priority srcnat; policy accept; }
+			chain unused {
+				ct state new
+			}
 		}
 		EOF
 		;;
