@@ -791,7 +791,10 @@ static void mutate(char *buf, size_t cap)
 		}
 		case 7:		/* cut the message short */
 			if (nlh->nlmsg_len > MNL_NLMSG_HDRLEN)
-				nlh->nlmsg_len = (uint32_t)(chance(10) ?
+				/* An earlier round may have cut it into the
+				 * genetlink header: never count from past its end.
+				 */
+				nlh->nlmsg_len = (uint32_t)(chance(10) || nlh->nlmsg_len < first ?
 					MNL_NLMSG_HDRLEN + below(sizeof(*genl) + 1) :
 					first + below(nlh->nlmsg_len - (uint32_t)first + 1));
 			break;
@@ -1199,8 +1202,18 @@ int main(int argc, char *argv[])
 	for (w = 0; w < workers; w++) {
 		int status;
 
-		if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status)) {
-			fprintf(stderr, "fuzz-nl: a worker died\n");
+		pid_t pid = wait(&status);
+
+		if (pid < 0) {
+			fprintf(stderr, "fuzz-nl: wait: %s\n", strerror(errno));
+			ok = false;
+		} else if (WIFSIGNALED(status)) {
+			fprintf(stderr, "fuzz-nl: worker %d killed by signal %d (%s)\n",
+				(int)pid, WTERMSIG(status), strsignal(WTERMSIG(status)));
+			ok = false;
+		} else if (WEXITSTATUS(status)) {
+			fprintf(stderr, "fuzz-nl: worker %d exited with %d\n",
+				(int)pid, WEXITSTATUS(status));
 			ok = false;
 		}
 	}
