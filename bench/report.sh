@@ -232,9 +232,8 @@ END {
 		n = ns[i]
 		if (n < 10000 || memsunr[engs[e], n] == "") continue
 		tot = memsunr[engs[e], n] + memvm[engs[e], n] + mempcpu[engs[e], n]
-		big = tot
-		permap[engs[e], n] = big / n
-		printf "| %s | %s | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | **%.0f B** |\n", name[engs[e]], size(n), memsunr[engs[e], n] / 1048576, memvm[engs[e], n] / 1048576, mempcpu[engs[e], n] / 1048576, tot / 1048576, memfree[engs[e], n] / 1048576, big / n
+		permap[engs[e], n] = tot / n
+		printf "| %s | %s | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | %.2f MiB | **%.0f B** |\n", name[engs[e]], size(n), memsunr[engs[e], n] / 1048576, memvm[engs[e], n] / 1048576, mempcpu[engs[e], n] / 1048576, tot / 1048576, memfree[engs[e], n] / 1048576, tot / n
 	}
 	print ""
 	print "Per mapping: the sum. A large kmalloc, such as a big hash table\x27s buckets,"

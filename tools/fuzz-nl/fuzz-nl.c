@@ -1201,7 +1201,6 @@ int main(int argc, char *argv[])
 	}
 	for (w = 0; w < workers; w++) {
 		int status;
-
 		pid_t pid = wait(&status);
 
 		if (pid < 0) {
