@@ -3,6 +3,9 @@
 #   make              the module (kmod/hairpin.ko) and the tool
 #   make demo         boot a VM and show a port mapping with hairpin working
 #   make check        lint, host tests and every selftest on both kernels
+#                     and on the debug kernel (HAIRPIN_CHECK_DEBUG=0: not)
+#   make check-debug  the debug kernel lane alone, at full length: 200,000
+#                     fuzzer messages, a minute of churn
 #   make lint         checkpatch and sparse on the module, -Werror on the tool
 #   make bench        hairpin against iptables and nftables, in a VM: writes
 #                     bench/results/6.1.md and .png (about 20 minutes)
@@ -47,6 +50,9 @@ lint: deps
 check: deps
 	@tools/check.sh
 
+check-debug: deps
+	@tools/debug-lane.sh --long
+
 demo: deps
 	@tools/demo.sh
 
@@ -88,5 +94,5 @@ clean: clean-module
 	$(MAKE) -C tools/hairpinctl clean
 	rm -rf build
 
-.PHONY: all module tool deps lint check demo bench install install-module install-tool \
+.PHONY: all module tool deps lint check check-debug demo bench install install-module install-tool \
 	dkms-install clean-module clean

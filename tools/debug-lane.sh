@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The debug kernel lane: builds (or reuses) the debug kernel
+# (tools/vm/debug-kernel.sh: KASAN, lockdep, UBSAN, kmemleak...), builds the
+# module against it and runs the whole selftest suite on it with
+# panic_on_warn, ending with a kmemleak scan (tools/vm/guest-init.sh).
+#
+#   tools/debug-lane.sh [--long] [TEST...]
+#
+# make check runs it with the netlink fuzzer at 20,000 messages and the
+# churn for 20 s, to stay inside CI's time; --long (make check-debug) runs
+# them at 200,000 messages and 60 s, and writes the run's TAP report and
+# kernel log to build/debug-lane/.
+# HAIRPIN_DEBUG_FUZZ_MESSAGES and HAIRPIN_DEBUG_CHURN_SECONDS override both.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+say() { printf '\n[debug-lane] %s\n' "$*"; }
+
+fuzz=20000 churn=20 out=
+if [ "$1" = --long ]; then
+	shift
+	fuzz=200000 churn=60 out=$top/build/debug-lane
+fi
+fuzz=${HAIRPIN_DEBUG_FUZZ_MESSAGES:-$fuzz}
+churn=${HAIRPIN_DEBUG_CHURN_SECONDS:-$churn}
+
+kdir=$(tools/vm/debug-kernel.sh)
+kver=$(cat "$kdir/kernel.release")
+say "$kver: build"
+HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver"
+make -s -C tools/hairpinctl
+make -s -C tools/fuzz-nl
+say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s)"
+[ -z "$out" ] || { rm -rf "$out"; mkdir -p "$out"; }
+# acpi=noirq: evaluating ACPI's PCI interrupt routing takes the debug kernel
+# a minute under TCG (AE_AML_LOOP_TIMEOUT); virtio uses MSI-X anyway. 1G:
+# each kmemleak scan reads all of it, and takes half a minute at 2G.
+# Its modprobe needs its modules.builtin: bound over /lib/modules in the VM.
+# shellcheck disable=SC2046 # the tests' names, one word each
+HAIRPIN_VM_MEM=1G HAIRPIN_KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage \
+HAIRPIN_KERNEL_APPEND="acpi=noirq panic_on_warn=1" \
+	tools/vm/run.sh -k "$kver" -t 3000 ${out:+-o "$out"} -- \
+	"mount --bind $kdir/modroot/lib/modules /lib/modules &&
+	 HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko HAIRPIN_FUZZ_MESSAGES=$fuzz \
+	 HAIRPIN_FUZZ_SECONDS=1500 HAIRPIN_CHURN_SECONDS=$churn selftests/run.sh $*"
+[ -z "$out" ] || say "report and kernel log in ${out#"$top/"}"
