@@ -130,24 +130,29 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (mode == HAIRPIN_MODE_OFF)
 		return NF_ACCEPT;
 
-	/* Ours if a mapping for the original destination sent it where the
-	 * reply now comes from: no per-connection state needed.
+	/* Whether the reply would bypass the router first: for most new
+	 * connections (from the WAN) it would not, and a walk of the egress
+	 * device's few addresses spares them the mapping lookup below.
 	 */
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-	m = find_map(rcu_dereference(hn->table), orig);
-	if (!m || reply->src.u3.ip != m->to_addr ||
-	    reply->src.u.all != hairpin_map_target_port(m, orig->dst.u.all))
-		return NF_ACCEPT;
-
 	client = orig->src.u3.ip;
-	server = m->to_addr;
+	server = reply->src.u3.ip;
 	lan = onlink_addr(state->out, client, server);
 	if (lan == client)		/* the router itself */
 		return NF_ACCEPT;
+	if (!lan && (mode != HAIRPIN_MODE_ALWAYS ||
+		     !internal_client(state->net, client)))
+		return NF_ACCEPT;
+
+	/* Ours if a mapping for the original destination sent it where the
+	 * reply now comes from: no per-connection state needed.
+	 */
+	m = find_map(rcu_dereference(hn->table), orig);
+	if (!m || server != m->to_addr ||
+	    reply->src.u.all != hairpin_map_target_port(m, orig->dst.u.all))
+		return NF_ACCEPT;
 	if (!lan) {
-		if (mode != HAIRPIN_MODE_ALWAYS || !internal_client(state->net, client))
-			return NF_ACCEPT;
 		lan = inet_select_addr(state->out, server, RT_SCOPE_UNIVERSE);
 		if (!lan)
 			return NF_ACCEPT;
