@@ -50,7 +50,7 @@ if [ "$debug" != 1 ]; then
 	exit 0
 fi
 say "debug kernel: waiting for its build"
-if ! wait $debug_build; then
+if ! wait "$debug_build"; then
 	cat build/debug-kernel.log
 	exit 1
 fi
