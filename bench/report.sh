@@ -54,7 +54,8 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
 	val[k] = $6; wins[k] = $7; lost[k] = $8; ctf[k] = $9
 	ctfail_total += $9
-	if ($9 > 0) ctfail_where[$2 " " $1 " N=" $3 " " $4 " " $5] = $9
+	# Where conntrack failed, in the order measured: engine, kind, N, path, match.
+	if ($9 > 0) ctfail_where = ctfail_where (ctfail_where == "" ? "" : "; ") $2 " " $1 " N=" $3 " " $4 " " $5 ": " $9
 	if ($1 == "rate") { lost_total += $8; nsets++ }
 	if ($2 ~ /^(noct|ct|ctnat|ct-end)$/) next
 	if (!($2 in seen_eng)) { seen_eng[$2] = 1; engs[++neng] = $2 }
@@ -313,10 +314,7 @@ END {
 	if (ctfail_total == 0) {
 		print " (none)."
 	} else {
-		# Which measurements: engine, kind, N, path, match (as in the tsv).
-		w = ""
-		for (k in ctfail_where) w = w (w == "" ? "" : "; ") k ": " ctfail_where[k]
-		print ", all in: " w "."
+		print ", all in: " ctfail_where "."
 	}
 	print ""
 	printf "![new-flow rate against the number of mappings](%s)\n", png
