@@ -44,10 +44,10 @@ engines=${BENCH_ENGINES:-ipt-legacy ipt-nft nft-map hairpin}
 win=${BENCH_WINDOW:-1}
 nwin=${BENCH_WINDOWS:-5}
 warm=${BENCH_WARMUP:-1}
-# Flows a window may create: a hairpin path window with a single target
-# must stay below the 64511 source ports (then every flow keeps its own
-# port and the masquerade never searches); WAN windows are bounded for
-# memory only.
+# Flows a window may create. A hairpin path window with a single target
+# masquerades every flow to one address and port pair: it must stay below
+# the 64511 source ports the masquerade picks from. WAN windows are
+# bounded for memory only.
 cap_wan=${BENCH_CAP_WAN:-250000}
 cap_lan=${BENCH_CAP_LAN:-60000}
 
@@ -253,43 +253,70 @@ pg_setup() {
 	"
 }
 
+# lan_pg DST_MIN DST_MAX DPORT_MIN DPORT_MAX [FLAGS]: pktgen on the
+# hairpin path, with random source ports. The masquerade keeps a client's
+# port unless another flow to the same server port holds it. pktgen counts
+# on for the packets the router's full backlog refuses, about three for
+# each it takes, so sequential ports wrap twice a second: the kept ports
+# then come in runs, and the masquerade's search for a free port, a
+# sequential walk from a random start, must walk each run to its end (7
+# taken ports tried a flow, and a few flows with no free port found:
+# dropped). Random ports, like real clients', leave it a free port in one
+# or two tries.
+lan_pg() {
+	pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 "$1" "$2" "$3" "$4" "$5 UDPSRC_RND"
+}
+
 # windows WARMUP WINDOW N CAP SINKPID, run inside a generator namespace:
 # a warm-up window then N, each from an empty conntrack table. pktgen runs
 # on CPU 0 and the router on CPU 1 (RPS), so the rate is what one CPU
 # forwards: the sink's packets counted between two reads in the steady
-# state, over the time between them. A window is short enough to create
-# fewer than CAP flows at the rate of the window before.
-# Prints one line per window, "rate sent counted", the warm-up's first.
+# state, over the time between them.
+# A window creates at most CAP flows: pktgen stops after CAP packets taken
+# (its count leaves out those the router's full backlog refuses), and the
+# window ends early, when pktgen has sent 85% of them.
+# Prints one line per window, "rate sent counted cut", the warm-up's
+# first; cut is 1 if pktgen had stopped before the window's end.
 # The sink is read through a process of its namespace and the clock is
 # bash's: no process is started in a window but conntrack -F and sleep,
 # which matters in an emulated CPU.
 windows() {
-	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i w a b ta tb pid line sent rate=0
-	local pg=/proc/net/pktgen ramp=200000
-	echo "count 0" >$pg/eth0
+	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i j w a b ta tb pid line sent sofar cut
+	local pg=/proc/net/pktgen ramp=200000 idle
+	exec {idle}<> <(:)
+	echo "count $cap" >$pg/eth0
 	for ((i = 0; i <= n; i++)); do
 		w=$(usec "$win")
 		[ "$i" != 0 ] || w=$(usec "$warm")
-		# Stay below the cap: the window ends before pktgen does.
-		# (Before any window: at most 120k flows/s.)
-		[ "$rate" -gt 0 ] || rate=120000
-		if [ $((cap * 900000 / rate - ramp)) -lt "$w" ]; then
-			w=$((cap * 900000 / rate - ramp))
-		fi
 		nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
 		echo start >$pg/pgctrl &
 		pid=$!
 		sleep "0.$ramp"
 		a=$(rx_packets "$sink")
 		ta=${EPOCHREALTIME/./}
-		sleep "$((w / 1000000)).$(printf %06d $((w % 1000000)))"
+		# Every 50 ms: the window's end, or pktgen near its count.
+		# (The wait is read's timeout on a pipe nobody writes to: no
+		# process to start, which would take 40 ms of CPU each time.)
+		while :; do
+			read -r -t 0.05 -u "$idle" line || true
+			pg_sofar
+			[ $((${EPOCHREALTIME/./} - ta)) -lt "$w" ] || break
+			[ "$sofar" -lt $((cap * 85 / 100)) ] || break
+		done
 		b=$(rx_packets "$sink")
 		tb=${EPOCHREALTIME/./}
+		pg_sofar
+		cut=0
+		[ "$sofar" -lt "$cap" ] || cut=1
 		echo stop >$pg/pgctrl
 		wait "$pid" 2>/dev/null || true
-		# Let the router drain its backlog before the next flush.
+		# Let the router drain its backlog before the next flush, for
+		# at most a second: a slow engine (iptables at 100k rules, 100
+		# packets a second) would take ten. What it leaves is forwarded
+		# in the next window's ramp, as new flows all the same.
 		line=-1
-		while [ "$line" != "$(rx_packets "$sink")" ]; do
+		for ((j = 0; j < 10; j++)); do
+			[ "$line" != "$(rx_packets "$sink")" ] || break
 			line=$(rx_packets "$sink")
 			sleep 0.1
 		done
@@ -303,9 +330,25 @@ windows() {
 			esac
 		done <$pg/eth0
 		rate=$(((b - a) * 1000000 / (tb - ta)))
-		echo "$rate $sent $((b - a))"
+		echo "$rate $sent $((b - a)) $cut"
 	done
 	nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
+}
+
+# pg_sofar: sofar, the packets pktgen has sent so far (read without a
+# process: this runs while pktgen takes a CPU).
+pg_sofar() {
+	local line
+	sofar=0
+	while read -r line; do
+		case $line in
+		'pkts-sofar: '*)
+			line=${line#pkts-sofar: }
+			sofar=${line%% *}
+			return
+			;;
+		esac
+	done </proc/net/pktgen/eth0
 }
 
 # usec SECONDS: microseconds, of a decimal number of seconds.
@@ -337,19 +380,23 @@ rx_packets() {
 # router's backlog: pktgen is faster), conntrack failures.
 measure() {
 	local kind=$1 eng=$2 n=$3 path=$4 match=$5 ns=$6 cap=$7
-	local rate sent cnt rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
+	local rate sent cnt cut cuts=0 note rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
 	f0=$(ct_fails)
-	while read -r rate sent cnt; do
+	# The windows' script runs on CPU 0, pktgen's and the sink's.
+	while read -r rate sent cnt cut; do
 		if [ -n "$first" ]; then first=; continue; fi
 		rates="$rates $rate"
 		lost=$((lost + sent - cnt))
-	done < <(nx "$ns" bash "$self" windows "$warm" "$win" "$nwin" "$cap" "$sinkpid")
+		cuts=$((cuts + cut))
+	done < <(nx "$ns" taskset -c 0 bash "$self" windows "$warm" "$win" "$nwin" "$cap" "$sinkpid")
 	f1=$(ct_fails)
 	med=$(echo "$rates" | median)
+	note=
+	[ "$cuts" = 0 ] || note="; pktgen stopped before the end of $cuts windows"
 	read -r f0 i0 d0 e0 <<<"$f0"
 	read -r f1 i1 d1 e1 <<<"$f1"
 	emit "$kind" "$eng" "$n" "$path" "$match" "$med" "${rates# }" "$lost" "$((f1 - f0))"
-	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s)"
+	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s$note)"
 }
 
 # Addresses and ports of N mappings: A public addresses of P ports each.
@@ -375,7 +422,7 @@ rates() {
 		fi
 		pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$@"
 		measure rate "$eng" "$n" wan "$match" wan "$cap_wan"
-		pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 "$@"
+		lan_pg "$@"
 		measure rate "$eng" "$n" hairpin "$match" lan "$cap_lan"
 	done
 }
@@ -647,7 +694,7 @@ run_reference() {
 	esac
 	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 $SRV0 $SRV0 $BASE $BASE ""
 	measure rate "$label" 0 wan - wan "$cap_wan"
-	pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 $SRV0 $SRV0 $BASE $BASE ""
+	lan_pg $SRV0 $SRV0 $BASE $BASE ""
 	measure rate "$label" 0 hairpin - lan "$cap_lan"
 	[ "$label" = "$eng" ] || return 0
 	oneflow "$eng" 0 $SRV0 $BASE
