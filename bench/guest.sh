@@ -277,9 +277,10 @@ lan_pg() {
 # window ends early, when pktgen has sent 85% of them.
 # Prints one line per window, "rate sent counted cut", the warm-up's
 # first; cut is 1 if pktgen had stopped before the window's end.
-# The sink is read through a process of its namespace and the clock is
-# bash's: no process is started in a window but conntrack -F and sleep,
-# which matters in an emulated CPU.
+# The sink is read through a process of its namespace, the clock is
+# bash's and the waits are read's timeout on a pipe nobody writes to: no
+# process is started in a window but conntrack -F, which matters in an
+# emulated CPU (40 ms of CPU a process).
 windows() {
 	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i j w a b ta tb pid line sent sofar cut
 	local pg=/proc/net/pktgen ramp=200000 idle
@@ -291,14 +292,12 @@ windows() {
 		nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
 		echo start >$pg/pgctrl &
 		pid=$!
-		sleep "0.$ramp"
+		nap "0.$ramp"
 		a=$(rx_packets "$sink")
 		ta=${EPOCHREALTIME/./}
 		# Every 50 ms: the window's end, or pktgen near its count.
-		# (The wait is read's timeout on a pipe nobody writes to: no
-		# process to start, which would take 40 ms of CPU each time.)
 		while :; do
-			read -r -t 0.05 -u "$idle" line || true
+			nap 0.05
 			pg_sofar
 			[ $((${EPOCHREALTIME/./} - ta)) -lt "$w" ] || break
 			[ "$sofar" -lt $((cap * 85 / 100)) ] || break
@@ -318,25 +317,23 @@ windows() {
 		for ((j = 0; j < 10; j++)); do
 			[ "$line" != "$(rx_packets "$sink")" ] || break
 			line=$(rx_packets "$sink")
-			sleep 0.1
+			nap 0.1
 		done
-		sent=0
-		while read -r line; do
-			case $line in
-			'Result: OK: '*)
-				line=${line#*usec, }
-				sent=${line%% *}
-				;;
-			esac
-		done <$pg/eth0
+		pg_sofar
+		sent=$sofar
 		rate=$(((b - a) * 1000000 / (tb - ta)))
 		echo "$rate $sent $((b - a)) $cut"
 	done
 	nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
 }
 
-# pg_sofar: sofar, the packets pktgen has sent so far (read without a
-# process: this runs while pktgen takes a CPU).
+# nap SECONDS: waits, on windows' idle pipe.
+nap() {
+	read -r -t "$1" -u "$idle" || true
+}
+
+# pg_sofar: sofar, the packets pktgen has sent so far, or in its last run
+# once stopped.
 pg_sofar() {
 	local line
 	sofar=0
