@@ -57,20 +57,22 @@ traffic() {
 	pids+=($!)
 }
 # A connection that stays open: a line every 0.2s through the echo server.
+# Its connect gives up after 5 s, not after the 127 s of SYN retries.
 long_lived() {
 	echo "[+] $1: a long-lived tcp connection to $2:9000" >&2
 	# shellcheck disable=SC2016
 	nsq "$1" bash -c 'while [ ! -e "$1" ]; do echo x; sleep 0.2; done |
-		timeout 600 socat -T 30 - TCP:$2:9000 >/dev/null 2>&1' _ "$stop" "$2" &
+		timeout 600 socat -T 30 - TCP:$2:9000,connect-timeout=5 >/dev/null 2>&1' _ "$stop" "$2" &
 	pids+=($!)
 }
+# start_traffic ADDR: all of it, to the router's WAN address ADDR.
 start_traffic() {
-	traffic wanhost tcp $PUBLIC 80
-	traffic wanhost udp $PUBLIC 53
-	traffic client tcp $PUBLIC 80
-	traffic client udp $PUBLIC 53
-	long_lived client $PUBLIC
-	long_lived wanhost $PUBLIC
+	traffic wanhost tcp "$1" 80
+	traffic wanhost udp "$1" 53
+	traffic client tcp "$1" 80
+	traffic client udp "$1" 53
+	long_lived client "$1"
+	long_lived wanhost "$1"
 }
 stop_traffic() {
 	touch "$stop"
@@ -85,7 +87,7 @@ works() {
 		"$(peer_who client tcp "$2" 80)"
 }
 
-start_traffic
+start_traffic $PUBLIC
 # Changes in flight while the module goes away.
 # shellcheck disable=SC2016
 nsq router bash -c 'while [ ! -e "$1" ]; do
@@ -110,7 +112,7 @@ stop_traffic
 works "after $cycles reloads" $PUBLIC
 
 # The WAN address changes and interfaces go, under traffic.
-start_traffic
+start_traffic $PUBLIC
 sleep 1
 ns router ip addr del $PUBLIC/24 dev wan0
 ns router ip addr add 203.0.113.7/24 dev wan0
@@ -139,11 +141,16 @@ ns client ip neigh flush all
 works "the interfaces rebuilt, a new WAN address, the same mappings" 203.0.113.7
 
 # The router's namespace goes, with its mappings and live connections.
-start_traffic
+start_traffic 203.0.113.7
 inum=$(nsq router stat -L -c %i /proc/self/ns/net)
-sleep 2
-check "the router's namespace has mappings and connections" \
-	test "$(nsq router conntrack -C 2>/dev/null || echo 0)" -gt 0
+established() {
+	nsq router conntrack -L -p tcp --orig-dst 203.0.113.7 --dport 9000 --state ESTABLISHED 2>/dev/null | grep -c .
+}
+for i in $(seq 20); do
+	[ "$(established)" -lt 2 ] || break
+	sleep 0.5
+done
+check_eq "the router's namespace has both long-lived connections" 2 "$(established)"
 ns router ip netns del "router-$sfx"
 stop_traffic
 if [ -w $dyndbg ]; then
