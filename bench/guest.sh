@@ -22,8 +22,8 @@
 # dnat map plus "ct status dnat" masquerade), hairpin.
 #
 # Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
-# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (1: perf profile of
-# each engine at the largest size).
+# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (0: no perf profiles
+# of conntrack only, the nft map and hairpin).
 set -e
 
 if [ "$1" = windows ]; then
@@ -44,6 +44,7 @@ engines=${BENCH_ENGINES:-ipt-legacy ipt-nft nft-map hairpin}
 win=${BENCH_WINDOW:-1}
 nwin=${BENCH_WINDOWS:-5}
 warm=${BENCH_WARMUP:-0.5}
+perf=${BENCH_PERF:-1}
 # Flows a window may create. A hairpin path window with a single target
 # masquerades every flow to one address and port pair: it must stay below
 # the 64511 source ports the masquerade picks from. WAN windows are
@@ -640,33 +641,64 @@ run_engine() {
 			oneflow "$eng" "$n" "$last_addr" "$last_port"
 			iperf "$eng" "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))"
 		fi
-		if [ -n "$BENCH_PERF" ] && [ -z "$slow" ] &&
-		   [ "$n" = "$(echo $sizes | awk '{ print $NF }')" ]; then
-			profile "$eng" "$n"
+		# Profiled where the nft map and hairpin do the least work of
+		# their own: what is left is the NAT core's.
+		if [ "$perf" = 1 ] && { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
+		   [ "$n" = "$(echo $sizes | awk '{ print $1 }')" ]; then
+			profile_paths "$eng" "$n"
 		fi
 		rm -f "/tmp/rules.$eng.$n"
 	done
 	eng_flush "$eng" >/dev/null 2>&1 || true
 }
 
-# perf of the random-match WAN path on CPU 1 (the router's), kernel
-# symbols from /proc/kallsyms.
+# profile ENGINE N PATH NS CAP: where CPU 1, the router's, spends a
+# window's time. pktgen's flow must already be set up in NS. perf samples
+# on a software clock (no PMU in TCG) from just before the window to just
+# after it: perf takes seconds to start in this VM, so it starts disabled
+# and the window waits for its acknowledgement of "enable". One result
+# line per symbol of more than 0.1% of the samples: its share of the
+# samples, the window's rate (lower than unprofiled: sampling costs) and
+# the share of samples not idle.
 profile() {
-	local eng=$1 n=$2
-	layout "$n"
-	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$PUB1" \
-		"203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" "IPDST_RND UDPDST_RND"
+	local eng=$1 n=$2 path=$3 ns=$4 cap=$5 dir ppid ctl ack rate busy
+	dir=$(mktemp -d)
+	mkfifo "$dir/ctl" "$dir/ack"
+	( cd "$dir" && exec perf record -q -e cpu-clock -F 997 -C 1 --synth=no -D -1 \
+		--control "fifo:$dir/ctl,$dir/ack" -o "$dir/perf.data" >/dev/null 2>&1 ) &
+	ppid=$!
+	# Opened for reading and writing, which does not wait for perf to
+	# open the other end: if it never starts, the reads time out.
+	exec {ctl}<>"$dir/ctl" {ack}<>"$dir/ack"
 	ct_flush
-	( cd /tmp && perf record -q -e cpu-clock -C 1 -g -o /tmp/perf.data -- sleep 4 >/dev/null 2>&1 ) &
-	sleep 0.5
-	nx wan bash "$self" windows 3 3 0 "$cap_wan" "$sinkpid" >/dev/null
-	wait
-	perf report -i /tmp/perf.data --kallsyms=/proc/kallsyms --no-children --stdio \
-		--sort symbol -g none 2>/dev/null | head -n 80 >"$out/perf-$eng-$n.txt" || true
-	perf report -i /tmp/perf.data --kallsyms=/proc/kallsyms --children --stdio \
-		--sort symbol -g none 2>/dev/null | head -n 120 >"$out/perf-$eng-$n-children.txt" || true
+	echo enable >&"$ctl"
+	read -r -t 60 -u "$ack" _ || true
+	rate=$(nx "$ns" taskset -c 0 bash "$self" windows 0.5 2 2 "$cap" "$sinkpid" |
+		awk 'NR > 1 { print $1 }' | median)
+	echo disable >&"$ctl"
+	read -r -t 60 -u "$ack" _ || true
+	exec {ctl}>&- {ack}<&-
+	kill -INT "$ppid" 2>/dev/null || true
+	wait "$ppid" || true
+	perf report -i "$dir/perf.data" --kallsyms=/proc/kallsyms --stdio --sort symbol \
+		2>/dev/null | awk '$1 ~ /%$/ { sub(/%/, "", $1); if ($1 > 0.1) print $1, $3 }' >"$dir/syms"
+	busy=$(awk '$2 == "native_safe_halt" { idle += $1 } END { printf "%.2f", 100 - idle }' "$dir/syms")
+	while read -r pct sym; do
+		[ "$sym" = native_safe_halt ] || emit perf "$eng" "$n" "$path" "$sym" "$pct" "$rate" "$busy"
+	done <"$dir/syms"
+	rm -rf "$dir"
 	ct_flush
-	say "perf profile in perf-$eng-$n.txt"
+	say "perf $eng N=$n $path: $rate/s profiled, CPU 1 busy $busy%"
+}
+
+# profile_paths ENGINE N [DST PORT]: profile, on both paths, the flows to
+# one destination (default: the last mapping).
+profile_paths() {
+	local dst=${3:-$last_addr} port=${4:-$last_port}
+	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$dst" "$dst" "$port" "$port" ""
+	profile "$1" "$2" wan wan "$cap_wan"
+	lan_pg "$dst" "$dst" "$port" "$port" ""
+	profile "$1" "$2" hairpin lan "$cap_lan"
 }
 
 # The references: no conntrack, conntrack only, conntrack and empty nat
@@ -710,8 +742,10 @@ run_reference() {
 	measure rate "$eng" 0 wan "$when" wan "$cap_wan"
 	lan_pg $SRV0 $SRV0 $BASE $BASE ""
 	measure rate "$eng" 0 hairpin "$when" lan "$cap_lan"
-	# Established traffic: conntrack only is its reference.
+	# Established traffic and the profile: conntrack only is their
+	# reference.
 	[ "$when" = - ] && [ "$eng" = ct ] || return 0
+	[ "$perf" != 1 ] || profile_paths "$eng" 0 $SRV0 $BASE
 	oneflow "$eng" 0 $SRV0 $BASE
 	iperf "$eng" 0 $SRV0 $BASE $SRV0
 }

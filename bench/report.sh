@@ -65,6 +65,13 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	if (!($3 in seen_n)) { seen_n[$3] = 1; ns[++nn] = $3 }
 	next
 }
+# perf ENGINE N PATH SYMBOL PCT RATE BUSY: the share of CPU 1 samples in SYMBOL.
+$1 == "perf" {
+	k = $2 SUBSEP $4
+	if (!(k in prate)) { pn[k] = $3; prate[k] = $7; pbusy[k] = $8 }
+	psym[k, ++npsym[k]] = $5; ppct[k, npsym[k]] = $6
+	next
+}
 $1 == "load" { load[$2, $3] = $4; next }
 $1 == "add" { add[$2, $3] = $4; next }
 $1 == "del" { del[$2, $3] = $4; next }
@@ -273,6 +280,73 @@ END {
 	print "memory taken also moves with the page cache and the per-CPU page lists: it is"
 	print "shown, not counted."
 	print ""
+
+	# Profiles
+	if (length(prate) > 0) {
+		print "## Where the router\x27s time goes (perf)"
+		print ""
+		print "perf on CPU 1 (the router\x27s), software clock at 997 Hz, over two windows"
+		print "of 2 s to the last mapping at the smallest N. Time per flow = a symbol\x27s"
+		print "share of the CPU\x27s busy samples / the rate while profiled (CPU 1 is"
+		print "saturated), in the emulated CPU\x27s microseconds. The NAT core is every"
+		print "`*nf_nat*` symbol and `nf_conntrack_tuple_taken` (its check that a"
+		print "translated tuple is free); conntrack the other `nf_conntrack_*`, `nf_ct_*`,"
+		print "`init_conntrack` and `hash_conntrack_raw`; the engine `hairpin_*` or `nft_*`."
+		print ""
+		split("ct nft-map hairpin", pe, " ")
+		split("rate total ct nat eng rest", rows, " ")
+		rowname["rate"] = "new flows/s while profiled"
+		rowname["total"] = "**CPU time per flow, µs**"
+		rowname["ct"] = "conntrack"
+		rowname["nat"] = "NAT core"
+		rowname["eng"] = "the engine"
+		rowname["rest"] = "the rest of the stack"
+		for (pi = 1; pi <= 2; pi++) {
+			path = pi == 1 ? "wan" : "hairpin"
+			printf "| %s | %s | %s | %s |\n|---|---:|---:|---:|\n", path == "wan" ? "WAN path" : "hairpin path", name["ct"], name["nft-map"], name["hairpin"]
+			for (e = 1; e <= 3; e++) {
+				k = pe[e] SUBSEP path
+				for (ri = 1; ri <= 6; ri++) us[pe[e], rows[ri]] = 0
+				if (!(k in prate) || prate[k] == 0 || pbusy[k] == 0) continue
+				per = 1e6 / prate[k]
+				us[pe[e], "rate"] = prate[k]; us[pe[e], "total"] = per
+				for (i = 1; i <= npsym[k]; i++) {
+					sy = psym[k, i]; t = ppct[k, i] / pbusy[k] * per
+					grp = "rest"
+					if (sy ~ /nf_nat/ || sy == "nf_conntrack_tuple_taken") grp = "nat"
+					else if (sy ~ /^(__)?(nf_conntrack_|nf_ct_|init_conntrack|hash_conntrack)/) grp = "ct"
+					else if (sy ~ /^hairpin_/ || sy ~ /^nft_/) grp = "eng"
+					us[pe[e], grp] += t; symus[pe[e], path, sy] += t; allsym[sy] = 1
+				}
+				# What fell under the 0.1% cut-off is the rest too.
+				us[pe[e], "rest"] = per - us[pe[e], "ct"] - us[pe[e], "nat"] - us[pe[e], "eng"]
+			}
+			for (ri = 1; ri <= 6; ri++) {
+				printf "| %s |", rowname[rows[ri]]
+				for (e = 1; e <= 3; e++) {
+					v = us[pe[e], rows[ri]]
+					if (!((pe[e] SUBSEP path) in prate)) printf " – |"
+					else if (rows[ri] == "rate") printf " %s |", fmt(v)
+					else printf " %.2f%s |", v, rows[ri] == "total" ? "" : sprintf(" (%.0f%%)", 100 * v / us[pe[e], "total"])
+				}
+				print ""
+			}
+			print ""
+			# hairpin against conntrack only, symbol by symbol.
+			if (((("hairpin" SUBSEP path) in prate)) && (("ct" SUBSEP path) in prate)) {
+				nd = 0
+				for (sy in allsym) {
+					d = symus["hairpin", path, sy] - symus["ct", path, sy]
+					if (d > 0.05) { dsy[++nd] = sy; dv[nd] = d }
+				}
+				for (i = 1; i <= nd; i++) for (j = i + 1; j <= nd; j++)
+					if (dv[j] > dv[i] || (dv[j] == dv[i] && dsy[j] < dsy[i])) { t = dv[i]; dv[i] = dv[j]; dv[j] = t; t = dsy[i]; dsy[i] = dsy[j]; dsy[j] = t }
+				printf "hairpin\x27s largest costs over conntrack only here, µs per flow:"
+				for (i = 1; i <= nd && i <= 8; i++) printf "%s `%s` +%.2f", i == 1 ? "" : ",", dsy[i], dv[i]
+				print ".\n"
+			}
+		}
+	}
 
 	# Goals
 	print "## Goals"
