@@ -582,73 +582,70 @@ timed() {
 	elapsed "$a" "$b"
 }
 
+# run_engine ENGINE N: one engine at one size, in namespaces of its own.
 run_engine() {
-	local eng=$1 n m0 m1 t ta td slow=
-	say "== $eng"
+	local eng=$1 n=$2 m0 m1 t ta td first last
+	say "== $eng N=$n"
 	topology
 	case $eng in
 	hairpin)
 		grep -q '^hairpin ' /proc/modules || insmod "$ko" ;;
 	esac
-	for n in $sizes; do
-		layout "$n"
-		case $eng in
-		ipt-*) rules_ipt "$n" >"/tmp/rules.$eng.$n" ;;
-		nft-map) rules_nft "$n" >"/tmp/rules.$eng.$n" ;;
-		hairpin) rules_hairpin "$n" >"/tmp/rules.$eng.$n" ;;
-		esac
-		# Load into an empty table, with the memory it takes.
-		eng_flush "$eng" >/dev/null 2>&1 || true
-		ct_flush
-		quiesce
-		m0=$(kmem)
-		t=$(timed eng_load "$eng" "$n")
-		m1=$(kmem)
-		emit load "$eng" "$n" "$t"
-		# shellcheck disable=SC2086
-		emit mem "$eng" "$n" $m0 $m1
-		say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
-		ta='' td=''
-		for i in 1 2 3; do
-			ta="$ta $(timed eng_add "$eng")"
-			t=$(timed eng_del "$eng")
-			td="$td $t"
-			# One is enough when it takes seconds.
-			[ "${t%.*}" -lt 3 ] || break
-		done
-		emit add "$eng" "$n" "$(echo "$ta" | median)" "${ta# }"
-		emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
-		say "add/del $eng N=$n:$ta /$td s"
-		quiesce
-		if [ -n "$slow" ]; then
-			# Bounded: one set, the last mapping on the WAN path.
-			say "$eng is too slow at N=$slow: at N=$n, the last mapping on the WAN path only"
-			pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$last_addr" \
-				"$last_addr" "$last_port" "$last_port" ""
-			measure rate "$eng" "$n" wan last wan "$cap_wan"
-		else
-			rates "$eng" "$n"
-			# Below 50 flows/s the larger sizes get one bounded set.
-			[ "$(awk -F'\t' -v e="$eng" -v n="$n" '$1 == "rate" && $2 == e && $3 == n && $4 == "wan" && $5 == "last" { print int($6) }' "$res")" -ge 50 ] ||
-				slow=$n
-		fi
-		# Established traffic, for the engines its goal compares: no
-		# rule engine sees an established packet (the NAT core asks
-		# them only for a connection without a binding).
-		if { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
-		   { [ "$n" = "$(echo $sizes | awk '{ print $1 }')" ] ||
-		     [ "$n" = "$(echo $sizes | awk '{ print $NF }')" ]; }; then
-			oneflow "$eng" "$n" "$last_addr" "$last_port"
-			iperf "$eng" "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))"
-		fi
-		# Profiled where the nft map and hairpin do the least work of
-		# their own: what is left is the NAT core's.
-		if [ "$perf" = 1 ] && { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
-		   [ "$n" = "$(echo $sizes | awk '{ print $1 }')" ]; then
-			profile_paths "$eng" "$n"
-		fi
-		rm -f "/tmp/rules.$eng.$n"
+	layout "$n"
+	case $eng in
+	ipt-*) rules_ipt "$n" >"/tmp/rules.$eng.$n" ;;
+	nft-map) rules_nft "$n" >"/tmp/rules.$eng.$n" ;;
+	hairpin) rules_hairpin "$n" >"/tmp/rules.$eng.$n" ;;
+	esac
+	# Load into an empty table, with the memory it takes.
+	quiesce
+	m0=$(kmem)
+	t=$(timed eng_load "$eng" "$n")
+	m1=$(kmem)
+	emit load "$eng" "$n" "$t"
+	# shellcheck disable=SC2086
+	emit mem "$eng" "$n" $m0 $m1
+	say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
+	ta='' td=''
+	for i in 1 2 3; do
+		ta="$ta $(timed eng_add "$eng")"
+		t=$(timed eng_del "$eng")
+		td="$td $t"
+		# One is enough when it takes seconds.
+		[ "${t%.*}" -lt 3 ] || break
 	done
+	emit add "$eng" "$n" "$(echo "$ta" | median)" "${ta# }"
+	emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
+	say "add/del $eng N=$n:$ta /$td s"
+	quiesce
+	if [ -n "${slow[$eng]}" ]; then
+		# Bounded: one set, the last mapping on the WAN path.
+		say "$eng is too slow at N=${slow[$eng]}: at N=$n, the last mapping on the WAN path only"
+		pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$last_addr" \
+			"$last_addr" "$last_port" "$last_port" ""
+		measure rate "$eng" "$n" wan last wan "$cap_wan"
+	else
+		rates "$eng" "$n"
+		# Below 50 flows/s the larger sizes get one bounded set.
+		[ "$(awk -F'\t' -v e="$eng" -v n="$n" '$1 == "rate" && $2 == e && $3 == n && $4 == "wan" && $5 == "last" { print int($6) }' "$res")" -ge 50 ] ||
+			slow[$eng]=$n
+	fi
+	# Established traffic, for the engines its goal compares: no rule
+	# engine sees an established packet (the NAT core asks them only for
+	# a connection without a binding).
+	first=${sizes%% *} last=${sizes##* }
+	if { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
+	   { [ "$n" = "$first" ] || [ "$n" = "$last" ]; }; then
+		oneflow "$eng" "$n" "$last_addr" "$last_port"
+		iperf "$eng" "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))"
+	fi
+	# Profiled where the nft map and hairpin do the least work of their
+	# own: what is left is the NAT core's.
+	if [ "$perf" = 1 ] && { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
+	   [ "$n" = "$first" ]; then
+		profile_paths "$eng" "$n"
+	fi
+	rm -f "/tmp/rules.$eng.$n"
 	eng_flush "$eng" >/dev/null 2>&1 || true
 }
 
@@ -703,10 +700,10 @@ profile_paths() {
 
 # The references: no conntrack, conntrack only, conntrack and empty nat
 # chains; traffic straight to the server (nothing to translate).
-# run_reference ENGINE [WHEN]: with WHEN ("@ENGINE" before that engine,
-# "@end"), the same again but only its new-flow rates, which have WHEN for
-# their match: one reference measured once, at the start of the boot,
-# would carry whatever the host was doing then into every ratio.
+# run_reference ENGINE [WHEN]: with WHEN ("@N", after the engines at size
+# N), the same again but only its new-flow rates, which have WHEN for their
+# match: one reference measured once, at the start of the boot, would
+# carry whatever the machine was doing then into every ratio.
 run_reference() {
 	local eng=$1 when=${2:--}
 	say "== $eng${2:+ $2}"
@@ -765,16 +762,22 @@ refs=${BENCH_REFS-noct ct ctnat}
 for e in $refs; do
 	run_reference "$e"
 done
-# Conntrack only again before each engine but the first (the references
-# just measured are before it) and at the end: the ratios are to the
-# median of all, and their spread shows the machine's drift.
-again=
-case " $refs " in *" ct "*) again=1 ;; esac
-for e in $engines; do
-	[ -z "$again" ] || [ "$e" = "${engines%% *}" ] || run_reference ct "@$e"
-	run_engine "$e"
+# Size by size, every engine, in the opposite order at the next size: the
+# machine drifts through a boot (conntrack only has read 25% lower at the
+# end than at the start), and engines measured one after the other would
+# carry that drift into their ratios to each other. Conntrack only again
+# after each size: the ratios are to the median of all its measurements,
+# and their spread shows the drift.
+declare -A slow
+order=$engines
+for n in $sizes; do
+	for e in $order; do
+		run_engine "$e" "$n"
+	done
+	case " $refs " in *" ct "*) run_reference ct "@$n" ;; esac
+	order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
+	order=${order% }
 done
-[ -z "$again" ] || run_reference ct @end
 emit meta seconds $((SECONDS - t0))
 # Nothing may outlive the script: the guest waits for its output to close.
 kill "$sinkpid" 2>/dev/null || true

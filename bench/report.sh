@@ -122,7 +122,12 @@ function ref(path,   i, j, t, v, k) {
 	refm[path] = k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 	return refm[path]
 }
-function when(w) { return w == "-" ? "at the start" : w == "@end" ? "at the end" : "before " name[substr(w, 2)] }
+function when(w) {
+	if (w == "-") return "at the start"
+	if (w == "@end") return "at the end"
+	if (w ~ /^@[0-9]+$/) return "after N=" size(substr(w, 2))
+	return "before " name[substr(w, 2)]
+}
 END {
 	# sizes in numeric order
 	for (i = 1; i <= nn; i++) for (j = i + 1; j <= nn; j++)
@@ -154,8 +159,11 @@ END {
 	print ""
 	print "## Method"
 	print ""
-	print "One boot of the test VM (tools/vm/run.sh); each engine gets fresh network"
-	print "namespaces, so that nothing an earlier engine registered stays in its path:"
+	print "One boot of the test VM (tools/vm/run.sh), size by size: every engine at"
+	print "one N, then every engine at the next N in the opposite order, so that the"
+	print "machine\x27s drift through the boot falls on all engines alike. Each engine"
+	print "gets fresh network namespaces at each N, so that nothing an earlier one"
+	print "registered stays in its path:"
 	print ""
 	print "    wan 203.0.113.254 --- wan0 203.0.113.1, .2  router  br-lan 198.18.0.1/16 --- srv 198.18.0.10, .11"
 	print "                                                                            \\--- lan 198.18.16.1 ..."
@@ -192,9 +200,8 @@ END {
 	print "  chains (the NAT core\x27s null bindings in both directions: the destination\x27s"
 	print "  costs a tuple lookup that a DNAT to one port skips, so this is not a floor"
 	print "  for a DNAT engine). Their traffic goes to the server\x27s address."
-	print "  Conntrack only is measured at the start, again before each later engine"
-	print "  and at the end; the ratios are to the median of all its measurements on"
-	print "  that path."
+	print "  Conntrack only is measured at the start and again after each size; the"
+	print "  ratios are to the median of all its measurements on that path."
 	print "- **Established**: one flow (fixed addresses and ports), same windows; iperf3"
 	print "  TCP through the last mapping, median of its one-second intervals. For the"
 	print "  nft map and hairpin, which the goal compares: no rule engine sees an"
