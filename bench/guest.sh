@@ -651,13 +651,13 @@ run_engine() {
 	eng_flush "$eng" >/dev/null 2>&1 || true
 }
 
-# profile ENGINE N PATH NS CAP: where CPU 1, the router's, spends a
-# window's time. pktgen's flow must already be set up in NS. perf samples
-# on a software clock (no PMU in TCG) from just before the window to just
-# after it: perf takes seconds to start in this VM, so it starts disabled
-# and the window waits for its acknowledgement of "enable". One result
+# profile ENGINE N PATH NS CAP: where CPU 1, the router's, spends two
+# windows' time. pktgen's flow must already be set up in NS. perf samples
+# on a software clock (no PMU in TCG) from just before the windows to just
+# after them: perf takes seconds to start in this VM, so it starts disabled
+# and the windows wait for its acknowledgement of "enable". One result
 # line per symbol of more than 0.1% of the samples: its share of the
-# samples, the window's rate (lower than unprofiled: sampling costs) and
+# samples, the windows' rate (sampling at 997 Hz costs a little) and
 # the share of samples not idle.
 profile() {
 	local eng=$1 n=$2 path=$3 ns=$4 cap=$5 dir ppid ctl ack rate busy
