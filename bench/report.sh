@@ -38,6 +38,11 @@ function size(n) {
 	return n
 }
 function yes(b) { return b ? "**met**" : "**not met**" }
+# Sorts A[1..K] in ascending numeric order.
+function nsort(a, k,   i, j, t) {
+	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+		if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+}
 # The number of orderings of N windows of one engine and M of another in
 # which the first ones are above U pairs: the exact null distribution of
 # the Mann-Whitney U (the largest window is one of the first, above all M,
@@ -85,7 +90,8 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	if ($9 > 0) ctfail_where = ctfail_where (ctfail_where == "" ? "" : "; ") $2 " " $1 " N=" $3 " " $4 " " $5 ": " $9
 	if ($1 == "rate") { lost_total += $8; nsets++ }
 	# Conntrack only, measured several times: "-" at the start of the
-	# boot, then "@ENGINE" before each engine and "@end".
+	# boot, then "@N" after each size ("@ENGINE" before each engine and
+	# "@end" in results of older runs).
 	if ($1 == "rate" && $2 == "ct") { nct[$4]++; ctv[$4, nct[$4]] = $6; ctwhen[$4, nct[$4]] = $5 }
 	if ($2 ~ /^(noct|ct|ctnat)$/) next
 	if (!($2 in seen_eng)) { seen_eng[$2] = 1; engs[++neng] = $2 }
@@ -95,7 +101,7 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 # perf ENGINE N PATH SYMBOL PCT RATE BUSY: the share of CPU 1 samples in SYMBOL.
 $1 == "perf" {
 	k = $2 SUBSEP $4
-	if (!(k in prate)) { pn[k] = $3; prate[k] = $7; pbusy[k] = $8 }
+	if (!(k in prate)) { prate[k] = $7; pbusy[k] = $8 }
 	psym[k, ++npsym[k]] = $5; ppct[k, npsym[k]] = $6
 	next
 }
@@ -112,13 +118,12 @@ $1 == "mem" {
 }
 function r(kind, eng, n, path, mt) { return val[kind, eng, n, path, mt] }
 # The reference of a path: the median of its conntrack-only rates.
-function ref(path,   i, j, t, v, k) {
+function ref(path,   i, v, k) {
 	if (path in refm) return refm[path]
 	k = nct[path]
 	if (k == 0) return ""
 	for (i = 1; i <= k; i++) v[i] = ctv[path, i]
-	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
-		if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+	nsort(v, k)
 	refm[path] = k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 	return refm[path]
 }
@@ -130,8 +135,7 @@ function when(w) {
 }
 END {
 	# sizes in numeric order
-	for (i = 1; i <= nn; i++) for (j = i + 1; j <= nn; j++)
-		if (ns[j] + 0 < ns[i] + 0) { t = ns[i]; ns[i] = ns[j]; ns[j] = t }
+	nsort(ns, nn)
 	nmin = ns[1]; nmax = ns[nn]
 	name["noct"] = "(a) forwarding, no conntrack"
 	name["ct"] = "(a\x27) conntrack only"
@@ -431,9 +435,9 @@ END {
 	if (!(worst != "" && worst >= 10)) explain("iptables")
 	# 5: established >= 0.98x nft
 	worst = ""; where = ""; cells = 0; sig = 0
+	split("flow iperf", kinds, " ")
 	for (i = 0; i < 2; i++) {
 		n = i ? nmax : nmin
-		split("flow iperf", kinds, " ")
 		for (j = 1; j <= 2; j++) {
 			q = ratio(r(kinds[j], g, n, "wan", "one"), r(kinds[j], "nft-map", n, "wan", "one"))
 			if (q == "") continue
