@@ -276,14 +276,16 @@ lan_pg() {
 # A window creates at most CAP flows: pktgen stops after CAP packets taken
 # (its count leaves out those the router's full backlog refuses), and the
 # window ends early, when pktgen has sent 85% of them.
-# Prints one line per window, "rate sent counted cut", the warm-up's
-# first; cut is 1 if pktgen had stopped before the window's end.
+# Prints one line per window, "rate sent counted cut busy", the warm-up's
+# first; cut is 1 if pktgen had stopped before the window's end, busy
+# CPU 1's busy share in the window (%).
 # The sink is read through a process of its namespace, the clock is
 # bash's and the waits are read's timeout on a pipe nobody writes to: no
 # process is started in a window but conntrack -F, which matters in an
 # emulated CPU (40 ms of CPU a process).
 windows() {
 	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i w a b ta tb pid sent sofar cut rate
+	local ia ua idle1 total1 busy
 	local pg=/proc/net/pktgen ramp=100000 idle
 	exec {idle}<> <(:)
 	echo "count $cap" >$pg/eth0
@@ -296,6 +298,8 @@ windows() {
 		nap "0.$ramp"
 		a=$(rx_packets "$sink")
 		ta=${EPOCHREALTIME/./}
+		cpu1_ticks
+		ia=$idle1 ua=$total1
 		# Every 50 ms: the window's end, or pktgen near its count.
 		while :; do
 			nap 0.05
@@ -305,6 +309,8 @@ windows() {
 		done
 		b=$(rx_packets "$sink")
 		tb=${EPOCHREALTIME/./}
+		cpu1_ticks
+		busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
 		pg_sofar
 		cut=0
 		[ "$sofar" -lt "$cap" ] || cut=1
@@ -320,9 +326,26 @@ windows() {
 		[ "$rate" -lt 2000 ] || drain "$sink"
 		pg_sofar
 		sent=$sofar
-		echo "$rate $sent $((b - a)) $cut"
+		echo "$rate $sent $((b - a)) $cut $busy"
 	done
 	nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
+}
+
+# cpu1_ticks: idle1 and total1, CPU 1's idle and total time so far, in
+# USER_HZ ticks: whether the router's CPU was saturated through a window.
+cpu1_ticks() {
+	local line
+	while read -r line; do
+		case $line in
+		'cpu1 '*)
+			# shellcheck disable=SC2086
+			set -- $line
+			idle1=$(($5 + $6))
+			total1=$(($2 + $3 + $4 + $5 + $6 + $7 + $8 + $9))
+			return
+			;;
+		esac
+	done </proc/stat
 }
 
 # drain SINKPID: waits until the sink's count stops moving, for at most a
@@ -384,15 +407,17 @@ rx_packets() {
 
 # measure KIND ENGINE N PATH MATCH NS CAP: the windows, one result line:
 # median, every window, packets sent but not counted (overflowing the
-# router's backlog: pktgen is faster), conntrack failures.
+# router's backlog: pktgen is faster), conntrack failures, and CPU 1's
+# median busy share (%).
 measure() {
 	local kind=$1 eng=$2 n=$3 path=$4 match=$5 ns=$6 cap=$7
-	local rate sent cnt cut cuts=0 note rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
+	local rate sent cnt cut busy busies='' cuts=0 note rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
 	f0=$(ct_fails)
 	# The windows' script runs on CPU 0, pktgen's and the sink's.
-	while read -r rate sent cnt cut; do
+	while read -r rate sent cnt cut busy; do
 		if [ -n "$first" ]; then first=; continue; fi
 		rates="$rates $rate"
+		busies="$busies $busy"
 		lost=$((lost + sent - cnt))
 		cuts=$((cuts + cut))
 	done < <(nx "$ns" taskset -c 0 bash "$self" windows "$warm" "$win" "$nwin" "$cap" "$sinkpid")
@@ -402,8 +427,9 @@ measure() {
 	[ "$cuts" = 0 ] || note="; pktgen stopped before the end of $cuts windows"
 	read -r f0 i0 d0 e0 <<<"$f0"
 	read -r f1 i1 d1 e1 <<<"$f1"
-	emit "$kind" "$eng" "$n" "$path" "$match" "$med" "${rates# }" "$lost" "$((f1 - f0))"
-	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s$note)"
+	emit "$kind" "$eng" "$n" "$path" "$match" "$med" "${rates# }" "$lost" "$((f1 - f0))" \
+		"$(echo "$busies" | median)"
+	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; CPU 1 busy %:$busies; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s$note)"
 }
 
 # Addresses and ports of N mappings: A public addresses of P ports each.
@@ -451,15 +477,20 @@ ipt_dnat() {
 
 # iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
 iperf() {
-	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r
+	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r idle1 total1 ia ua busy
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -A tcp "$dst" "$port" "$target" ;;
 	hairpin) nx rt "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
 	esac
 	nx srv iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
 	sleep 0.5
+	cpu1_ticks
+	ia=$idle1 ua=$total1
 	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t $((nwin + 1)) -O 1 -J 2>/dev/null |
 		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
+	# CPU 1's busy share over the whole run, the omitted second too.
+	cpu1_ticks
+	busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
 	nx srv pkill -x iperf3 2>/dev/null || true
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -D tcp "$dst" "$port" "$target" ;;
@@ -467,8 +498,8 @@ iperf() {
 	esac
 	ct_flush
 	[ -n "$r" ] || { say "iperf3 $eng N=$n: failed"; return 0; }
-	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0
-	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r)"
+	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0 "$busy"
+	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r; CPU 1 busy $busy%)"
 }
 
 # --- engines ------------------------------------------------------------------

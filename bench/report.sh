@@ -84,7 +84,7 @@ function explain(goal,   line, on, text) {
 $1 == "meta" { meta[$2] = $3; next }
 $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	k = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $5
-	val[k] = $6; wins[k] = $7; lost[k] = $8; ctf[k] = $9
+	val[k] = $6; wins[k] = $7; lost[k] = $8; ctf[k] = $9; busy[k] = $10
 	ctfail_total += $9
 	# Where conntrack failed, in the order measured: engine, kind, N, path, match.
 	if ($9 > 0) ctfail_where = ctfail_where (ctfail_where == "" ? "" : "; ") $2 " " $1 " N=" $3 " " $4 " " $5 ": " $9
@@ -117,6 +117,23 @@ $1 == "mem" {
 	next
 }
 function r(kind, eng, n, path, mt) { return val[kind, eng, n, path, mt] }
+# "†" when CPU 1 (the router) was less than 90% busy in the windows of a
+# measurement (median): then the generator, not the router, set the rate.
+# Results before 2026-12-04 did not record it.
+function gen(kind, eng, n, path, mt,   b) {
+	b = busy[kind, eng, n, path, mt]
+	if (b == "" || b >= 90) return ""
+	nbound++
+	return "†"
+}
+function ipbusy(eng, n,   b) {
+	b = busy["iperf", eng, n, "wan", "one"]
+	return b == "" ? "" : sprintf(" (CPU 1 %d%%)", b)
+}
+function busyfmt(kind, eng, n, path, mt,   b) {
+	b = busy[kind, eng, n, path, mt]
+	return b == "" ? "" : sprintf("; CPU 1 %d%%", b)
+}
 # The reference of a path: the median of its conntrack-only rates.
 function ref(path,   i, v, k) {
 	if (path in refm) return refm[path]
@@ -183,7 +200,9 @@ END {
 	print "  CPU 0, the router on CPU 1 (RPS): the rate is what one CPU forwards, with"
 	print "  pktgen always ahead (the excess overflows CPU 1\x27s backlog; the sink is on"
 	print "  the other CPU so that forwarded packets never compete with the flood for a"
-	print "  slot in that backlog). The sink `srv` counts"
+	print "  slot in that backlog). Each window also reads CPU 1\x27s busy share from"
+	print "  `/proc/stat`: whether the router set the rate (a † where it did not)."
+	print "  The sink `srv` counts"
 	print "  and drops in a netdev ingress `counter`; rate = packets arriving between two"
 	print "  reads of its count in the steady state / the time between them. The"
 	print "  destination is the last mapping added, or uniformly random over all mappings."
@@ -226,13 +245,13 @@ END {
 		printf "## New UDP flows per second, %s\n\n", pathname[path]
 		printf "Reference rates: %s **%s** (1.00x: the median of %d measurements:", name["ct"], fmt(ref(path)), nct[path]
 		for (i = 1; i <= nct[path]; i++)
-			printf "%s %s %s", i == 1 ? "" : i == nct[path] ? " and" : ",", when(ctwhen[path, i]), fmt(ctv[path, i])
+			printf "%s %s %s%s", i == 1 ? "" : i == nct[path] ? " and" : ",", when(ctwhen[path, i]), fmt(ctv[path, i]), gen("rate", "ct", 0, path, ctwhen[path, i])
 		printf ")"
 		split("noct ctnat", refs, " ")
 		for (i = 1; i <= 2; i++) {
 			v = r("rate", refs[i], 0, path, "-")
 			if (v == "") continue
-			printf "; %s **%s** (%s)", name[refs[i]], fmt(v), rfmt(ratio(v, ref(path)))
+			printf "; %s **%s** (%s)%s", name[refs[i]], fmt(v), rfmt(ratio(v, ref(path))), gen("rate", refs[i], 0, path, "-")
 		}
 		print ".\n"
 		printf "| engine | match |"
@@ -245,9 +264,10 @@ END {
 			match_ = mi == 1 ? "last" : "random"
 			printf "| %s | %s |", name[engs[e]], match_ == "last" ? "last added" : "random"
 			for (i = 1; i <= nn; i++) {
-				v = r("rate", engs[e], ns[i], path, match_)
-				if (v == "" && ns[i] == 1) v = r("rate", engs[e], ns[i], path, "last")
-				printf " %s (%s) |", fmt(v), rfmt(ratio(v, ref(path)))
+				mt = match_
+				if (r("rate", engs[e], ns[i], path, mt) == "" && ns[i] == 1) mt = "last"
+				v = r("rate", engs[e], ns[i], path, mt)
+				printf " %s (%s)%s |", fmt(v), rfmt(ratio(v, ref(path))), v == "" || (mt != match_) ? "" : gen("rate", engs[e], ns[i], path, mt)
 			}
 			print ""
 		}
@@ -255,6 +275,13 @@ END {
 	}
 	print "Each cell: median flows/s (ratio to conntrack only). N=1 has one mapping, so"
 	print "its \"random\" is its \"last added\"."
+	if (nbound > 0) {
+		print ""
+		print "†: CPU 1, the router\x27s, was busy less than 90% of that measurement\x27s"
+		print "windows (median): pktgen\x27s side, not the router, set the rate, which is"
+		print "then a lower bound of what the router forwards. Every measurement without"
+		print "a † kept CPU 1 at least 90% busy."
+	}
 	print ""
 
 	# Established
@@ -262,7 +289,7 @@ END {
 	print ""
 	printf "| engine | one flow, packets/s, N=%s | N=%s | iperf3 TCP, Mbit/s, N=%s | N=%s |\n", size(nmin), size(nmax), size(nmin), size(nmax)
 	print "|---|---:|---:|---:|---:|"
-	printf "| %s | %s (%s) | | %s | |\n", name["ct"], fmt(r("flow", "ct", 0, "wan", "one")), "1.00x", fmt(r("iperf", "ct", 0, "wan", "one"))
+	printf "| %s | %s (%s%s) | | %s%s | |\n", name["ct"], fmt(r("flow", "ct", 0, "wan", "one")), "1.00x", busyfmt("flow", "ct", 0, "wan", "one"), fmt(r("iperf", "ct", 0, "wan", "one")), ipbusy("ct", 0)
 	if (r("flow", "noct", 0, "wan", "one") != "")
 		printf "| %s | %s (%s) | | | |\n", name["noct"], fmt(r("flow", "noct", 0, "wan", "one")), rfmt(ratio(r("flow", "noct", 0, "wan", "one"), r("flow", "ct", 0, "wan", "one")))
 	for (e = 1; e <= neng; e++) {
@@ -271,15 +298,21 @@ END {
 		for (i = 0; i < 2; i++) {
 			n = i ? nmax : nmin
 			v = r("flow", engs[e], n, "wan", "one")
-			printf " %s (%s) |", fmt(v), rfmt(ratio(v, r("flow", "ct", 0, "wan", "one")))
+			printf " %s (%s%s) |", fmt(v), rfmt(ratio(v, r("flow", "ct", 0, "wan", "one"))), busyfmt("flow", engs[e], n, "wan", "one")
 		}
 		for (i = 0; i < 2; i++) {
 			n = i ? nmax : nmin
-			printf " %s |", fmt(r("iperf", engs[e], n, "wan", "one"))
+			printf " %s%s |", fmt(r("iperf", engs[e], n, "wan", "one")), ipbusy(engs[e], n)
 		}
 		print ""
 	}
 	print ""
+	if (busy["flow", "ct", 0, "wan", "one"] != "") {
+		print "CPU 1: the router\x27s CPU, its busy share in the windows (median; for"
+		print "iperf3 over the whole run). Below 90% the router kept up with what came,"
+		print "and the rate is the generator\x27s."
+		print ""
+	}
 
 	# Load
 	print "## Loading and updating"
