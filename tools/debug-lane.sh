@@ -8,23 +8,25 @@
 #
 #   tools/debug-lane.sh [--long] [TEST...]
 #
-# make check runs it with the netlink fuzzer at 20,000 messages and the
-# churn for 20 s, to stay inside CI's time; --long (make check-debug) runs
-# them at 200,000 messages and 60 s, and writes the run's TAP report and
-# kernel log to build/debug-lane/.
-# HAIRPIN_DEBUG_FUZZ_MESSAGES and HAIRPIN_DEBUG_CHURN_SECONDS override both.
+# make check runs it with the netlink fuzzer at 20,000 messages, the churn
+# for 20 s and one unload cycle under traffic, to stay inside CI's time;
+# --long (make check-debug) runs them at 200,000 messages, 60 s and three
+# cycles, and writes the run's TAP report and kernel log to build/debug-lane/.
+# HAIRPIN_DEBUG_FUZZ_MESSAGES, HAIRPIN_DEBUG_CHURN_SECONDS and
+# HAIRPIN_DEBUG_TEARDOWN_CYCLES override them.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 say() { printf '\n[debug-lane] %s\n' "$*"; }
 
-fuzz=20000 churn=20 out=
+fuzz=20000 churn=20 cycles=1 out=
 if [ "$1" = --long ]; then
 	shift
-	fuzz=200000 churn=60 out=$top/build/debug-lane
+	fuzz=200000 churn=60 cycles=3 out=$top/build/debug-lane
 fi
 fuzz=${HAIRPIN_DEBUG_FUZZ_MESSAGES:-$fuzz}
 churn=${HAIRPIN_DEBUG_CHURN_SECONDS:-$churn}
+cycles=${HAIRPIN_DEBUG_TEARDOWN_CYCLES:-$cycles}
 
 kdir=$(tools/vm/debug-kernel.sh)
 kver=$(cat "$kdir/kernel.release")
@@ -32,7 +34,7 @@ say "$kver: build"
 HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver"
 make -s -C tools/hairpinctl
 make -s -C tools/fuzz-nl
-say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s)"
+say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s, unload cycles: $cycles)"
 [ -z "$out" ] || { rm -rf "$out"; mkdir -p "$out"; }
 # acpi=noirq: evaluating ACPI's PCI interrupt routing takes the debug kernel
 # a minute under TCG (AE_AML_LOOP_TIMEOUT); virtio uses MSI-X anyway. 1G:
@@ -44,5 +46,6 @@ HAIRPIN_KERNEL_APPEND="acpi=noirq panic_on_warn=1" \
 	tools/vm/run.sh -k "$kver" -t 3000 ${out:+-o "$out"} -- \
 	"mount --bind $kdir/modroot/lib/modules /lib/modules &&
 	 HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko HAIRPIN_FUZZ_MESSAGES=$fuzz \
-	 HAIRPIN_FUZZ_SECONDS=1500 HAIRPIN_CHURN_SECONDS=$churn selftests/run.sh $*"
+	 HAIRPIN_FUZZ_SECONDS=1500 HAIRPIN_CHURN_SECONDS=$churn \
+	 HAIRPIN_TEARDOWN_CYCLES=$cycles selftests/run.sh $*"
 [ -z "$out" ] || say "report and kernel log in ${out#"$top/"}"
