@@ -488,7 +488,8 @@ iperf() {
 	ia=$idle1 ua=$total1
 	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t $((nwin + 1)) -O 1 -J 2>/dev/null |
 		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
-	# CPU 1's busy share over the whole run, the omitted second too.
+	# CPU 1's busy share over the whole run, the omitted second too: in
+	# the raw results only, as iperf3's own processes run there too.
 	cpu1_ticks
 	busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
 	nx srv pkill -x iperf3 2>/dev/null || true
