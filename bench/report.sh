@@ -119,7 +119,7 @@ $1 == "mem" {
 function r(kind, eng, n, path, mt) { return val[kind, eng, n, path, mt] }
 # "†" when CPU 1 (the router) was less than 90% busy in the windows of a
 # measurement (median): then the generator, not the router, set the rate.
-# Results before 2026-12-04 did not record it.
+# Results before the run of 2026-12-03 17:35 did not record it.
 function gen(kind, eng, n, path, mt,   b) {
 	b = busy[kind, eng, n, path, mt]
 	if (b == "" || b >= 90) return ""
@@ -222,7 +222,11 @@ END {
 	print "  for a DNAT engine). Their traffic goes to the server\x27s address."
 	print "  Conntrack only is measured at the start and again after each size; the"
 	print "  ratios are to the median of all its measurements on that path."
-	print "- **Established**: one flow (fixed addresses and ports), same windows; iperf3"
+	print "- **Established**: one flow (fixed addresses and ports), same windows, with"
+	print "  the sink on CPU 1 after the router (the veth\x27s NAPI ring): with the sink"
+	print "  on CPU 0, pktgen could not keep the router busy with established packets,"
+	print "  and the rate was the generator\x27s. CPU 1\x27s time per packet is then the"
+	print "  router\x27s and the sink\x27s drop, the same for every engine. iperf3"
 	print "  TCP through the last mapping, median of its one-second intervals. For the"
 	print "  nft map and hairpin, which the goal compares: no rule engine sees an"
 	print "  established packet (the NAT core asks one only for a new connection)."

@@ -21,7 +21,7 @@ start=$SECONDS
 
 # What the guest runs: the guest's root is this machine's, so installing
 # here is installing there.
-pkgs="gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq"
+pkgs="gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq ethtool"
 missing=$(for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"
 done)
