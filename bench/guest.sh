@@ -500,21 +500,15 @@ ipt_dnat() {
 
 # iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
 iperf() {
-	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r idle1 total1 ia ua busy
+	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -A tcp "$dst" "$port" "$target" ;;
 	hairpin) nx rt "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
 	esac
 	nx srv iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
 	sleep 0.5
-	cpu1_ticks
-	ia=$idle1 ua=$total1
 	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t $((nwin + 1)) -O 1 -J 2>/dev/null |
 		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
-	# CPU 1's busy share over the whole run, the omitted second too: in
-	# the raw results only, as iperf3's own processes run there too.
-	cpu1_ticks
-	busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
 	nx srv pkill -x iperf3 2>/dev/null || true
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -D tcp "$dst" "$port" "$target" ;;
@@ -522,8 +516,8 @@ iperf() {
 	esac
 	ct_flush
 	[ -n "$r" ] || { say "iperf3 $eng N=$n: failed"; return 0; }
-	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0 "$busy"
-	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r; CPU 1 busy $busy%)"
+	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0
+	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r)"
 }
 
 # --- engines ------------------------------------------------------------------
