@@ -16,6 +16,9 @@ sfx=$(printf '%04x' $((RANDOM)))
 passed=0
 failed=0
 namespaces=()
+# peer() writes a line here per try: a test that counts connections exactly
+# expects one per try, not one per call (peer_tries).
+peer_log=$(mktemp /tmp/hairpin-peer.XXXXXX)
 
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -68,6 +71,7 @@ cleanup() {
 		ip netns del "$n" 2>/dev/null
 	done
 	namespaces=()
+	rm -f "$peer_log"
 }
 
 finish() {
@@ -151,11 +155,17 @@ peer() {
 	esac
 	for try in $(seq "${PEER_TRIES:-3}"); do
 		echo "[+] $n: $proto connect $addr:$port" >&2
+		echo "$n $proto $addr:$port" >>"$peer_log"
 		out=$(echo x | nsq "$n" timeout 10 socat -T 5 -t 3 - "$target" 2>/dev/null | head -n 1)
 		[ -z "$out" ] || break
 	done
 	echo "$out"
 }
+
+# peer_tries [PATTERN]: how many tries peer() made (whose "NS PROTO
+# ADDR:PORT" matches PATTERN) since the last peer_tries_reset.
+peer_tries() { grep -c -- "${1:-.}" "$peer_log" || true; }
+peer_tries_reset() { : >"$peer_log"; }
 
 # no_answer NS PROTO ADDR PORT [SOCAT-OPTS]: true if nothing answers.
 no_answer() { [ -z "$(PEER_TRIES=1 peer "$@")" ]; }
