@@ -82,8 +82,7 @@ for series in ${BENCH_KERNELS:-6.1}; do
 		done >"$out/others"
 	) &
 	sampler=$!
-	# -cpu max, as every committed result was measured.
-	HAIRPIN_VM_CPU=max tools/vm/run.sh -k "$kver" -t 3300 -o "$out" -- \
+	tools/vm/run.sh -k "$kver" -t 3300 -o "$out" -- \
 		"$env bash \"\$HAIRPIN_OUT/guest.sh\" \"\$HAIRPIN_OUT\" $ko" || { kill $sampler; exit 1; }
 	kill $sampler 2>/dev/null || true
 	busy=$(awk '$1 > 0 { b++ } END { printf "%d", NR ? 100 * b / NR : 0 }' "$out/others")

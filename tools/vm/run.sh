@@ -29,8 +29,6 @@ HAIRPIN_KERNEL_APPEND adds to the kernel command line (panic_on_warn=1...).
 HAIRPIN_VM_MEM is the guest's memory (default 2G): kmemleak's scans take
 time in proportion to it.
 HAIRPIN_CACHE (default /var/cache/hairpin) holds the initramfs images.
-HAIRPIN_VM_CPU is qemu's CPU model (default qemu64): under TCG, the
-selftests took 10-20% longer with "max" (runs in alternation, both kernels).
 EOF
 	exit 2
 }
@@ -162,7 +160,7 @@ fi
 # panic=-1 with -no-reboot turns a panic into qemu exiting.
 say "booting $kver"
 start=$SECONDS
-timeout -k 10 "$tmo" qemu-system-x86_64 -accel tcg -cpu "${HAIRPIN_VM_CPU:-qemu64}" -bios qboot.rom -nic none \
+timeout -k 10 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -bios qboot.rom -nic none \
 	-m "${HAIRPIN_VM_MEM:-2G}" -smp 2 -nographic -no-reboot \
 	-kernel "$image" -initrd "$initrd" \
 	-append "console=ttyS0 edd=off loglevel=5 panic=-1 hairpin.init=$here/guest-init.sh${HAIRPIN_KERNEL_APPEND:+ $HAIRPIN_KERNEL_APPEND}" \
