@@ -116,6 +116,51 @@ load_module() {
 }
 
 hp() { ns "$1" "$HAIRPINCTL" "${@:2}"; }
+# hpq ARGS...: hairpinctl in the router's namespace, not logged.
+hpq() { nsq router "$HAIRPINCTL" "$@"; }
+
+# expect DESCRIPTION EXIT MESSAGE CMD...: CMD exits with EXIT and prints
+# exactly MESSAGE on stderr.
+expect() {
+	local what=$1 want_rc=$2 want=$3 got rc
+	shift 3
+	got=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" = "$want_rc" ] && [ "$got" = "$want" ]; then
+		pass "$what: exit $rc, $got"
+	else
+		fail "$what: expected exit $want_rc, '$want'; got exit $rc, '$got'"
+	fi
+}
+
+# until_ok SECONDS CMD...: polls CMD until it succeeds, for at most SECONDS.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# start_monitor FILE [OPTIONS]: hairpinctl OPTIONS monitor in the router's
+# namespace, stdout to FILE, stderr to FILE.err, its pid in mon_pid. Returns
+# once it is subscribed: until then, we set the current hairpin mode again
+# (no change, but an event) and wait for it to show.
+start_monitor() {
+	local out=$1
+	shift
+	echo "[+] router: hairpinctl $* monitor >$out &" >&2
+	ip netns exec "router-$sfx" "$HAIRPINCTL" "$@" monitor >"$out" 2>"$out.err" &
+	mon_pid=$!
+	until_ok 10 probe "$out" || fail "monitor $* never showed an event"
+}
+probe() {
+	hpq set hairpin "$(hpq -j show | jq -r .hairpin)"
+	[ -s "$1" ]
+}
+# gone: the monitor has exited.
+gone() { ! kill -0 "$mon_pid" 2>/dev/null; }
 
 # wait_for_port NS PROTO PORT: until something listens there.
 wait_for_port() {

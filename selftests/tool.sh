@@ -8,10 +8,7 @@
 #   router   the one configured
 #   router2  fresh, to replay what the monitor printed into
 #
-# Last, the module is unloaded (a running monitor notices; every command
-# says how to load it) and loaded again.
-# Run by itself (selftests/run.sh): it unloads the module.
-# hairpin: alone
+# What hairpinctl says once the module is unloaded: unload.sh.
 source "$(dirname "$0")/lib.sh"
 load_module
 command -v jq >/dev/null || skip "jq not installed"
@@ -20,49 +17,7 @@ tmp=$(mktemp -d)
 trap 'cleanup; rm -rf "$tmp"' EXIT
 add_ns router router2
 
-hpq() { nsq router "$HAIRPINCTL" "$@"; }
 nobody() { nsq router setpriv --reuid=65534 --regid=65534 --clear-groups "$HAIRPINCTL" "$@"; }
-
-# expect DESCRIPTION EXIT MESSAGE CMD...: CMD exits with EXIT and prints
-# exactly MESSAGE on stderr.
-expect() {
-	local what=$1 want_rc=$2 want=$3 got rc
-	shift 3
-	got=$("$@" 2>&1 >/dev/null)
-	rc=$?
-	if [ "$rc" = "$want_rc" ] && [ "$got" = "$want" ]; then
-		pass "$what: exit $rc, $got"
-	else
-		fail "$what: expected exit $want_rc, '$want'; got exit $rc, '$got'"
-	fi
-}
-
-# until_ok SECONDS CMD...: polls CMD until it succeeds, for at most SECONDS.
-until_ok() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
-
-# start_monitor FILE [OPTIONS]: hairpinctl OPTIONS monitor in the router's
-# namespace, stdout to FILE, stderr to FILE.err, its pid in mon_pid. Returns
-# once it is subscribed: until then, we set the current hairpin mode again
-# (no change, but an event) and wait for it to show.
-start_monitor() {
-	local out=$1
-	shift
-	echo "[+] router: hairpinctl $* monitor >$out &" >&2
-	ip netns exec "router-$sfx" "$HAIRPINCTL" "$@" monitor >"$out" 2>"$out.err" &
-	mon_pid=$!
-	until_ok 10 probe "$out" || fail "monitor $* never showed an event"
-}
-probe() {
-	hpq set hairpin "$(hpq -j show | jq -r .hairpin)"
-	[ -s "$1" ]
-}
 
 # stop_monitor SIGNAL: ends it; its exit status and stderr must be clean.
 stop_monitor() {
@@ -89,7 +44,6 @@ set_seen() {
 	hpq set hairpin off
 	grep -qx 'set source lan hairpin off' "$1"
 }
-gone() { ! kill -0 "$mon_pid" 2>/dev/null; }
 # mon_drops: the messages the kernel dropped for the monitor's sockets,
 # from the router's /proc/net/netlink (its last column is the inode).
 mon_drops() {
@@ -263,25 +217,4 @@ expect "without CAP_NET_ADMIN: -f" 1 "hairpinctl: <stdin>: $eperm" nobody -f - <
 expect "without CAP_NET_ADMIN: monitor" 1 "hairpinctl: monitor: $eperm" nobody monitor
 hp router map flush
 
-echo "# the module unloaded"
-start_monitor "$tmp/mon.unload"
-if ns router rmmod hairpin; then
-	until_ok 10 gone
-	wait "$mon_pid"
-	check_eq "a running monitor ends with exit 1" 1 "$?"
-	check_eq "saying why" "hairpinctl: monitor: the hairpin module was unloaded" \
-		"$(cat "$tmp/mon.unload.err")"
-	# The kernel tries to load it by its alias: not installed here.
-	notloaded="hairpinctl: the hairpin module is not loaded (try: modprobe hairpin)"
-	expect "not loaded: show" 1 "$notloaded" hpq show
-	expect "not loaded: map show -j" 1 "$notloaded" hpq -j map show
-	expect "not loaded: map add" 1 "$notloaded" hpq map add tcp 80 to 10.0.0.1
-	expect "not loaded: -f" 1 "$notloaded" hpq -f "$tmp/reset"
-	expect "not loaded: monitor" 1 "$notloaded" hpq monitor
-	expect "not loaded: save" 1 "$notloaded" hpq save
-	insmod "$HAIRPIN_KO"
-	check "loaded again" hpq show
-else
-	fail "rmmod hairpin"
-fi
 finish
