@@ -21,6 +21,12 @@
 # (one DNAT rule a mapping plus the hairpin MASQUERADE rule), nft-map (a
 # dnat map plus "ct status dnat" masquerade), hairpin.
 #
+# The nft map and hairpin, which the goals compare, are measured side by
+# side: each has a router (rt, rt2) and a sink (srv, srv2) of its own, wan
+# and lan a veth to each (eth0, eth1), and their windows alternate. Above
+# N=1 a third router (rt3) holds hairpin with one mapping, the reference of
+# hairpin's flatness in N.
+#
 # Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
 # BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (0: no perf profiles
 # of conntrack only, the nft map and hairpin).
@@ -41,7 +47,10 @@ self=$(realpath "$0")
 
 sizes=${BENCH_SIZES:-1 100 10000 100000}
 engines=${BENCH_ENGINES:-ipt-legacy ipt-nft nft-map hairpin}
-win=${BENCH_WINDOW:-1}
+# 0.8 s windows: with the steady state from 0.1 s on, a window's rate is
+# good to a few percent, and shorter windows keep the whole run, with the
+# side-by-side engines' extra windows, under half an hour.
+win=${BENCH_WINDOW:-0.8}
 nwin=${BENCH_WINDOWS:-5}
 warm=${BENCH_WARMUP:-0.5}
 perf=${BENCH_PERF:-1}
@@ -51,6 +60,10 @@ perf=${BENCH_PERF:-1}
 # bounded for memory only.
 cap_wan=${BENCH_CAP_WAN:-250000}
 cap_lan=${BENCH_CAP_LAN:-60000}
+# Each engine's router and sink namespaces, pktgen device and sink's pid
+# (topology), and the size from which an engine is too slow to measure.
+declare -A m_rt m_srv m_dev m_sink slow
+sinkpids=
 
 PUB1=203.0.113.1
 WANGW=203.0.113.254
@@ -111,26 +124,55 @@ quiesce() {
 	say "warning: the CPUs are still busy"
 }
 
-# A fresh router (and its neighbours) for each engine, so that no engine
-# pays for what an earlier one left registered in the namespace.
+# topology ENGINE...: a fresh router and sink for each engine, so that no
+# engine pays for what an earlier one left registered in its namespace.
+# The first engine's router is rt, its sink srv, its generators' devices
+# eth0 (in wan and lan); the second's rt2, srv2 and eth1; and so on. Every
+# router has the same addresses and MACs: each is on segments of its own.
+# Engines measured side by side (measure) take turns window by window.
 topology() {
-	local n
-	[ -z "$sinkpid" ] || kill "$sinkpid" 2>/dev/null || true
-	for n in wan lan rt srv; do
-		ip netns del "$n" 2>/dev/null || true
+	local n k=0 e rt srv dev
+	for n in $sinkpids; do kill "$n" 2>/dev/null || true; done
+	sinkpids=
+	for n in /run/netns/*; do
+		[ -e "$n" ] && ip netns del "${n##*/}" 2>/dev/null || true
 	done
 	quiesce
-	for n in wan lan rt srv; do
+	m_rt=() m_srv=() m_dev=() m_sink=()
+	for n in wan lan; do
 		ip netns add "$n"
 		ip -n "$n" link set lo up
 	done
-	ip link add eth0 netns wan address 02:00:00:00:01:02 type veth \
-		peer name wan0 netns rt address 02:00:00:00:01:01
-	ip link add eth0 netns lan address 02:00:00:00:02:02 type veth \
-		peer name lan-gen netns rt
-	ip link add eth0 netns srv address 02:00:00:00:03:02 type veth \
-		peer name lan-srv netns rt
-	ip -n rt -b - <<-EOF
+	# /32: a prefix on lo would make the whole prefix local.
+	ip -n wan addr add $WANGW/32 dev lo
+	nx wan sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0
+	for e in "$@"; do
+		rt=rt srv=srv dev=eth$k
+		[ $k = 0 ] || rt=rt$((k + 1)) srv=srv$((k + 1))
+		k=$((k + 1))
+		m_rt[$e]=$rt m_srv[$e]=$srv m_dev[$e]=$dev
+		router "$rt" "$srv" "$dev"
+		m_sink[$e]=$sinkpid
+		sinkpids="$sinkpids $sinkpid"
+	done
+	wan_via "$1"
+}
+
+# router RT SRV DEV: router namespace RT, its sink SRV, and its generators'
+# device DEV in wan and lan.
+router() {
+	local rt=$1 srv=$2 dev=$3 n
+	for n in "$rt" "$srv"; do
+		ip netns add "$n"
+		ip -n "$n" link set lo up
+	done
+	ip link add "$dev" netns wan address 02:00:00:00:01:02 type veth \
+		peer name wan0 netns "$rt" address 02:00:00:00:01:01
+	ip link add "$dev" netns lan address 02:00:00:00:02:02 type veth \
+		peer name lan-gen netns "$rt"
+	ip link add eth0 netns "$srv" address 02:00:00:00:03:02 type veth \
+		peer name lan-srv netns "$rt"
+	ip -n "$rt" -b - <<-EOF
 	link add br-lan address 02:00:00:00:02:01 type bridge
 	link set lan-gen master br-lan
 	link set lan-srv master br-lan
@@ -147,28 +189,21 @@ topology() {
 	neigh replace $WANGW lladdr 02:00:00:00:01:02 dev wan0 nud permanent
 	EOF
 	ip -n wan -b - <<-EOF
-	link set eth0 up
-	addr add $WANGW/24 dev eth0
-	route add 198.18.0.0/15 via $PUB1
-	neigh replace $PUB1 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
-	neigh replace 203.0.113.2 lladdr 02:00:00:00:01:01 dev eth0 nud permanent
+	link set $dev up
+	neigh replace $PUB1 lladdr 02:00:00:00:01:01 dev $dev nud permanent
+	neigh replace 203.0.113.2 lladdr 02:00:00:00:01:01 dev $dev nud permanent
 	EOF
-	ip -n lan -b - <<-EOF
-	link set eth0 up
-	addr add 198.18.16.1/16 dev eth0
-	route add default via $RTLAN
-	neigh replace $RTLAN lladdr 02:00:00:00:02:01 dev eth0 nud permanent
-	EOF
-	ip -n srv -b - <<-EOF
+	ip -n lan link set "$dev" up
+	ip -n "$srv" -b - <<-EOF
 	link set eth0 up
 	addr add $SRV0/16 dev eth0
 	addr add 198.18.0.11/16 dev eth0
 	route add default via $RTLAN
 	neigh replace $RTLAN lladdr 02:00:00:00:02:01 dev eth0 nud permanent
 	EOF
-	bridge -n rt fdb replace 02:00:00:00:03:02 dev lan-srv master static
-	bridge -n rt fdb replace 02:00:00:00:02:02 dev lan-gen master static
-	nx rt sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
+	bridge -n "$rt" fdb replace 02:00:00:00:03:02 dev lan-srv master static
+	bridge -n "$rt" fdb replace 02:00:00:00:02:02 dev lan-gen master static
+	nx "$rt" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.send_redirects=0 \
 		net.ipv4.conf.default.send_redirects=0 net.ipv4.conf.br-lan.send_redirects=0 \
 		net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.br-lan.rp_filter=0 \
 		net.ipv4.conf.wan0.rp_filter=0
@@ -179,13 +214,13 @@ topology() {
 	# a free slot against the flood, and the slower the router the fewer
 	# (an engine at 1.5k flows/s read as 0). veth counts a packet as
 	# received only once it is queued.
-	ip netns exec rt sh -c 'for d in wan0 lan-gen; do echo 2 >/sys/class/net/$d/queues/rx-0/rps_cpus; done'
-	ip netns exec srv sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	ip netns exec "$rt" sh -c 'for d in wan0 lan-gen; do echo 2 >/sys/class/net/$d/queues/rx-0/rps_cpus; done'
+	ip netns exec "$srv" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
 	# What the windows read the sink's counters through.
-	ip netns exec srv sleep infinity &
+	ip netns exec "$srv" sleep infinity &
 	sinkpid=$!
 	# The sink: count and drop every UDP packet as it arrives.
-	nx srv nft -f - <<-EOF
+	nx "$srv" nft -f - <<-EOF
 	table netdev sink {
 		counter pkts { }
 		chain in {
@@ -196,29 +231,34 @@ topology() {
 	EOF
 }
 
-sink_count() {
-	nx srv nft list counter netdev sink pkts | awk '/packets/ { print $2 }'
+# wan_via ENGINE: wan's own traffic (iperf3's client) goes to ENGINE's router.
+wan_via() {
+	ip -n wan route replace 203.0.113.0/24 dev "${m_dev[$1]}" src $WANGW
+	ip -n wan route replace 198.18.0.0/15 via $PUB1 dev "${m_dev[$1]}"
 }
 
-# insert_failed + drop + early_drop of the router's conntrack, all CPUs,
-# and each of them.
+# ct_fails ENGINE: insert_failed + drop + early_drop of the engine's
+# router's conntrack, all CPUs, and each of them.
 ct_fails() {
-	nsenter --net=/run/netns/rt conntrack -S 2>/dev/null | awk '
+	nx "${m_rt[$1]}" conntrack -S 2>/dev/null | awk '
 		{ for (i = 1; i <= NF; i++) { split($i, kv, "=");
 		  if (kv[1] == "insert_failed" || kv[1] == "drop" || kv[1] == "early_drop") { s += kv[2]; c[kv[1]] += kv[2] } } }
 		END { printf "%d %d %d %d\n", s, c["insert_failed"], c["drop"], c["early_drop"] }'
 }
 
-ct_flush() { nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true; }
+# ct_flush ENGINE: empties the engine's router's conntrack table.
+ct_flush() { nx "${m_rt[$1]}" conntrack -F >/dev/null 2>&1 || true; }
 
 # --- traffic ------------------------------------------------------------------
 
-# pg_setup NS MAC SRC_MIN SRC_MAX DST_MIN DST_MAX DPORT_MIN DPORT_MAX [FLAGS]:
-# one pktgen device on NS's eth0. Maximums are exclusive as pktgen takes
-# them (a min equal to its max is a fixed value). Source ports 1024..65534
-# and 4093 addresses (a prime): every packet is a new flow.
+# pg_setup NS ENGINE MAC SRC_MIN SRC_MAX DST_MIN DST_MAX DPORT_MIN DPORT_MAX
+# [FLAGS]: the pktgen device of generator NS (wan or lan) towards ENGINE's
+# router, on kpktgend_0 (CPU 0) with the devices towards the others. Maximums
+# are exclusive as pktgen takes them (a min equal to its max is a fixed
+# value). Source ports 1024..65534 and 4093 addresses (a prime): every
+# packet is a new flow.
 pg_setup() {
-	local ns=$1 mac=$2 smin=$3 smax=$4 dmin=$5 dmax=$6 pmin=$7 pmax=$8 flags=$9
+	local ns=$1 dev=${m_dev[$2]} mac=$3 smin=$4 smax=$5 dmin=$6 dmax=$7 pmin=$8 pmax=$9 flags=${10}
 	local sp=1024 spmax=65535
 	if [ "$smin" = "$smax" ]; then sp=5000 spmax=5000; fi
 	nx "$ns" bash -c "
@@ -226,35 +266,33 @@ pg_setup() {
 		pg() {
 			local line
 			echo \"\$2\" >/proc/net/pktgen/\$1
-			[ \$1 = eth0 ] || return 0
+			[ \$1 = $dev ] || return 0
 			while read -r line; do
 				case \$line in 'Result: OK'*) return 0 ;; 'Result:'*) echo \"pktgen: \$2: \$line\" >&2; exit 1 ;; esac
 			done </proc/net/pktgen/\$1
 		}
-		pg kpktgend_0 rem_device_all
-		pg kpktgend_1 rem_device_all
-		pg kpktgend_0 'add_device eth0'
-		pg eth0 'count 0'
-		pg eth0 'clone_skb 0'
-		pg eth0 'burst 1'
-		pg eth0 'xmit_mode start_xmit'
-		pg eth0 'pkt_size 60'
-		pg eth0 'delay 0'
-		pg eth0 'dst_mac $mac'
-		pg eth0 'src_min $smin'
-		pg eth0 'src_max $smax'
-		pg eth0 'dst_min $dmin'
-		pg eth0 'dst_max $dmax'
-		pg eth0 'udp_src_min $sp'
-		pg eth0 'udp_src_max $spmax'
-		pg eth0 'udp_dst_min $pmin'
-		pg eth0 'udp_dst_max $pmax'
-		for f in IPDST_RND UDPDST_RND; do pg eth0 \"flag !\$f\"; done
-		for f in $flags; do pg eth0 \"flag \$f\"; done
+		[ -e /proc/net/pktgen/$dev ] || pg kpktgend_0 'add_device $dev'
+		pg $dev 'count 0'
+		pg $dev 'clone_skb 0'
+		pg $dev 'burst 1'
+		pg $dev 'xmit_mode start_xmit'
+		pg $dev 'pkt_size 60'
+		pg $dev 'delay 0'
+		pg $dev 'dst_mac $mac'
+		pg $dev 'src_min $smin'
+		pg $dev 'src_max $smax'
+		pg $dev 'dst_min $dmin'
+		pg $dev 'dst_max $dmax'
+		pg $dev 'udp_src_min $sp'
+		pg $dev 'udp_src_max $spmax'
+		pg $dev 'udp_dst_min $pmin'
+		pg $dev 'udp_dst_max $pmax'
+		for f in IPDST_RND UDPDST_RND; do pg $dev \"flag !\$f\"; done
+		for f in $flags; do pg $dev \"flag \$f\"; done
 	"
 }
 
-# lan_pg DST_MIN DST_MAX DPORT_MIN DPORT_MAX [FLAGS]: pktgen on the
+# lan_pg ENGINE DST_MIN DST_MAX DPORT_MIN DPORT_MAX [FLAGS]: pktgen on the
 # hairpin path, with random source ports. The masquerade keeps a client's
 # port unless another flow to the same server port holds it. pktgen counts
 # on for the packets the router's full backlog refuses, about three for
@@ -265,70 +303,101 @@ pg_setup() {
 # dropped). Random ports, like real clients', leave it a free port in one
 # or two tries.
 lan_pg() {
-	pg_setup lan 02:00:00:00:02:01 198.18.16.1 198.18.31.253 "$1" "$2" "$3" "$4" "$5 UDPSRC_RND"
+	pg_setup lan "$1" 02:00:00:00:02:01 198.18.16.1 198.18.31.253 "$2" "$3" "$4" "$5" "$6 UDPSRC_RND"
 }
 
-# windows WARMUP WINDOW N CAP SINKPID, run inside a generator namespace:
-# a warm-up window then N, each from an empty conntrack table. pktgen runs
-# on CPU 0 and the router on CPU 1 (RPS), so the rate is what one CPU
-# forwards: the sink's packets counted between two reads in the steady
-# state, over the time between them.
+# windows WARMUP WINDOW N CAP MEMBER..., run inside a generator namespace:
+# for each member (DEV:ROUTER:SINKPID, an engine's pktgen device, router
+# namespace and sink) a warm-up window, then N rounds of one window each,
+# each from an empty conntrack table. The members take turns window by
+# window, in the reverse order every other round (A B, B A, A B...): the
+# machine's drift then falls on all alike, and the rates of one round can
+# be compared with each other. pktgen runs on CPU 0 and the routers on
+# CPU 1 (RPS), so a rate is what one CPU forwards: the sink's packets
+# counted between two reads in the steady state, over the time between
+# them. The members' devices are all on pktgen's thread of CPU 0: the one
+# whose turn it is may send CAP packets, the others one each (pktgen has no
+# other way to leave a device out of a run).
 # A window creates at most CAP flows: pktgen stops after CAP packets taken
 # (its count leaves out those the router's full backlog refuses), and the
 # window ends early, when pktgen has sent 85% of them.
-# Prints one line per window, "rate sent counted cut busy", the warm-up's
-# first; cut is 1 if pktgen had stopped before the window's end, busy
-# CPU 1's busy share in the window (%).
+# The table of the window's router is emptied right after it.
+# Prints one line per window, "round member rate sent counted cut busy",
+# round 0 the warm-ups; member the index of its member, from 0; cut is 1
+# if pktgen had stopped before the window's end, busy CPU 1's busy share in
+# the window (%).
 # The sink is read through a process of its namespace, the clock is
 # bash's and the waits are read's timeout on a pipe nobody writes to: no
 # process is started in a window but conntrack -F, which matters in an
 # emulated CPU (40 ms of CPU a process).
 windows() {
-	local warm=$1 win=$2 n=$3 cap=$4 sink=$5 i w a b ta tb pid sent sofar cut rate
-	local ia ua idle1 total1 busy
+	local warm=$1 win=$2 n=$3 cap=$4 i j k m w a b ta tb pid sent sofar cut rate
+	local ia ua idle1 total1 busy dev router sink order us rx
 	local pg=/proc/net/pktgen ramp=100000 idle
+	shift 4
+	local members=("$@")
 	exec {idle}<> <(:)
-	echo "count $cap" >$pg/eth0
-	for ((i = 0; i <= n; i++)); do
-		w=$(usec "$win")
-		[ "$i" != 0 ] || w=$(usec "$warm")
-		nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
-		echo start >$pg/pgctrl &
-		pid=$!
-		nap "0.$ramp"
-		a=$(rx_packets "$sink")
-		ta=${EPOCHREALTIME/./}
-		cpu1_ticks
-		ia=$idle1 ua=$total1
-		# Every 50 ms: the window's end, or pktgen near its count.
-		while :; do
-			nap 0.05
-			pg_sofar
-			[ $((${EPOCHREALTIME/./} - ta)) -lt "$w" ] || break
-			[ "$sofar" -lt $((cap * 85 / 100)) ] || break
-		done
-		b=$(rx_packets "$sink")
-		tb=${EPOCHREALTIME/./}
-		cpu1_ticks
-		busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
-		pg_sofar
-		cut=0
-		[ "$sofar" -lt "$cap" ] || cut=1
-		echo stop >$pg/pgctrl
-		wait "$pid" 2>/dev/null || true
-		rate=$(((b - a) * 1000000 / (tb - ta)))
-		# Let the router drain its backlog (1000 packets) before the
-		# next flush, for at most a second, and not at all when that
-		# takes it more than half a second: a slow engine (iptables at
-		# 100k rules, 100 packets a second) would take ten. What it
-		# leaves is forwarded in the next window's ramp, as new flows
-		# all the same.
-		[ "$rate" -lt 2000 ] || drain "$sink"
-		pg_sofar
-		sent=$sofar
-		echo "$rate $sent $((b - a)) $cut $busy"
+	for m in "${members[@]}"; do
+		IFS=: read -r dev router sink <<<"$m"
+		nsenter --net="/run/netns/$router" conntrack -F >/dev/null 2>&1 || true
 	done
-	nsenter --net=/run/netns/rt conntrack -F >/dev/null 2>&1 || true
+	for ((i = 0; i <= n; i++)); do
+		order=
+		for ((j = 0; j < ${#members[@]}; j++)); do
+			if [ $((i % 2)) = 0 ]; then order="$order $j"; else order="$j $order"; fi
+		done
+		for k in $order; do
+			IFS=: read -r dev router sink <<<"${members[k]}"
+			# Every device of the namespace, members or not: one
+			# left with a count from a run before would send it.
+			for m in "$pg"/eth*; do
+				if [ "$m" = "$pg/$dev" ]; then echo "count $cap" >"$m"; else echo "count 1" >"$m"; fi
+			done
+			usec "$win"
+			[ "$i" != 0 ] || usec "$warm"
+			w=$us
+			echo start >$pg/pgctrl &
+			pid=$!
+			nap "0.$ramp"
+			rx_packets "$sink"
+			a=$rx
+			ta=${EPOCHREALTIME/./}
+			cpu1_ticks
+			ia=$idle1 ua=$total1
+			# Every 50 ms: the window's end, or pktgen near its count.
+			while :; do
+				nap 0.05
+				pg_sofar "$dev"
+				[ $((${EPOCHREALTIME/./} - ta)) -lt "$w" ] || break
+				[ "$sofar" -lt $((cap * 85 / 100)) ] || break
+			done
+			rx_packets "$sink"
+			b=$rx
+			tb=${EPOCHREALTIME/./}
+			cpu1_ticks
+			busy=$((100 - (idle1 - ia) * 100 / (total1 - ua + (total1 == ua))))
+			pg_sofar "$dev"
+			cut=0
+			[ "$sofar" -lt "$cap" ] || cut=1
+			echo stop >$pg/pgctrl
+			wait "$pid" 2>/dev/null || true
+			rate=$(((b - a) * 1000000 / (tb - ta)))
+			# Let the router drain its backlog (1000 packets) before
+			# the next flush, for at most a second, and not at all
+			# when that takes it more than half a second: a slow
+			# engine (iptables at 100k rules, 100 packets a second)
+			# would take ten. What it leaves is forwarded in the
+			# next window's ramp, as new flows all the same.
+			[ "$rate" -lt 2000 ] || drain "$sink"
+			pg_sofar "$dev"
+			sent=$sofar
+			echo "$i $k $rate $sent $((b - a)) $cut $busy"
+			# Emptied at once: conntrack's hash table is one for all
+			# namespaces, and the next member's lookups would walk
+			# this one's entries.
+			nsenter --net="/run/netns/$router" conntrack -F >/dev/null 2>&1 || true
+		done
+	done
 }
 
 # cpu1_ticks: idle1 and total1, CPU 1's idle and total time so far, in
@@ -351,11 +420,11 @@ cpu1_ticks() {
 # drain SINKPID: waits until the sink's count stops moving, for at most a
 # second.
 drain() {
-	local j last=-1 now
+	local j last=-1
 	for ((j = 0; j < 10; j++)); do
-		now=$(rx_packets "$1")
-		[ "$now" != "$last" ] || return 0
-		last=$now
+		rx_packets "$1"
+		[ "$rx" != "$last" ] || return 0
+		last=$rx
 		nap 0.1
 	done
 }
@@ -365,8 +434,8 @@ nap() {
 	read -r -t "$1" -u "$idle" || true
 }
 
-# pg_sofar: sofar, the packets pktgen has sent so far, or in its last run
-# once stopped.
+# pg_sofar DEV: sofar, the packets pktgen's DEV has sent so far, or in its
+# last run once stopped.
 pg_sofar() {
 	local line
 	sofar=0
@@ -378,58 +447,85 @@ pg_sofar() {
 			return
 			;;
 		esac
-	done </proc/net/pktgen/eth0
+	done </proc/net/pktgen/"$1"
 }
 
-# usec SECONDS: microseconds, of a decimal number of seconds.
+# usec SECONDS: us, the microseconds of a decimal number of seconds. Like
+# the helpers below, it sets a variable rather than printing: a command
+# substitution forks, which costs the emulated CPU tens of milliseconds.
 usec() {
 	local s=${1%.*} f=000000
 	[ "$s" != "$1" ] && f=${1#*.}000000
-	echo $((10#${s:-0} * 1000000 + 10#${f:0:6}))
+	us=$((10#${s:-0} * 1000000 + 10#${f:0:6}))
 }
 
-# rx_packets PID: eth0's received packets in PID's namespace.
+# rx_packets PID: rx, eth0's received packets in PID's namespace.
 rx_packets() {
 	local line
+	rx=0
 	while read -r line; do
 		case $line in
 		eth0:*)
 			line=${line#eth0:}
 			# shellcheck disable=SC2086
 			set -- $line
-			echo "$2"
+			rx=$2
 			return
 			;;
 		esac
 	done <"/proc/$1/net/dev"
-	echo 0
 }
 
-# measure KIND ENGINE N PATH MATCH NS CAP: the windows, one result line:
-# median, every window, packets sent but not counted (overflowing the
-# router's backlog: pktgen is faster), conntrack failures, and CPU 1's
-# median busy share (%).
+# measure KIND N PATH MATCH NS CAP ENGINE...: the windows, the engines
+# (their pktgen devices set up in generator NS) side by side. One result
+# line an engine: median, every window, packets sent but not counted
+# (overflowing the router's backlog: pktgen is faster), conntrack failures,
+# and CPU 1's median busy share (%). Then for two engines or more, one line
+# a pair: the later engine's rate over the earlier's in each round, and
+# their median.
 measure() {
-	local kind=$1 eng=$2 n=$3 path=$4 match=$5 ns=$6 cap=$7
-	local rate sent cnt cut busy busies='' cuts=0 note rates='' lost=0 f0 f1 i0 i1 d0 d1 e0 e1 med first=1 ts=$SECONDS
-	f0=$(ct_fails)
-	# The windows' script runs on CPU 0, pktgen's and the sink's.
-	while read -r rate sent cnt cut busy; do
-		if [ -n "$first" ]; then first=; continue; fi
-		rates="$rates $rate"
-		busies="$busies $busy"
-		lost=$((lost + sent - cnt))
-		cuts=$((cuts + cut))
-	done < <(nx "$ns" taskset -c 0 bash "$self" windows "$warm" "$win" "$nwin" "$cap" "$sinkpid")
-	f1=$(ct_fails)
-	med=$(echo "$rates" | median)
-	note=
-	[ "$cuts" = 0 ] || note="; pktgen stopped before the end of $cuts windows"
-	read -r f0 i0 d0 e0 <<<"$f0"
-	read -r f1 i1 d1 e1 <<<"$f1"
-	emit "$kind" "$eng" "$n" "$path" "$match" "$med" "${rates# }" "$lost" "$((f1 - f0))" \
-		"$(echo "$busies" | median)"
-	say "$kind $eng N=$n $path $match: $med/s (windows:$rates; CPU 1 busy %:$busies; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0)); $((SECONDS - ts)) s$note)"
+	local kind=$1 n=$2 path=$3 match=$4 ns=$5 cap=$6
+	shift 6
+	local engs=("$@") e i k rate sent cnt cut busy note med ts=$SECONDS members=() w
+	local -A rates=() busies=() cuts=() lost=() f0=() round=()
+	local f1 i0 i1 d0 d1 e0 e1 j
+	for e in "${engs[@]}"; do
+		members+=("${m_dev[$e]}:${m_rt[$e]}:${m_sink[$e]}")
+		f0[$e]=$(ct_fails "$e")
+	done
+	# The windows' script runs on CPU 0, pktgen's and the sinks'.
+	while read -r i k rate sent cnt cut busy; do
+		[ "$i" != 0 ] || continue
+		e=${engs[k]}
+		rates[$e]="${rates[$e]} $rate"
+		busies[$e]="${busies[$e]} $busy"
+		lost[$e]=$((${lost[$e]:-0} + sent - cnt))
+		cuts[$e]=$((${cuts[$e]:-0} + cut))
+		round[$i,$k]=$rate
+	done < <(nx "$ns" taskset -c 0 bash "$self" windows "$warm" "$win" "$nwin" "$cap" "${members[@]}")
+	for e in "${engs[@]}"; do
+		read -r _ i0 d0 e0 <<<"${f0[$e]}"
+		read -r _ i1 d1 e1 <<<"$(ct_fails "$e")"
+		f1=$((i1 - i0 + d1 - d0 + e1 - e0))
+		med=$(echo "${rates[$e]}" | median)
+		note=
+		[ "${cuts[$e]}" = 0 ] || note="; pktgen stopped before the end of ${cuts[$e]} windows"
+		emit "$kind" "$e" "$n" "$path" "$match" "$med" "${rates[$e]# }" "${lost[$e]}" "$f1" \
+			"$(echo "${busies[$e]}" | median)"
+		say "$kind $e N=$n $path $match: $med/s (windows:${rates[$e]}; CPU 1 busy %:${busies[$e]}; conntrack insert_failed $((i1 - i0)) drop $((d1 - d0)) early_drop $((e1 - e0))$note)"
+	done
+	for ((j = 0; j < ${#engs[@]}; j++)); do
+		for ((k = j + 1; k < ${#engs[@]}; k++)); do
+			w=
+			for ((i = 1; i <= nwin; i++)); do
+				w="$w $(awk -v a="${round[$i,$k]}" -v b="${round[$i,$j]}" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')"
+			done
+			med=$(echo "$w" | median)
+			emit pair "$kind" "${engs[k]}" "${engs[j]}" "$n" "$path" "$match" "$med" "${w# }"
+			say "pair $kind ${engs[k]} / ${engs[j]} N=$n $path $match: $med (rounds:$w)"
+		done
+	done
+	say "($((SECONDS - ts)) s)"
 }
 
 # Addresses and ports of N mappings: A public addresses of P ports each.
@@ -441,22 +537,29 @@ layout() {
 	last_port=$((BASE + nports - 1))
 }
 
-# rates ENGINE N: the new-flow rates of an engine holding N mappings.
+# rates N ENGINE...: the new-flow rates of engines holding N mappings, side
+# by side. An engine named ENGINE@1 holds one mapping, and its flows go to
+# that one whatever the others' match: their rate's reference at N=1.
 rates() {
-	local eng=$1 n=$2 match
+	local n=$1 match e
+	shift
+	local engs=("$@")
 	layout "$n"
 	for match in last random; do
 		[ "$match" = last ] || [ "$n" -gt 1 ] || continue
-		if [ "$match" = last ]; then
+		for e in "${engs[@]}"; do
 			set -- "$last_addr" "$last_addr" "$last_port" "$last_port" ""
-		else
-			set -- "$PUB1" "203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" \
-				"IPDST_RND UDPDST_RND"
-		fi
-		pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$@"
-		measure rate "$eng" "$n" wan "$match" wan "$cap_wan"
-		lan_pg "$@"
-		measure rate "$eng" "$n" hairpin "$match" lan "$cap_lan"
+			if [ "$e" != "${e%@1}" ]; then
+				set -- $PUB1 $PUB1 $BASE $BASE ""
+			elif [ "$match" = random ]; then
+				set -- "$PUB1" "203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" \
+					"IPDST_RND UDPDST_RND"
+			fi
+			pg_setup wan "$e" 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$@"
+			lan_pg "$e" "$@"
+		done
+		measure rate "$n" wan "$match" wan "$cap_wan" "${engs[@]}"
+		measure rate "$n" hairpin "$match" lan "$cap_lan" "${engs[@]}"
 	done
 }
 
@@ -470,54 +573,94 @@ rates() {
 # veth passes a forwarded packet to the backlog that pktgen floods): CPU 0
 # is left to pktgen, and CPU 1's time per packet is the router's plus the
 # sink's drop, the same for every engine.
+# oneflow N DST PORT ENGINE...: the engines side by side.
 oneflow() {
-	local eng=$1 n=$2 dst=$3 port=$4
-	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.0.1 "$dst" "$dst" "$port" "$port" ""
-	sink_on_cpu1 on
-	measure flow "$eng" "$n" wan one wan 100000000
-	sink_on_cpu1 off
+	local n=$1 dst=$2 port=$3 e
+	shift 3
+	for e in "$@"; do
+		pg_setup wan "$e" 02:00:00:00:01:01 198.19.0.1 198.19.0.1 "$dst" "$dst" "$port" "$port" ""
+		sink_on_cpu1 on "$e"
+	done
+	measure flow "$n" wan one wan 100000000 "$@"
+	for e in "$@"; do
+		sink_on_cpu1 off "$e"
+	done
 }
 
-# sink_on_cpu1 on|off: the sink's work on the router's CPU, or back on CPU 0.
+# sink_on_cpu1 on|off ENGINE: the sink's work on the router's CPU, or back
+# on CPU 0.
 sink_on_cpu1() {
+	local rt=${m_rt[$2]} srv=${m_srv[$2]}
 	if [ "$1" = on ]; then
-		nx rt ethtool -K lan-srv tso off
-		nx srv ethtool -K eth0 gro on
-		ip netns exec srv sh -c 'echo 0 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+		nx "$rt" ethtool -K lan-srv tso off
+		nx "$srv" ethtool -K eth0 gro on
+		ip netns exec "$srv" sh -c 'echo 0 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
 	else
-		ip netns exec srv sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
-		nx srv ethtool -K eth0 gro off
-		nx rt ethtool -K lan-srv tso on
+		ip netns exec "$srv" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+		nx "$srv" ethtool -K eth0 gro off
+		nx "$rt" ethtool -K lan-srv tso on
 	fi
 }
 
 # ipt_dnat ENGINE -A|-D PROTO DST PORT TARGET: appends or deletes the
 # recipe's DNAT rule of DST:PORT to TARGET:PORT, with that engine's iptables.
 ipt_dnat() {
-	nx rt "${1/ipt/iptables}" -t nat "$2" PREROUTING -d "$4/32" -p "$3" -m "$3" \
+	nx "${m_rt[$1]}" "${1/ipt/iptables}" -t nat "$2" PREROUTING -d "$4/32" -p "$3" -m "$3" \
 		--dport "$5" -j DNAT --to-destination "$6:$5"
 }
 
 # iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
+# iperf ENGINE N DST PORT TARGET [SECONDS]: the one-second intervals of
+# iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last,
+# in r (Mbit/s).
 iperf() {
-	local eng=$1 n=$2 dst=$3 port=$4 target=$5 r
+	local eng=$1 n=$2 dst=$3 port=$4 target=$5 t=${6:-$((nwin + 1))} rt=${m_rt[$1]}
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -A tcp "$dst" "$port" "$target" ;;
-	hairpin) nx rt "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
+	hairpin) nx "$rt" "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
 	esac
-	nx srv iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
+	wan_via "$eng"
+	nx "${m_srv[$eng]}" iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
 	sleep 0.5
-	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t $((nwin + 1)) -O 1 -J 2>/dev/null |
+	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t "$t" -O 1 -J 2>/dev/null |
 		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
-	nx srv pkill -x iperf3 2>/dev/null || true
+	nx "${m_srv[$eng]}" pkill -x iperf3 2>/dev/null || true
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -D tcp "$dst" "$port" "$target" ;;
-	hairpin) nx rt "$hpctl" map del tcp "$dst:$port" ;;
+	hairpin) nx "$rt" "$hpctl" map del tcp "$dst:$port" ;;
 	esac
-	ct_flush
-	[ -n "$r" ] || { say "iperf3 $eng N=$n: failed"; return 0; }
-	emit iperf "$eng" "$n" wan one "$(echo "$r" | median)" "$r" 0 0
-	say "iperf3 $eng N=$n: $(echo "$r" | median) Mbit/s ($r)"
+	ct_flush "$eng"
+}
+
+# iperfs N DST PORT TARGET ENGINE...: iperf3 through each engine, in two
+# turns (A B, B A), each of half the windows' time: one result line an
+# engine, the median of its intervals, and for two engines the ratio of
+# their medians.
+iperfs() {
+	local n=$1 dst=$2 port=$3 target=$4 e order i med
+	shift 4
+	local -A all=() meds=()
+	local engs=("$@")
+	for i in 1 2; do
+		order=
+		for e in "${engs[@]}"; do
+			if [ $i = 1 ]; then order="$order $e"; else order="$e $order"; fi
+		done
+		for e in $order; do
+			iperf "$e" "$n" "$dst" "$port" "$target" $(((nwin + 1) / 2 + 1))
+			[ -z "$r" ] || all[$e]="${all[$e]} $r"
+		done
+	done
+	for e in "${engs[@]}"; do
+		[ -n "${all[$e]}" ] || { say "iperf3 $e N=$n: failed"; continue; }
+		med=$(echo "${all[$e]}" | median)
+		meds[$e]=$med
+		emit iperf "$e" "$n" wan one "$med" "${all[$e]# }" 0 0
+		say "iperf3 $e N=$n: $med Mbit/s (${all[$e]# })"
+	done
+	[ ${#engs[@]} = 2 ] && [ -n "${meds[${engs[1]}]}" ] && [ -n "${meds[${engs[0]}]}" ] || return 0
+	med=$(awk -v a="${meds[${engs[1]}]}" -v b="${meds[${engs[0]}]}" 'BEGIN { printf "%.4f", a / b }')
+	emit pair iperf "${engs[1]}" "${engs[0]}" "$n" wan one "$med" "$med"
 }
 
 # --- engines ------------------------------------------------------------------
@@ -586,23 +729,34 @@ kmem() {
 	     END { print v["Slab:"], v["SUnreclaim:"], v["VmallocUsed:"], v["Percpu:"], v["MemFree:"] }' /proc/meminfo
 }
 
-# The engine's commands, as functions of N.
-eng_load() {
-	local f=/tmp/rules.$1.$2
+# rules ENGINE N: the engine's N mappings, in its load command's format.
+rules() {
 	case $1 in
-	ipt-legacy) nx rt iptables-legacy-restore <"$f" ;;
-	ipt-nft) nx rt iptables-nft-restore <"$f" ;;
-	nft-map) nx rt nft -f "$f" ;;
-	hairpin) nx rt "$hpctl" -f "$f" ;;
+	ipt-*) rules_ipt "$2" ;;
+	nft-map) rules_nft "$2" ;;
+	hairpin) rules_hairpin "$2" ;;
+	esac
+}
+
+# The engines' commands, each in its router. ENGINE@1 is ENGINE.
+# eng_load ENGINE FILE
+eng_load() {
+	local rt=${m_rt[$1]}
+	case ${1%@1} in
+	ipt-legacy) nx "$rt" iptables-legacy-restore <"$2" ;;
+	ipt-nft) nx "$rt" iptables-nft-restore <"$2" ;;
+	nft-map) nx "$rt" nft -f "$2" ;;
+	hairpin) nx "$rt" "$hpctl" -f "$2" ;;
 	esac
 }
 
 eng_flush() {
-	case $1 in
-	ipt-legacy) nx rt iptables-legacy -t nat -F ;;
-	ipt-nft) nx rt iptables-nft -t nat -F ;;
-	nft-map) nx rt nft flush ruleset ;;
-	hairpin) nx rt "$hpctl" map flush ;;
+	local rt=${m_rt[$1]}
+	case ${1%@1} in
+	ipt-legacy) nx "$rt" iptables-legacy -t nat -F ;;
+	ipt-nft) nx "$rt" iptables-nft -t nat -F ;;
+	nft-map) nx "$rt" nft flush ruleset ;;
+	hairpin) nx "$rt" "$hpctl" map flush ;;
 	esac
 }
 
@@ -610,16 +764,16 @@ eng_flush() {
 eng_add() {
 	case $1 in
 	ipt-legacy | ipt-nft) ipt_dnat "$1" -A udp $PUB1 60001 $SRV0 ;;
-	nft-map) nx rt nft add element ip hp portmap "{ $PUB1 . 60001 : $SRV0 . 60001 }" ;;
-	hairpin) nx rt "$hpctl" map add udp $PUB1:60001 to $SRV0:60001 ;;
+	nft-map) nx "${m_rt[$1]}" nft add element ip hp portmap "{ $PUB1 . 60001 : $SRV0 . 60001 }" ;;
+	hairpin) nx "${m_rt[$1]}" "$hpctl" map add udp $PUB1:60001 to $SRV0:60001 ;;
 	esac
 }
 
 eng_del() {
 	case $1 in
 	ipt-legacy | ipt-nft) ipt_dnat "$1" -D udp $PUB1 60001 $SRV0 ;;
-	nft-map) nx rt nft delete element ip hp portmap "{ $PUB1 . 60001 }" ;;
-	hairpin) nx rt "$hpctl" map del udp $PUB1:60001 ;;
+	nft-map) nx "${m_rt[$1]}" nft delete element ip hp portmap "{ $PUB1 . 60001 }" ;;
+	hairpin) nx "${m_rt[$1]}" "$hpctl" map del udp $PUB1:60001 ;;
 	esac
 }
 
@@ -631,73 +785,89 @@ timed() {
 	elapsed "$a" "$b"
 }
 
-# run_engine ENGINE N: one engine at one size, in namespaces of its own.
-run_engine() {
-	local eng=$1 n=$2 m0 m1 t ta td first last
-	say "== $eng N=$n"
-	topology
-	case $eng in
-	hairpin)
-		grep -q '^hairpin ' /proc/modules || insmod "$ko" ;;
-	esac
+# run_engines N ENGINE...: engines at one size, in namespaces of their own,
+# measured side by side. ENGINE@1 is ENGINE holding one mapping, for the
+# others' rates to be compared with: it is loaded, not measured itself.
+run_engines() {
+	local n=$1 eng m0 m1 t ta td first last e i
+	shift
+	local engs=("$@") main=()
+	say "== $* N=$n"
+	topology "$@"
 	layout "$n"
-	case $eng in
-	ipt-*) rules_ipt "$n" >"/tmp/rules.$eng.$n" ;;
-	nft-map) rules_nft "$n" >"/tmp/rules.$eng.$n" ;;
-	hairpin) rules_hairpin "$n" >"/tmp/rules.$eng.$n" ;;
-	esac
-	# Load into an empty table, with the memory it takes.
-	quiesce
-	m0=$(kmem)
-	t=$(timed eng_load "$eng" "$n")
-	m1=$(kmem)
-	emit load "$eng" "$n" "$t"
-	# shellcheck disable=SC2086
-	emit mem "$eng" "$n" $m0 $m1
-	say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
-	ta='' td=''
-	for i in 1 2 3; do
-		ta="$ta $(timed eng_add "$eng")"
-		t=$(timed eng_del "$eng")
-		td="$td $t"
-		# One is enough when it takes seconds.
-		[ "${t%.*}" -lt 3 ] || break
+	for eng in "${engs[@]}"; do
+		case $eng in
+		hairpin*)
+			grep -q '^hairpin ' /proc/modules || insmod "$ko" ;;
+		esac
+		if [ "$eng" != "${eng%@1}" ]; then
+			rules "${eng%@1}" 1 >"/tmp/rules.$eng"
+			eng_load "$eng" "/tmp/rules.$eng"
+			rm -f "/tmp/rules.$eng"
+			continue
+		fi
+		main+=("$eng")
+		rules "$eng" "$n" >"/tmp/rules.$eng"
+		# Load into an empty table, with the memory it takes.
+		quiesce
+		m0=$(kmem)
+		t=$(timed eng_load "$eng" "/tmp/rules.$eng")
+		m1=$(kmem)
+		rm -f "/tmp/rules.$eng"
+		emit load "$eng" "$n" "$t"
+		# shellcheck disable=SC2086
+		emit mem "$eng" "$n" $m0 $m1
+		say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
+		ta='' td=''
+		for i in 1 2 3; do
+			ta="$ta $(timed eng_add "$eng")"
+			t=$(timed eng_del "$eng")
+			td="$td $t"
+			# One is enough when it takes seconds.
+			[ "${t%.*}" -lt 3 ] || break
+		done
+		emit add "$eng" "$n" "$(echo "$ta" | median)" "${ta# }"
+		emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
+		say "add/del $eng N=$n:$ta /$td s"
 	done
-	emit add "$eng" "$n" "$(echo "$ta" | median)" "${ta# }"
-	emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
-	say "add/del $eng N=$n:$ta /$td s"
 	quiesce
-	if [ -n "${slow[$eng]}" ]; then
+	eng=${engs[0]}
+	if [ ${#engs[@]} = 1 ] && [ -n "${slow[$eng]}" ]; then
 		# Bounded: one set, the last mapping on the WAN path.
 		say "$eng is too slow at N=${slow[$eng]}: at N=$n, the last mapping on the WAN path only"
-		pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$last_addr" \
+		pg_setup wan "$eng" 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$last_addr" \
 			"$last_addr" "$last_port" "$last_port" ""
-		measure rate "$eng" "$n" wan last wan "$cap_wan"
+		measure rate "$n" wan last wan "$cap_wan" "$eng"
 	else
-		rates "$eng" "$n"
+		rates "$n" "${engs[@]}"
 		# Below 2000 flows/s (iptables at 10k rules) the larger sizes
 		# get one set: at 100k rules such an engine runs at 100 flows/s,
 		# and each set would take it a quarter of a minute to show so.
-		[ "$(awk -F'\t' -v e="$eng" -v n="$n" '$1 == "rate" && $2 == e && $3 == n && $4 == "wan" && $5 == "last" { print int($6) }' "$res")" -ge 2000 ] ||
-			slow[$eng]=$n
+		for e in "${main[@]}"; do
+			[ "$(awk -F'\t' -v e="$e" -v n="$n" '$1 == "rate" && $2 == e && $3 == n && $4 == "wan" && $5 == "last" { print int($6) }' "$res")" -ge 2000 ] ||
+				slow[$e]=$n
+		done
 	fi
 	# Established traffic, for the engines its goal compares: no rule
 	# engine sees an established packet (the NAT core asks them only for
 	# a connection without a binding).
 	first=${sizes%% *} last=${sizes##* }
-	if { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
+	if [ "${main[*]}" = "nft-map hairpin" ] &&
 	   { [ "$n" = "$first" ] || [ "$n" = "$last" ]; }; then
-		oneflow "$eng" "$n" "$last_addr" "$last_port"
-		iperf "$eng" "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))"
+		oneflow "$n" "$last_addr" "$last_port" "${main[@]}"
+		iperfs "$n" "$last_addr" "$last_port" "198.18.0.$((9 + naddr))" "${main[@]}"
 	fi
 	# Profiled where the nft map and hairpin do the least work of their
 	# own: what is left is the NAT core's.
-	if [ "$perf" = 1 ] && { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
-	   [ "$n" = "$first" ]; then
-		profile_paths "$eng" "$n"
-	fi
-	rm -f "/tmp/rules.$eng.$n"
-	eng_flush "$eng" >/dev/null 2>&1 || true
+	for eng in "${main[@]}"; do
+		if [ "$perf" = 1 ] && { [ "$eng" = nft-map ] || [ "$eng" = hairpin ]; } &&
+		   [ "$n" = "$first" ]; then
+			profile_paths "$eng" "$n"
+		fi
+	done
+	for eng in "${engs[@]}"; do
+		eng_flush "$eng" >/dev/null 2>&1 || true
+	done
 }
 
 # profile ENGINE N PATH NS CAP: where CPU 1, the router's, spends two
@@ -718,11 +888,11 @@ profile() {
 	# Opened for reading and writing, which does not wait for perf to
 	# open the other end: if it never starts, the reads time out.
 	exec {ctl}<>"$dir/ctl" {ack}<>"$dir/ack"
-	ct_flush
+	ct_flush "$eng"
 	echo enable >&"$ctl"
 	read -r -t 60 -u "$ack" _ || true
-	rate=$(nx "$ns" taskset -c 0 bash "$self" windows 0.5 2 2 "$cap" "$sinkpid" |
-		awk 'NR > 1 { print $1 }' | median)
+	rate=$(nx "$ns" taskset -c 0 bash "$self" windows 0.5 2 2 "$cap" \
+		"${m_dev[$eng]}:${m_rt[$eng]}:${m_sink[$eng]}" | awk '$1 > 0 { print $3 }' | median)
 	echo disable >&"$ctl"
 	read -r -t 60 -u "$ack" _ || true
 	exec {ctl}>&- {ack}<&-
@@ -735,7 +905,7 @@ profile() {
 		[ "$sym" = native_safe_halt ] || emit perf "$eng" "$n" "$path" "$sym" "$pct" "$rate" "$busy"
 	done <"$dir/syms"
 	rm -rf "$dir"
-	ct_flush
+	ct_flush "$eng"
 	say "perf $eng N=$n $path: $rate/s profiled, CPU 1 busy $busy%"
 }
 
@@ -743,9 +913,9 @@ profile() {
 # one destination (default: the last mapping).
 profile_paths() {
 	local dst=${3:-$last_addr} port=${4:-$last_port}
-	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$dst" "$dst" "$port" "$port" ""
+	pg_setup wan "$1" 02:00:00:00:01:01 198.19.0.1 198.19.15.253 "$dst" "$dst" "$port" "$port" ""
 	profile "$1" "$2" wan wan "$cap_wan"
-	lan_pg "$dst" "$dst" "$port" "$port" ""
+	lan_pg "$1" "$dst" "$dst" "$port" "$port" ""
 	profile "$1" "$2" hairpin lan "$cap_lan"
 }
 
@@ -758,7 +928,7 @@ profile_paths() {
 run_reference() {
 	local eng=$1 when=${2:--}
 	say "== $eng${2:+ $2}"
-	topology
+	topology "$eng"
 	case $eng in
 	ct)
 		# A ct expression in a chain no packet enters turns conntrack
@@ -786,16 +956,16 @@ run_reference() {
 		EOF
 		;;
 	esac
-	pg_setup wan 02:00:00:00:01:01 198.19.0.1 198.19.15.253 $SRV0 $SRV0 $BASE $BASE ""
-	measure rate "$eng" 0 wan "$when" wan "$cap_wan"
-	lan_pg $SRV0 $SRV0 $BASE $BASE ""
-	measure rate "$eng" 0 hairpin "$when" lan "$cap_lan"
+	pg_setup wan "$eng" 02:00:00:00:01:01 198.19.0.1 198.19.15.253 $SRV0 $SRV0 $BASE $BASE ""
+	measure rate 0 wan "$when" wan "$cap_wan" "$eng"
+	lan_pg "$eng" $SRV0 $SRV0 $BASE $BASE ""
+	measure rate 0 hairpin "$when" lan "$cap_lan" "$eng"
 	# Established traffic and the profile: conntrack only is their
 	# reference.
 	[ "$when" = - ] && [ "$eng" = ct ] || return 0
 	[ "$perf" != 1 ] || profile_paths "$eng" 0 $SRV0 $BASE
-	oneflow "$eng" 0 $SRV0 $BASE
-	iperf "$eng" 0 $SRV0 $BASE $SRV0
+	oneflow 0 $SRV0 $BASE "$eng"
+	iperfs 0 $SRV0 $BASE $SRV0 "$eng"
 }
 
 # BENCH_LIB=1: sourced for its functions (debugging), nothing run.
@@ -807,6 +977,9 @@ if [ "$out" = __windows ]; then
 	exit
 fi
 
+# Nothing may outlive the script, even one that failed: the guest waits
+# for its output to close.
+trap 'for n in $sinkpids; do kill "$n" 2>/dev/null || true; done' EXIT
 global_setup
 say "sizes: $sizes; engines: $engines; windows: $warm s warm-up + $nwin x $win s"
 refs=${BENCH_REFS-noct ct ctnat}
@@ -816,23 +989,40 @@ done
 # Size by size, every engine, in the opposite order at the next size: the
 # machine drifts through a boot (conntrack only has read 25% lower at the
 # end than at the start), and engines measured one after the other would
-# carry that drift into their ratios to each other. Conntrack only again
-# after each size: the ratios are to the median of all its measurements,
-# and their spread shows the drift.
-declare -A slow
-order=$engines
+# carry that drift into their ratios to each other. The nft map and
+# hairpin, which the goals compare, are measured side by side, window by
+# window, with hairpin holding one mapping beside them: the goals are
+# judged on the ratios of their windows of the same rounds. Conntrack only
+# again after each size: the ratios in the tables are to the median of all
+# its measurements, and their spread shows the drift.
+order=
+for e in $engines; do
+	case " $engines " in
+	*" nft-map "*) [ "$e" != hairpin ] || continue ;;
+	esac
+	case " $engines " in
+	*" hairpin "*) [ "$e" != nft-map ] || e=pair ;;
+	esac
+	order="${order:+$order }$e"
+done
 for n in $sizes; do
 	for e in $order; do
-		run_engine "$e" "$n"
+		if [ "$e" = pair ]; then
+			if [ "$n" = "${sizes%% *}" ]; then
+				run_engines "$n" nft-map hairpin
+			else
+				run_engines "$n" nft-map hairpin hairpin@1
+			fi
+		else
+			run_engines "$n" "$e"
+		fi
 	done
 	case " $refs " in *" ct "*) run_reference ct "@$n" ;; esac
 	order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
 	order=${order% }
 done
 emit meta seconds $((SECONDS - t0))
-# Nothing may outlive the script: the guest waits for its output to close.
-kill "$sinkpid" 2>/dev/null || true
-for n in wan lan rt srv; do
-	ip netns del "$n" 2>/dev/null || true
+for n in /run/netns/*; do
+	[ -e "$n" ] && ip netns del "${n##*/}" 2>/dev/null || true
 done
 say "done"

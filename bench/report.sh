@@ -69,7 +69,50 @@ function mwlow(a, b, f,   x, y, na, nb, i, j, u, k, c, p, tot) {
 # Whether A is below B times F by more than the noise (p < 0.05).
 function below(a, b, f,   p) { p = mwlow(a, b, f); return p != "" && p < 0.05 }
 function wn(kind, eng, n, path, mt) { return wins[kind, eng, n, path, mt] }
-function sigfmt(k, n) { return sprintf("below by more than the noise in %d of %d cells (one-sided Mann-Whitney test of the windows, p < 0.05)", k, n) }
+# The ratios of A over B in the rounds of their side-by-side measurement,
+# a list; "" if they were not measured side by side.
+function rounds(kind, a, b, n, path, mt,   k, x, i, c, out) {
+	k = kind SUBSEP a SUBSEP b SUBSEP n SUBSEP path SUBSEP mt
+	if (k in pwins) return pwins[k]
+	k = kind SUBSEP b SUBSEP a SUBSEP n SUBSEP path SUBSEP mt
+	if (!(k in pwins)) return ""
+	c = split(pwins[k], x, " "); out = ""
+	for (i = 1; i <= c; i++) out = out (i > 1 ? " " : "") (x[i] > 0 ? 1 / x[i] : 0)
+	return out
+}
+function lmedian(l,   x, c) {
+	c = split(l, x, " ")
+	if (c == 0) return ""
+	nsort(x, c)
+	return c % 2 ? x[(c + 1) / 2] : (x[c / 2] + x[c / 2 + 1]) / 2
+}
+# A over B: the median of their rounds\x27 ratios where they were measured
+# side by side, else the ratio of their medians.
+function vs(kind, a, b, n, path, mt, bmt,   l) {
+	l = rounds(kind, a, b, n, path, mt)
+	if (l != "") return lmedian(l)
+	return ratio(r(kind, a, n, path, mt), r(kind, b, n, path, bmt == "" ? mt : bmt))
+}
+# p of so few rounds with a ratio above F, were A and B alike (a one-sided
+# sign test; ties count as half above); "" with fewer than 3 rounds.
+function signlow(l, f,   x, c, i, k, p, t) {
+	c = split(l, x, " ")
+	if (c < 3) return ""
+	k = 0
+	for (i = 1; i <= c; i++) k += x[i] > f ? 1 : x[i] == f ? 0.5 : 0
+	p = 0; t = 1
+	for (i = 0; i <= c; i++) { if (i <= k) p += t; t = t * (c - i) / (i + 1) }
+	return p / 2 ^ c
+}
+# Whether A is below B times F by more than the noise (p < 0.05): a sign
+# test of their rounds where they were measured side by side, else a
+# Mann-Whitney test of their windows.
+function lower(kind, a, b, n, path, mt, f, bmt,   l, p) {
+	l = rounds(kind, a, b, n, path, mt)
+	if (l != "") { p = signlow(l, f); return p != "" && p < 0.05 }
+	return below(wn(kind, a, n, path, mt), wn(kind, b, n, path, bmt == "" ? mt : bmt), f)
+}
+function sigfmt(k, n) { return sprintf("below by more than the noise in %d of %d cells (%s, p < 0.05)", k, n, npairs ? "one-sided sign test of the rounds\x27 ratios" : "one-sided Mann-Whitney test of the windows") }
 # Section of why.md for one goal, quoted.
 function explain(goal,   line, on, text) {
 	text = ""; on = 0
@@ -93,9 +136,19 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	# boot, then "@N" after each size ("@ENGINE" before each engine and
 	# "@end" in results of older runs).
 	if ($1 == "rate" && $2 == "ct") { nct[$4]++; ctv[$4, nct[$4]] = $6; ctwhen[$4, nct[$4]] = $5 }
-	if ($2 ~ /^(noct|ct|ctnat)$/) next
+	# References: conntrack only and the like, and ENGINE@1, an engine
+	# holding one mapping beside the others.
+	if ($2 ~ /^(noct|ct|ctnat)$/ || $2 ~ /@/) next
 	if (!($2 in seen_eng)) { seen_eng[$2] = 1; engs[++neng] = $2 }
 	if (!($3 in seen_n)) { seen_n[$3] = 1; ns[++nn] = $3 }
+	next
+}
+# pair KIND A B N PATH MATCH MEDIAN RATIOS: A and B measured side by side,
+# window by window; RATIOS are A over B in each round.
+$1 == "pair" {
+	k = $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7
+	pmed[k] = $8; pwins[k] = $9
+	npairs++
 	next
 }
 # perf ENGINE N PATH SYMBOL PCT RATE BUSY: the share of CPU 1 samples in SYMBOL.
@@ -185,6 +238,18 @@ END {
 	print "    wan 203.0.113.254 --- wan0 203.0.113.1, .2  router  br-lan 198.18.0.1/16 --- srv 198.18.0.10, .11"
 	print "                                                                            \\--- lan 198.18.16.1 ..."
 	print ""
+	if (npairs > 0) {
+		print "The nft map and hairpin, which the goals compare, are measured **side by"
+		print "side**: each has a router of its own (and a sink), both built and loaded"
+		print "before either is measured, and the generators (`wan`, `lan`) have a veth"
+		print "to each. Their windows alternate, one engine\x27s then the other\x27s, in"
+		print "the reverse order every other round (A B, B A, A B...); the goals compare"
+		print "them by the ratios of the windows of one round, which the machine\x27s"
+		print "drift over minutes cannot reach. Above N=1 a third router, hairpin with"
+		print "one mapping, takes its turn too: goal 2\x27s reference. Conntrack only"
+		print "(the tables\x27 reference) is measured on its own."
+		print ""
+	}
 	print "- **New-flow rate**: pktgen (start_xmit mode, `clone_skb 0`, burst 1) on the"
 	print "  veth of `wan` (WAN path) or of `lan` (hairpin path: client, server and router"
 	print "  on one LAN), UDP, sequential source addresses (4093 of them) and ports"
@@ -283,6 +348,52 @@ END {
 		print "a † kept CPU 1 at least 90% busy."
 	}
 	print ""
+
+	# Side by side
+	if (npairs > 0) {
+		print "## hairpin and the nft map, side by side"
+		print ""
+		print "The ratios of their windows of the same round (median, and the lowest and"
+		print "highest of the rounds): in each round the engines were measured one right"
+		print "after the other, so that the machine\x27s drift, which moves whole cells of"
+		print "the tables above by 20%, cancels out."
+		print ""
+		printf "| ratio | path | match |"
+		for (i = 1; i <= nn; i++) printf " N=%s |", size(ns[i])
+		print ""
+		printf "|---|---|---|"
+		for (i = 1; i <= nn; i++) printf "---:|"
+		print ""
+		for (ti = 1; ti <= 2; ti++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+			path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
+			b = ti == 1 ? "nft-map" : "hairpin@1"
+			printf "| %s | %s | %s |", ti == 1 ? "hairpin / nft map" : "hairpin / hairpin with one mapping", path == "wan" ? "WAN" : "hairpin", m == "last" ? "last added" : "random"
+			for (i = 1; i <= nn; i++) {
+				l = rounds("rate", "hairpin", b, ns[i], path, m)
+				if (l == "" && ns[i] == 1 && m == "random") l = rounds("rate", "hairpin", b, ns[i], path, "last")
+				if (l == "") { printf " %s |", (ti == 2 && ns[i] == nmin ? "1.00x (itself)" : "–"); continue }
+				c = split(l, x, " "); nsort(x, c)
+				printf " %s (%.2f-%.2f) |", rfmt(lmedian(l)), x[1], x[c]
+			}
+			print ""
+		}
+		for (ki = 1; ki <= 2; ki++) {
+			kd = ki == 1 ? "flow" : "iperf"
+			printf "| hairpin / nft map | %s | |", kd == "flow" ? "one flow" : "iperf3"
+			for (i = 1; i <= nn; i++) {
+				l = rounds(kd, "hairpin", "nft-map", ns[i], "wan", "one")
+				if (l == "") { printf " |"; continue }
+				c = split(l, x, " "); nsort(x, c)
+				printf " %s%s |", rfmt(lmedian(l)), (c > 1 ? sprintf(" (%.2f-%.2f)", x[1], x[c]) : "")
+			}
+			print ""
+		}
+		print ""
+		print "hairpin with one mapping: a third router beside the two, its flows all to"
+		print "its one mapping. iperf3: the ratio of the medians of its one-second"
+		print "intervals, through each engine in turn, twice (A B B A)."
+		print ""
+	}
 
 	# Established
 	print "## Established traffic"
@@ -430,10 +541,10 @@ END {
 	worst = ""; where = ""; cells = 0; above = 0; lsum = 0; sig = 0
 	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
 		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
-		q = ratio(r("rate", g, ns[i], path, m), r("rate", "nft-map", ns[i], path, m))
+		q = vs("rate", g, "nft-map", ns[i], path, m)
 		if (q == "") continue
 		cells++; above += q >= 1.0; lsum += log(q)
-		sig += below(wn("rate", g, ns[i], path, m), wn("rate", "nft-map", ns[i], path, m), 1.0)
+		sig += lower("rate", g, "nft-map", ns[i], path, m, 1.0)
 		if (worst == "" || q < worst) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
 	}
 	printf "1. New-flow rate ≥ 1.0x the nft map at every N: %s (lowest %s, at %s; %d of %d cells at or above, geometric mean %s; %s).\n", yes(worst != "" && worst >= 1.0), rfmt(worst), where, above, cells, cells ? rfmt(exp(lsum / cells)) : "–", sigfmt(sig, cells)
@@ -442,9 +553,17 @@ END {
 	worst = ""; where = ""; cells = 0; sig = 0
 	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
 		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
-		q = ratio(r("rate", g, ns[i], path, m), r("rate", g, nmin, path, "last"))
-		if (q == "" || ns[i] == nmin) continue
-		cells++; sig += below(wn("rate", g, ns[i], path, m), wn("rate", g, nmin, path, "last"), 0.9)
+		if (ns[i] == nmin) continue
+		# Side by side with hairpin holding one mapping (hairpin@1),
+		# else against the cell of N=1.
+		if (rounds("rate", g, g "@1", ns[i], path, m) != "") {
+			q = vs("rate", g, g "@1", ns[i], path, m)
+			cells++; sig += lower("rate", g, g "@1", ns[i], path, m, 0.9)
+		} else {
+			q = ratio(r("rate", g, ns[i], path, m), r("rate", g, nmin, path, "last"))
+			if (q == "") continue
+			cells++; sig += below(wn("rate", g, ns[i], path, m), wn("rate", g, nmin, path, "last"), 0.9)
+		}
 		if (worst == "" || q < worst) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
 	}
 	printf "2. ≥ 0.9x its own rate at N=%s, up to N=%s: %s (lowest %s, at %s; %s).\n", size(nmin), size(nmax), yes(worst != "" && worst >= 0.9), rfmt(worst), where, sigfmt(sig, cells)
@@ -473,11 +592,11 @@ END {
 	for (i = 0; i < 2; i++) {
 		n = i ? nmax : nmin
 		for (j = 1; j <= 2; j++) {
-			q = ratio(r(kinds[j], g, n, "wan", "one"), r(kinds[j], "nft-map", n, "wan", "one"))
+			q = vs(kinds[j], g, "nft-map", n, "wan", "one")
 			if (q == "") continue
 			# iperf3\x27s intervals, of one connection, are not
 			# independent samples: the test is on the one-flow windows.
-			if (j == 1) { cells++; sig += below(wn(kinds[j], g, n, "wan", "one"), wn(kinds[j], "nft-map", n, "wan", "one"), 0.98) }
+			if (j == 1) { cells++; sig += lower(kinds[j], g, "nft-map", n, "wan", "one", 0.98) }
 			if (worst == "" || q < worst) { worst = q; where = (j == 1 ? "one flow" : "iperf3") ", N=" size(n) }
 		}
 		for (e = 1; e <= 2; e++) {
