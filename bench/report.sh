@@ -196,6 +196,16 @@ function ref(path,   i, v, k) {
 	refm[path] = k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
 	return refm[path]
 }
+# The head of a table with a column for each N: LEAD\x27s columns first,
+# SEP their separators.
+function nheader(lead, sep,   i) {
+	printf "%s", lead
+	for (i = 1; i <= nn; i++) printf " N=%s |", size(ns[i])
+	print ""
+	printf "%s", sep
+	for (i = 1; i <= nn; i++) printf "---:|"
+	print ""
+}
 function when(w) {
 	if (w == "-") return "at the start"
 	if (w == "@end") return "at the end"
@@ -322,12 +332,7 @@ END {
 			printf "; %s **%s** (%s)%s", name[refs[i]], fmt(v), rfmt(ratio(v, ref(path))), gen("rate", refs[i], 0, path, "-")
 		}
 		print ".\n"
-		printf "| engine | match |"
-		for (i = 1; i <= nn; i++) printf " N=%s |", size(ns[i])
-		print ""
-		printf "|---|---|"
-		for (i = 1; i <= nn; i++) printf "---:|"
-		print ""
+		nheader("| engine | match |", "|---|---|")
 		for (e = 1; e <= neng; e++) for (mi = 1; mi <= 2; mi++) {
 			match_ = mi == 1 ? "last" : "random"
 			printf "| %s | %s |", name[engs[e]], match_ == "last" ? "last added" : "random"
@@ -361,12 +366,7 @@ END {
 		print "after the other, so that the machine\x27s drift, which moves whole cells of"
 		print "the tables above by 20%, cancels out."
 		print ""
-		printf "| ratio | path | match |"
-		for (i = 1; i <= nn; i++) printf " N=%s |", size(ns[i])
-		print ""
-		printf "|---|---|---|"
-		for (i = 1; i <= nn; i++) printf "---:|"
-		print ""
+		nheader("| ratio | path | match |", "|---|---|---|")
 		for (ti = 1; ti <= 2; ti++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
 			path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
 			b = ti == 1 ? "nft-map" : "hairpin@1"
