@@ -830,6 +830,8 @@ run_engines() {
 		emit del "$eng" "$n" "$(echo "$td" | median)" "${td# }"
 		say "add/del $eng N=$n:$ta /$td s"
 	done
+	# rules set the layout of what it wrote: ENGINE@1's, if last.
+	layout "$n"
 	quiesce
 	eng=${engs[0]}
 	if [ ${#engs[@]} = 1 ] && [ -n "${slow[$eng]}" ]; then
