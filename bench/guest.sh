@@ -28,8 +28,8 @@
 # hairpin's flatness in N.
 #
 # Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
-# BENCH_WINDOWS, BENCH_FLOW_WINDOWS (one flow's), BENCH_WARMUP (seconds),
-# BENCH_PERF (0: no perf profiles of conntrack only, the nft map and hairpin).
+# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (0: no perf profiles
+# of conntrack only, the nft map and hairpin).
 set -e
 
 if [ "$1" = windows ]; then
@@ -52,10 +52,6 @@ engines=${BENCH_ENGINES:-ipt-legacy ipt-nft nft-map hairpin}
 # side-by-side engines' extra windows, under half an hour.
 win=${BENCH_WINDOW:-0.8}
 nwin=${BENCH_WINDOWS:-5}
-# One flow: three times the rounds. Its goal (0.98x) is the tightest, for
-# engines that run the same code, and its windows are the cheapest (no
-# conntrack table to flush).
-nflow=${BENCH_FLOW_WINDOWS:-$((nwin * 3))}
 warm=${BENCH_WARMUP:-0.5}
 perf=${BENCH_PERF:-1}
 # Flows a window may create. A hairpin path window with a single target
@@ -102,7 +98,6 @@ global_setup() {
 	emit meta mem_kb "$(awk '/^MemTotal/ { print $2 }' /proc/meminfo)"
 	emit meta window "$win"
 	emit meta windows "$nwin"
-	emit meta flow_windows "$nflow"
 	emit meta warmup "$warm"
 	emit meta nft "$(nft --version)"
 	emit meta iptables "$(iptables-legacy --version)"
@@ -580,7 +575,7 @@ rates() {
 # sink's drop, the same for every engine.
 # oneflow N DST PORT ENGINE...: the engines side by side.
 oneflow() {
-	local n=$1 dst=$2 port=$3 e nwin=$nflow
+	local n=$1 dst=$2 port=$3 e
 	shift 3
 	for e in "$@"; do
 		pg_setup wan "$e" 02:00:00:00:01:01 198.19.0.1 198.19.0.1 "$dst" "$dst" "$port" "$port" ""

@@ -300,7 +300,7 @@ END {
 	print "  for a DNAT engine). Their traffic goes to the server\x27s address."
 	print "  Conntrack only is measured at the start and again after each size; the"
 	print "  ratios are to the median of all its measurements on that path."
-	printf "- **Established**: one flow (fixed addresses and ports), windows as above%s, with\n", meta["flow_windows"] != "" && meta["flow_windows"] != meta["windows"] ? " but " meta["flow_windows"] " of them" : ""
+	print "- **Established**: one flow (fixed addresses and ports), same windows, with"
 	print "  the sink on CPU 1 after the router (the veth\x27s NAPI ring): with the sink"
 	print "  on CPU 0, pktgen could not keep the router busy with established packets,"
 	print "  and the rate was the generator\x27s. CPU 1\x27s time per packet is then the"
