@@ -134,9 +134,7 @@ topology() {
 	local n k=0 e rt srv dev
 	for n in $sinkpids; do kill "$n" 2>/dev/null || true; done
 	sinkpids=
-	for n in /run/netns/*; do
-		[ -e "$n" ] && ip netns del "${n##*/}" 2>/dev/null || true
-	done
+	del_namespaces
 	quiesce
 	m_rt=() m_srv=() m_dev=() m_sink=()
 	for n in wan lan; do
@@ -156,6 +154,14 @@ topology() {
 		sinkpids="$sinkpids $sinkpid"
 	done
 	wan_via "$1"
+}
+
+# del_namespaces: every namespace the benchmark made (it is alone in the VM).
+del_namespaces() {
+	local n
+	for n in /run/netns/*; do
+		[ -e "$n" ] && ip netns del "${n##*/}" 2>/dev/null || true
+	done
 }
 
 # router RT SRV DEV: router namespace RT, its sink SRV, and its generators'
@@ -247,7 +253,21 @@ ct_fails() {
 }
 
 # ct_flush ENGINE: empties the engine's router's conntrack table.
-ct_flush() { nx "${m_rt[$1]}" conntrack -F >/dev/null 2>&1 || true; }
+ct_flush() { ns_ct_flush "${m_rt[$1]}"; }
+# ns_ct_flush NS: empties namespace NS's conntrack table.
+ns_ct_flush() { nx "$1" conntrack -F >/dev/null 2>&1 || true; }
+
+# turns ROUND ITEM...: order, the items in turn for round ROUND, reversed
+# every other round (A B, B A, A B...): a drift within the rounds then
+# falls on all alike.
+turns() {
+	local i=$1 x
+	shift
+	order=
+	for x in "$@"; do
+		if [ $((i % 2)) = 0 ]; then order="$order $x"; else order="$x $order"; fi
+	done
+}
 
 # --- traffic ------------------------------------------------------------------
 
@@ -331,7 +351,7 @@ lan_pg() {
 # process is started in a window but conntrack -F, which matters in an
 # emulated CPU (40 ms of CPU a process).
 windows() {
-	local warm=$1 win=$2 n=$3 cap=$4 i j k m w a b ta tb pid sent sofar cut rate
+	local warm=$1 win=$2 n=$3 cap=$4 i k m w a b ta tb pid sent sofar cut rate
 	local ia ua idle1 total1 busy dev router sink order us rx
 	local pg=/proc/net/pktgen ramp=100000 idle
 	shift 4
@@ -339,13 +359,10 @@ windows() {
 	exec {idle}<> <(:)
 	for m in "${members[@]}"; do
 		IFS=: read -r dev router sink <<<"$m"
-		nsenter --net="/run/netns/$router" conntrack -F >/dev/null 2>&1 || true
+		ns_ct_flush "$router"
 	done
 	for ((i = 0; i <= n; i++)); do
-		order=
-		for ((j = 0; j < ${#members[@]}; j++)); do
-			if [ $((i % 2)) = 0 ]; then order="$order $j"; else order="$j $order"; fi
-		done
+		turns "$i" "${!members[@]}"
 		for k in $order; do
 			IFS=: read -r dev router sink <<<"${members[k]}"
 			# Every device of the namespace, members or not: one
@@ -395,7 +412,7 @@ windows() {
 			# Emptied at once: conntrack's hash table is one for all
 			# namespaces, and the next member's lookups would walk
 			# this one's entries.
-			nsenter --net="/run/netns/$router" conntrack -F >/dev/null 2>&1 || true
+			ns_ct_flush "$router"
 		done
 	done
 }
@@ -609,7 +626,6 @@ ipt_dnat() {
 		--dport "$5" -j DNAT --to-destination "$6:$5"
 }
 
-# iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last.
 # iperf ENGINE N DST PORT TARGET [SECONDS]: the one-second intervals of
 # iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last,
 # in r (Mbit/s).
@@ -641,11 +657,8 @@ iperfs() {
 	shift 4
 	local -A all=() meds=()
 	local engs=("$@")
-	for i in 1 2; do
-		order=
-		for e in "${engs[@]}"; do
-			if [ $i = 1 ]; then order="$order $e"; else order="$e $order"; fi
-		done
+	for i in 0 1; do
+		turns "$i" "${engs[@]}"
 		for e in $order; do
 			iperf "$e" "$n" "$dst" "$port" "$target" $(((nwin + 1) / 2 + 1))
 			[ -z "$r" ] || all[$e]="${all[$e]} $r"
@@ -1024,7 +1037,5 @@ for n in $sizes; do
 	order=${order% }
 done
 emit meta seconds $((SECONDS - t0))
-for n in /run/netns/*; do
-	[ -e "$n" ] && ip netns del "${n##*/}" 2>/dev/null || true
-done
+del_namespaces
 say "done"

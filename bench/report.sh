@@ -83,18 +83,20 @@ function rounds(kind, a, b, n, path, mt,   k, x, i, c, out) {
 	for (i = 1; i <= c; i++) out = out (i > 1 ? " " : "") (x[i] > 0 ? 1 / x[i] : 0)
 	return out
 }
-function lmedian(l,   x, c) {
-	c = split(l, x, " ")
-	if (c == 0) return ""
-	nsort(x, c)
-	return c % 2 ? x[(c + 1) / 2] : (x[c / 2] + x[c / 2 + 1]) / 2
+# The median of A[1..K], which it sorts; "" if K is 0.
+function amedian(a, k) {
+	if (k == 0) return ""
+	nsort(a, k)
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
+# The median of a list.
+function lmedian(l,   x) { return amedian(x, split(l, x, " ")) }
 # A over B: the median of their rounds\x27 ratios where they were measured
 # side by side, else the ratio of their medians.
-function vs(kind, a, b, n, path, mt, bmt,   l) {
+function vs(kind, a, b, n, path, mt,   l) {
 	l = rounds(kind, a, b, n, path, mt)
 	if (l != "") return lmedian(l)
-	return ratio(r(kind, a, n, path, mt), r(kind, b, n, path, bmt == "" ? mt : bmt))
+	return ratio(r(kind, a, n, path, mt), r(kind, b, n, path, mt))
 }
 # p of so few rounds with a ratio above F, were A and B alike (a one-sided
 # sign test; ties count as half above); "" with fewer than 3 rounds.
@@ -110,10 +112,10 @@ function signlow(l, f,   x, c, i, k, p, t) {
 # Whether A is below B times F by more than the noise (p < 0.05): a sign
 # test of their rounds where they were measured side by side, else a
 # Mann-Whitney test of their windows.
-function lower(kind, a, b, n, path, mt, f, bmt,   l, p) {
+function lower(kind, a, b, n, path, mt, f,   l, p) {
 	l = rounds(kind, a, b, n, path, mt)
 	if (l != "") { p = signlow(l, f); return p != "" && p < 0.05 }
-	return below(wn(kind, a, n, path, mt), wn(kind, b, n, path, bmt == "" ? mt : bmt), f)
+	return below(wn(kind, a, n, path, mt), wn(kind, b, n, path, mt), f)
 }
 function sigfmt(k, n) { return sprintf("below by more than the noise in %d of %d cells (%s, p < 0.05)", k, n, npairs ? "one-sided sign test of the rounds\x27 ratios" : "one-sided Mann-Whitney test of the windows") }
 # Section of why.md for one goal, quoted.
@@ -150,7 +152,7 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 # window by window; RATIOS are A over B in each round.
 $1 == "pair" {
 	k = $2 SUBSEP $3 SUBSEP $4 SUBSEP $5 SUBSEP $6 SUBSEP $7
-	pmed[k] = $8; pwins[k] = $9
+	pwins[k] = $9
 	npairs++
 	next
 }
@@ -192,8 +194,7 @@ function ref(path,   i, v, k) {
 	k = nct[path]
 	if (k == 0) return ""
 	for (i = 1; i <= k; i++) v[i] = ctv[path, i]
-	nsort(v, k)
-	refm[path] = k % 2 ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2
+	refm[path] = amedian(v, k)
 	return refm[path]
 }
 # The head of a table with a column for each N: LEAD\x27s columns first,
