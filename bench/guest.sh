@@ -22,13 +22,15 @@
 # dnat map plus "ct status dnat" masquerade), hairpin.
 #
 # The nft map and hairpin, which the goals compare, are measured side by
-# side: each has a router (rt, rt2) and a sink (srv, srv2) of its own, wan
-# and lan a veth to each (eth0, eth1), and their windows alternate. Above
-# N=1 a third router (rt3) holds hairpin with one mapping, the reference of
-# hairpin's flatness in N.
+# side with conntrack only (ct@0): each has a router (rt, rt2...) and a
+# sink (srv, srv2...) of its own, wan and lan a veth to each (eth0,
+# eth1...), and their windows alternate. At N=1 the empty nat chains
+# (ctnat@0) take their turn too; above N=1 a router holding hairpin with
+# one mapping (hairpin@1), the reference of hairpin's flatness in N.
 #
 # Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
-# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_PERF (0: no perf profiles
+# BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_FLOW_WINDOW (seconds, one
+# established flow's windows), BENCH_PERF (0: no perf profiles
 # of conntrack only, the nft map and hairpin).
 set -e
 
@@ -54,6 +56,9 @@ win=${BENCH_WINDOW:-0.8}
 nwin=${BENCH_WINDOWS:-5}
 warm=${BENCH_WARMUP:-0.5}
 perf=${BENCH_PERF:-1}
+# One established flow: shorter windows, three times as many (oneflow).
+flow_win=${BENCH_FLOW_WINDOW:-0.3}
+flow_nwin=$((3 * nwin))
 # Flows a window may create. A hairpin path window with a single target
 # masquerades every flow to one address and port pair: it must stay below
 # the 64511 source ports the masquerade picks from. WAN windows are
@@ -99,6 +104,8 @@ global_setup() {
 	emit meta window "$win"
 	emit meta windows "$nwin"
 	emit meta warmup "$warm"
+	emit meta flow_window "$flow_win"
+	emit meta flow_windows "$flow_nwin"
 	emit meta nft "$(nft --version)"
 	emit meta iptables "$(iptables-legacy --version)"
 	emit meta perf "$(perf version 2>/dev/null || echo none)"
@@ -556,7 +563,9 @@ layout() {
 
 # rates N ENGINE...: the new-flow rates of engines holding N mappings, side
 # by side. An engine named ENGINE@1 holds one mapping, and its flows go to
-# that one whatever the others' match: their rate's reference at N=1.
+# that one whatever the others' match: their rate's reference at N=1. A
+# reference named REF@0 (ct@0, ctnat@0) holds none, and its flows go to
+# the server's address.
 rates() {
 	local n=$1 match e
 	shift
@@ -566,7 +575,9 @@ rates() {
 		[ "$match" = last ] || [ "$n" -gt 1 ] || continue
 		for e in "${engs[@]}"; do
 			set -- "$last_addr" "$last_addr" "$last_port" "$last_port" ""
-			if [ "$e" != "${e%@1}" ]; then
+			if [ "$e" != "${e%@0}" ]; then
+				set -- $SRV0 $SRV0 $BASE $BASE ""
+			elif [ "$e" != "${e%@1}" ]; then
 				set -- $PUB1 $PUB1 $BASE $BASE ""
 			elif [ "$match" = random ]; then
 				set -- "$PUB1" "203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" \
@@ -590,9 +601,13 @@ rates() {
 # veth passes a forwarded packet to the backlog that pktgen floods): CPU 0
 # is left to pktgen, and CPU 1's time per packet is the router's plus the
 # sink's drop, the same for every engine.
+# The windows are shorter and three times as many: the engines' code for an
+# established packet is the same, and the goal asks them to be within 2%,
+# which only many rounds can tell from the host's noise (a window of 0.3 s
+# holds 30000 packets).
 # oneflow N DST PORT ENGINE...: the engines side by side.
 oneflow() {
-	local n=$1 dst=$2 port=$3 e
+	local n=$1 dst=$2 port=$3 e win=$flow_win nwin=$flow_nwin
 	shift 3
 	for e in "$@"; do
 		pg_setup wan "$e" 02:00:00:00:01:01 198.19.0.1 198.19.0.1 "$dst" "$dst" "$port" "$port" ""
@@ -648,21 +663,25 @@ iperf() {
 	ct_flush "$eng"
 }
 
-# iperfs N DST PORT TARGET ENGINE...: iperf3 through each engine, in two
-# turns (A B, B A), each of half the windows' time: one result line an
-# engine, the median of its intervals, and for two engines the ratio of
-# their medians.
+# iperfs N DST PORT TARGET ENGINE...: iperf3 through each engine in turn,
+# in the reverse order every other round (A B, B A...), four rounds of 3 s
+# (the first second left out): one result line an engine, the median of
+# its intervals, and for two engines the ratio of their medians in each
+# round, whose median is the pair's.
 iperfs() {
-	local n=$1 dst=$2 port=$3 target=$4 e order i med
+	local n=$1 dst=$2 port=$3 target=$4 e order i med w=
 	shift 4
-	local -A all=() meds=()
+	local -A all=() meds=() one=()
 	local engs=("$@")
-	for i in 0 1; do
+	for i in 0 1 2 3; do
 		turns "$i" "${engs[@]}"
 		for e in $order; do
-			iperf "$e" "$n" "$dst" "$port" "$target" $(((nwin + 1) / 2 + 1))
-			[ -z "$r" ] || all[$e]="${all[$e]} $r"
+			iperf "$e" "$n" "$dst" "$port" "$target" 3
+			one[$e]=
+			[ -z "$r" ] || { all[$e]="${all[$e]} $r"; one[$e]=$(echo "$r" | median); }
 		done
+		[ ${#engs[@]} = 2 ] && [ -n "${one[${engs[1]}]}" ] && [ -n "${one[${engs[0]}]}" ] || continue
+		w="$w $(awk -v a="${one[${engs[1]}]}" -v b="${one[${engs[0]}]}" 'BEGIN { printf "%.4f", a / b }')"
 	done
 	for e in "${engs[@]}"; do
 		[ -n "${all[$e]}" ] || { say "iperf3 $e N=$n: failed"; continue; }
@@ -671,9 +690,10 @@ iperfs() {
 		emit iperf "$e" "$n" wan one "$med" "${all[$e]# }" 0 0
 		say "iperf3 $e N=$n: $med Mbit/s (${all[$e]# })"
 	done
-	[ ${#engs[@]} = 2 ] && [ -n "${meds[${engs[1]}]}" ] && [ -n "${meds[${engs[0]}]}" ] || return 0
-	med=$(awk -v a="${meds[${engs[1]}]}" -v b="${meds[${engs[0]}]}" 'BEGIN { printf "%.4f", a / b }')
-	emit pair iperf "${engs[1]}" "${engs[0]}" "$n" wan one "$med" "$med"
+	[ -n "$w" ] || return 0
+	med=$(echo "$w" | median)
+	emit pair iperf "${engs[1]}" "${engs[0]}" "$n" wan one "$med" "${w# }"
+	say "pair iperf ${engs[1]} / ${engs[0]} N=$n: $med (rounds:$w)"
 }
 
 # --- engines ------------------------------------------------------------------
@@ -799,8 +819,9 @@ timed() {
 }
 
 # run_engines N ENGINE...: engines at one size, in namespaces of their own,
-# measured side by side. ENGINE@1 is ENGINE holding one mapping, for the
-# others' rates to be compared with: it is loaded, not measured itself.
+# measured side by side. ENGINE@1 is ENGINE holding one mapping, and REF@0
+# a reference (ct, ctnat), for the others' rates to be compared with: they
+# are set up, not measured themselves.
 run_engines() {
 	local n=$1 eng m0 m1 t ta td first last e i
 	shift
@@ -813,6 +834,10 @@ run_engines() {
 		hairpin*)
 			grep -q '^hairpin ' /proc/modules || insmod "$ko" ;;
 		esac
+		if [ "$eng" != "${eng%@0}" ]; then
+			ref_table "$eng"
+			continue
+		fi
 		if [ "$eng" != "${eng%@1}" ]; then
 			rules "${eng%@1}" 1 >"/tmp/rules.$eng"
 			eng_load "$eng" "/tmp/rules.$eng"
@@ -821,16 +846,19 @@ run_engines() {
 		fi
 		main+=("$eng")
 		rules "$eng" "$n" >"/tmp/rules.$eng"
-		# Load into an empty table, with the memory it takes.
+		# Load into an empty table, with the memory it takes (from
+		# 10k mappings: below, a table's memory is lost in the noise
+		# of the rest, and each reading takes a second).
 		quiesce
-		m0=$(kmem)
+		m0= m1=
+		[ "$n" -lt 10000 ] || m0=$(kmem)
 		t=$(timed eng_load "$eng" "/tmp/rules.$eng")
-		m1=$(kmem)
+		[ "$n" -lt 10000 ] || m1=$(kmem)
 		rm -f "/tmp/rules.$eng"
 		emit load "$eng" "$n" "$t"
 		# shellcheck disable=SC2086
-		emit mem "$eng" "$n" $m0 $m1
-		say "load $eng N=$n: ${t}s; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1"
+		[ -z "$m0" ] || emit mem "$eng" "$n" $m0 $m1
+		say "load $eng N=$n: ${t}s${m0:+; kmem kB before/after (slab sunreclaim vmalloc percpu free): $m0 / $m1}"
 		ta='' td=''
 		for i in 1 2 3; do
 			ta="$ta $(timed eng_add "$eng")"
@@ -934,21 +962,14 @@ profile_paths() {
 	profile "$1" "$2" hairpin lan "$cap_lan"
 }
 
-# The references: no conntrack, conntrack only, conntrack and empty nat
-# chains; traffic straight to the server (nothing to translate).
-# run_reference ENGINE [WHEN]: with WHEN ("@N", after the engines at size
-# N), the same again but only its new-flow rates, which have WHEN for their
-# match: one reference measured once, at the start of the boot, would
-# carry whatever the machine was doing then into every ratio.
-run_reference() {
-	local eng=$1 when=${2:--}
-	say "== $eng${2:+ $2}"
-	topology "$eng"
-	case $eng in
+# ref_table ENGINE: the table a reference needs in ENGINE's router (ENGINE
+# ct or ctnat, or either with "@0" when measured beside the engines).
+ref_table() {
+	case ${1%@0} in
 	ct)
 		# A ct expression in a chain no packet enters turns conntrack
 		# on in the namespace, without a rule in any packet's path.
-		nx rt nft -f - <<-EOF
+		nx "${m_rt[$1]}" nft -f - <<-EOF
 		table ip ctonly {
 			chain unused {
 				ct state new
@@ -960,7 +981,7 @@ run_reference() {
 		# A nat chain alone does not turn conntrack on (only a rule
 		# that needs it does): without the unused chain, the NAT
 		# hooks see no conntrack entry and return at once.
-		nx rt nft -f - <<-EOF
+		nx "${m_rt[$1]}" nft -f - <<-EOF
 		table ip nat {
 			chain pre { type nat hook prerouting priority dstnat; policy accept; }
 			chain post { type nat hook postrouting priority srcnat; policy accept; }
@@ -971,13 +992,26 @@ run_reference() {
 		EOF
 		;;
 	esac
+}
+
+# The references: no conntrack, conntrack only, conntrack and empty nat
+# chains; traffic straight to the server (nothing to translate).
+# run_reference ENGINE: measured alone, at the start of the boot. Conntrack
+# only and the empty nat chains are measured again beside the engines at
+# every size (ct@0, ctnat@0): a reference measured once would carry
+# whatever the machine was doing then into every ratio.
+run_reference() {
+	local eng=$1
+	say "== $eng"
+	topology "$eng"
+	ref_table "$eng"
 	pg_setup wan "$eng" 02:00:00:00:01:01 198.19.0.1 198.19.15.253 $SRV0 $SRV0 $BASE $BASE ""
-	measure rate 0 wan "$when" wan "$cap_wan" "$eng"
+	measure rate 0 wan - wan "$cap_wan" "$eng"
 	lan_pg "$eng" $SRV0 $SRV0 $BASE $BASE ""
-	measure rate 0 hairpin "$when" lan "$cap_lan" "$eng"
+	measure rate 0 hairpin - lan "$cap_lan" "$eng"
 	# Established traffic and the profile: conntrack only is their
 	# reference.
-	[ "$when" = - ] && [ "$eng" = ct ] || return 0
+	[ "$eng" = ct ] || return 0
 	[ "$perf" != 1 ] || profile_paths "$eng" 0 $SRV0 $BASE
 	oneflow 0 $SRV0 $BASE "$eng"
 	iperfs 0 $SRV0 $BASE $SRV0 "$eng"
@@ -997,7 +1031,9 @@ fi
 trap 'for n in $sinkpids; do kill "$n" 2>/dev/null || true; done' EXIT
 global_setup
 say "sizes: $sizes; engines: $engines; windows: $warm s warm-up + $nwin x $win s"
-refs=${BENCH_REFS-noct ct ctnat}
+# The references measured alone; conntrack only and the empty nat chains
+# are measured beside the engines too.
+refs=${BENCH_REFS-noct ct}
 for e in $refs; do
 	run_reference "$e"
 done
@@ -1006,10 +1042,10 @@ done
 # end than at the start), and engines measured one after the other would
 # carry that drift into their ratios to each other. The nft map and
 # hairpin, which the goals compare, are measured side by side, window by
-# window, with hairpin holding one mapping beside them: the goals are
-# judged on the ratios of their windows of the same rounds. Conntrack only
-# again after each size: the ratios in the tables are to the median of all
-# its measurements, and their spread shows the drift.
+# window, with conntrack only, at N=1 with the empty nat chains, and above
+# with hairpin holding one mapping: the goals are judged on the ratios of
+# their windows of the same rounds. The tables' reference is the median of
+# every measurement of conntrack only, whose spread shows the drift.
 order=
 for e in $engines; do
 	case " $engines " in
@@ -1024,15 +1060,14 @@ for n in $sizes; do
 	for e in $order; do
 		if [ "$e" = pair ]; then
 			if [ "$n" = "${sizes%% *}" ]; then
-				run_engines "$n" nft-map hairpin
+				run_engines "$n" nft-map hairpin ct@0 ctnat@0
 			else
-				run_engines "$n" nft-map hairpin hairpin@1
+				run_engines "$n" nft-map hairpin hairpin@1 ct@0
 			fi
 		else
 			run_engines "$n" "$e"
 		fi
 	done
-	case " $refs " in *" ct "*) run_reference ct "@$n" ;; esac
 	order=$(echo "$order" | tr ' ' '\n' | tac | tr '\n' ' ')
 	order=${order% }
 done

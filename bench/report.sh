@@ -138,9 +138,14 @@ $1 == "rate" || $1 == "flow" || $1 == "iperf" {
 	if ($9 > 0) ctfail_where = ctfail_where (ctfail_where == "" ? "" : "; ") $2 " " $1 " N=" $3 " " $4 " " $5 ": " $9
 	if ($1 == "rate") { lost_total += $8; nsets++ }
 	# Conntrack only, measured several times: "-" at the start of the
-	# boot, then "@N" after each size ("@ENGINE" before each engine and
-	# "@end" in results of older runs).
-	if ($1 == "rate" && $2 == "ct") { nct[$4]++; ctv[$4, nct[$4]] = $6; ctwhen[$4, nct[$4]] = $5 }
+	# boot, then beside the engines at each size (ct@0; in older runs
+	# alone, "@N" after each size, "@ENGINE" before each engine or
+	# "@end").
+	if ($1 == "rate" && ($2 == "ct" || $2 == "ct@0")) {
+		nct[$4]++; ctv[$4, nct[$4]] = $6
+		ctwhen[$4, nct[$4]] = $2 == "ct@0" ? "@" $3 "," $5 : $5
+		ctbusy[$4, nct[$4]] = $10
+	}
 	# References: conntrack only and the like, and ENGINE@1, an engine
 	# holding one mapping beside the others.
 	if ($2 ~ /^(noct|ct|ctnat)$/ || $2 ~ /@/) next
@@ -178,8 +183,8 @@ function r(kind, eng, n, path, mt) { return val[kind, eng, n, path, mt] }
 # "†" when CPU 1 (the router) was less than 90% busy in the windows of a
 # measurement (median): then the generator, not the router, set the rate.
 # Results before the run of 2026-12-03 17:35 did not record it.
-function gen(kind, eng, n, path, mt,   b) {
-	b = busy[kind, eng, n, path, mt]
+function gen(kind, eng, n, path, mt) { return mark(busy[kind, eng, n, path, mt]) }
+function mark(b) {
 	if (b == "" || b >= 90) return ""
 	nbound++
 	return "†"
@@ -207,11 +212,32 @@ function nheader(lead, sep,   i) {
 	for (i = 1; i <= nn; i++) printf "---:|"
 	print ""
 }
-function when(w) {
+function when(w,   x) {
 	if (w == "-") return "at the start"
 	if (w == "@end") return "at the end"
 	if (w ~ /^@[0-9]+$/) return "after N=" size(substr(w, 2))
+	if (w ~ /^@[0-9]+,/) { split(substr(w, 2), x, ","); return "beside N=" size(x[1]) (x[2] == "random" ? " random" : "") }
 	return "before " name[substr(w, 2)]
+}
+# The empty nat chains\x27 rate on PATH: beside the engines at the
+# smallest N, or (older runs) alone at the start.
+function ctnat(path,   v) {
+	v = r("rate", "ctnat@0", nmin, path, "last")
+	if (v != "") { ctnatgen = gen("rate", "ctnat@0", nmin, path, "last"); return v }
+	ctnatgen = gen("rate", "ctnat", 0, path, "-")
+	return r("rate", "ctnat", 0, path, "-")
+}
+# The ratios of A over B, side by side, at N on PATH: the rounds of the
+# MATCH cell, or at N=1 of its only one.
+function cell(a, b, n, path, mt,   l) {
+	l = rounds("rate", a, b, n, path, mt)
+	if (l == "" && n == nmin && mt == "random") l = rounds("rate", a, b, n, path, "last")
+	return l
+}
+# " 1.08x (0.95-1.20) |" for the rounds L: their median and range.
+function rangefmt(l,   x, c) {
+	c = split(l, x, " "); nsort(x, c)
+	return sprintf(" %s (%.2f-%.2f) |", rfmt(lmedian(l)), x[1], x[c])
 }
 END {
 	# sizes in numeric order
@@ -259,9 +285,9 @@ END {
 		print "to each. Their windows alternate, one engine\x27s then the other\x27s, in"
 		print "the reverse order every other round (A B, B A, A B...); the goals compare"
 		print "them by the ratios of the windows of one round, which the machine\x27s"
-		print "drift over minutes cannot reach. Above N=1 a third router, hairpin with"
-		print "one mapping, takes its turn too: goal 2\x27s reference. Conntrack only"
-		print "(the tables\x27 reference) is measured on its own."
+		print "drift over minutes cannot reach. Conntrack only takes its turn too, in"
+		print "a router of its own (goal 3\x27s reference), and so do, at N=1, the empty"
+		print "nat chains, and above N=1, hairpin with one mapping (goal 2\x27s)."
 		print ""
 	}
 	print "- **New-flow rate**: pktgen (start_xmit mode, `clone_skb 0`, burst 1) on the"
@@ -299,14 +325,17 @@ END {
 	print "  chains (the NAT core\x27s null bindings in both directions: the destination\x27s"
 	print "  costs a tuple lookup that a DNAT to one port skips, so this is not a floor"
 	print "  for a DNAT engine). Their traffic goes to the server\x27s address."
-	print "  Conntrack only is measured at the start and again after each size; the"
-	print "  ratios are to the median of all its measurements on that path."
-	print "- **Established**: one flow (fixed addresses and ports), same windows, with"
+	print "  Conntrack only is measured alone at the start and again beside the"
+	print "  engines at each size; the tables\x27 ratios are to the median of all its"
+	print "  measurements on that path."
+	printf "- **Established**: one flow (fixed addresses and ports), %s rounds of %s s\n", (meta["flow_windows"] != "" ? meta["flow_windows"] : meta["windows"]), (meta["flow_window"] != "" ? meta["flow_window"] : meta["window"])
+	print "  windows (it is the same code in both engines: many short rounds), with"
 	print "  the sink on CPU 1 after the router (the veth\x27s NAPI ring): with the sink"
 	print "  on CPU 0, pktgen could not keep the router busy with established packets,"
 	print "  and the rate was the generator\x27s. CPU 1\x27s time per packet is then the"
 	print "  router\x27s and the sink\x27s drop, the same for every engine. iperf3"
-	print "  TCP through the last mapping, median of its one-second intervals. For the"
+	print "  TCP through the last mapping, four runs of 3 s an engine (A B, B A...),"
+	print "  median of their one-second intervals. For the"
 	print "  nft map and hairpin, which the goal compares: no rule engine sees an"
 	print "  established packet (the NAT core asks one only for a new connection)."
 	print "- **Load**: wall time of `iptables-restore`, `nft -f`, `hairpinctl -f` into an"
@@ -324,14 +353,14 @@ END {
 		printf "## New UDP flows per second, %s\n\n", pathname[path]
 		printf "Reference rates: %s **%s** (1.00x: the median of %d measurements:", name["ct"], fmt(ref(path)), nct[path]
 		for (i = 1; i <= nct[path]; i++)
-			printf "%s %s %s%s", i == 1 ? "" : i == nct[path] ? " and" : ",", when(ctwhen[path, i]), fmt(ctv[path, i]), gen("rate", "ct", 0, path, ctwhen[path, i])
+			printf "%s %s %s%s", i == 1 ? "" : i == nct[path] ? " and" : ",", when(ctwhen[path, i]), fmt(ctv[path, i]), mark(ctbusy[path, i])
 		printf ")"
-		split("noct ctnat", refs, " ")
-		for (i = 1; i <= 2; i++) {
-			v = r("rate", refs[i], 0, path, "-")
-			if (v == "") continue
-			printf "; %s **%s** (%s)%s", name[refs[i]], fmt(v), rfmt(ratio(v, ref(path))), gen("rate", refs[i], 0, path, "-")
-		}
+		v = r("rate", "noct", 0, path, "-")
+		if (v != "")
+			printf "; %s **%s** (%s)%s", name["noct"], fmt(v), rfmt(ratio(v, ref(path))), gen("rate", "noct", 0, path, "-")
+		v = ctnat(path)
+		if (v != "")
+			printf "; %s **%s** (%s)%s", name["ctnat"], fmt(v), rfmt(ratio(v, ref(path))), ctnatgen
 		print ".\n"
 		nheader("| engine | match |", "|---|---|")
 		for (e = 1; e <= neng; e++) for (mi = 1; mi <= 2; mi++) {
@@ -360,7 +389,7 @@ END {
 
 	# Side by side
 	if (npairs > 0) {
-		print "## hairpin and the nft map, side by side"
+		print "## Side by side: hairpin, the nft map and conntrack only"
 		print ""
 		print "The ratios of their windows of the same round (median, and the lowest and"
 		print "highest of the rounds): in each round the engines were measured one right"
@@ -368,16 +397,22 @@ END {
 		print "the tables above by 20%, cancels out."
 		print ""
 		nheader("| ratio | path | match |", "|---|---|---|")
-		for (ti = 1; ti <= 2; ti++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+		split("hairpin nft-map|hairpin hairpin@1|hairpin ct@0|nft-map ct@0|hairpin ctnat@0", prs, "|")
+		pname["hairpin@1"] = "hairpin with one mapping"; pname["ct@0"] = "conntrack only"
+		pname["ctnat@0"] = "empty nat chains"; pname["nft-map"] = "nft map"; pname["hairpin"] = "hairpin"
+		for (ti = 1; ti <= 5; ti++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
+			split(prs[ti], ab, " ")
 			path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
-			b = ti == 1 ? "nft-map" : "hairpin@1"
-			printf "| %s | %s | %s |", ti == 1 ? "hairpin / nft map" : "hairpin / hairpin with one mapping", path == "wan" ? "WAN" : "hairpin", m == "last" ? "last added" : "random"
+			# Rows with no rounds at all (older runs) are left out;
+			# the empty nat chains are beside the engines at N=1 only.
+			any = 0
+			for (i = 1; i <= nn; i++) if (cell(ab[1], ab[2], ns[i], path, m) != "") any = 1
+			if (!any || (ab[2] == "ctnat@0" && m == "random")) continue
+			printf "| %s / %s | %s | %s |", pname[ab[1]], pname[ab[2]], path == "wan" ? "WAN" : "hairpin", ab[2] == "ctnat@0" ? "" : m == "last" ? "last added" : "random"
 			for (i = 1; i <= nn; i++) {
-				l = rounds("rate", "hairpin", b, ns[i], path, m)
-				if (l == "" && ns[i] == 1 && m == "random") l = rounds("rate", "hairpin", b, ns[i], path, "last")
-				if (l == "") { printf " %s |", (ti == 2 && ns[i] == nmin ? "1.00x (itself)" : "–"); continue }
-				c = split(l, x, " "); nsort(x, c)
-				printf " %s (%.2f-%.2f) |", rfmt(lmedian(l)), x[1], x[c]
+				l = cell(ab[1], ab[2], ns[i], path, m)
+				if (l == "") printf " %s |", (ab[2] == "hairpin@1" && ns[i] == nmin ? "1.00x (itself)" : "–")
+				else printf "%s", rangefmt(l)
 			}
 			print ""
 		}
@@ -387,15 +422,17 @@ END {
 			for (i = 1; i <= nn; i++) {
 				l = rounds(kd, "hairpin", "nft-map", ns[i], "wan", "one")
 				if (l == "") { printf " |"; continue }
-				c = split(l, x, " "); nsort(x, c)
-				printf " %s%s |", rfmt(lmedian(l)), (c > 1 ? sprintf(" (%.2f-%.2f)", x[1], x[c]) : "")
+				if (split(l, x, " ") > 1) printf "%s", rangefmt(l)
+				else printf " %s |", rfmt(l)
 			}
 			print ""
 		}
 		print ""
-		print "hairpin with one mapping: a third router beside the two, its flows all to"
-		print "its one mapping. iperf3: the ratio of the medians of its one-second"
-		print "intervals, through each engine in turn, twice (A B B A)."
+		print "hairpin with one mapping: a router beside the others, its flows all to"
+		print "its one mapping; conntrack only and the empty nat chains: routers beside"
+		print "the others, their flows to the server\x27s address. One flow: " (meta["flow_windows"] != "" ? meta["flow_windows"] : meta["windows"]) " rounds of"
+		print (meta["flow_window"] != "" ? meta["flow_window"] : meta["window"]) " s windows. iperf3: through each engine in turn, the ratios of the medians"
+		print "of their one-second intervals in each round."
 		print ""
 	}
 
@@ -572,14 +609,27 @@ END {
 	}
 	printf "2. ≥ 0.9x its own rate at N=%s, up to N=%s: %s (lowest %s, at %s; %s).\n", size(nmin), size(nmax), yes(worst != "" && worst >= 0.9), gfmt(worst, 0.9), where, sigfmt(sig, cells)
 	if (!(worst != "" && worst >= 0.9)) explain("flat")
-	# 3: >= 0.85x conntrack only
-	worst = ""; where = ""
+	# 3: >= 0.85x conntrack only: side by side with it (ct@0), else
+	# against the median of its measurements through the boot.
+	worst = ""; where = ""; cells = 0; sig = 0; side = 0
 	for (i = 1; i <= nn; i++) for (pi = 1; pi <= 2; pi++) for (mi = 1; mi <= 2; mi++) {
 		path = pi == 1 ? "wan" : "hairpin"; m = mi == 1 ? "last" : "random"
-		q = ratio(r("rate", g, ns[i], path, m), ref(path))
+		if (rounds("rate", g, "ct@0", ns[i], path, m) != "") {
+			q = vs("rate", g, "ct@0", ns[i], path, m)
+			cells++; side++; sig += lower("rate", g, "ct@0", ns[i], path, m, 0.85)
+		} else
+			q = ratio(r("rate", g, ns[i], path, m), ref(path))
 		if (q != "" && (worst == "" || q < worst)) { worst = q; where = "N=" size(ns[i]) ", " path " path, " m }
 	}
-	printf "3. ≥ 0.85x conntrack only: %s (lowest %s, at %s; the empty nat chains alone give %s on the WAN path, %s on the hairpin path).\n", yes(worst != "" && worst >= 0.85), gfmt(worst, 0.85), where, rfmt(ratio(r("rate", "ctnat", 0, "wan", "-"), ref("wan"))), rfmt(ratio(r("rate", "ctnat", 0, "hairpin", "-"), ref("hairpin")))
+	printf "3. ≥ 0.85x conntrack only: %s (lowest %s, at %s", yes(worst != "" && worst >= 0.85), gfmt(worst, 0.85), where
+	if (side) printf "; %s", sigfmt(sig, cells)
+	for (pi = 1; pi <= 2; pi++) {
+		path = pi == 1 ? "wan" : "hairpin"
+		l = cell(g, "ctnat@0", nmin, path, "last")
+		q = l != "" ? lmedian(l) : ratio(r("rate", g, nmin, path, "last"), ctnat(path))
+		printf "%s %s on the %s path", pi == 1 ? "; hairpin against the empty nat chains:" : ",", rfmt(q), path == "wan" ? "WAN" : "hairpin"
+	}
+	printf "%s).\n", l != "" ? ", side by side at N=" size(nmin) : ""
 	if (!(worst != "" && worst >= 0.85)) explain("conntrack")
 	# 4: >= 10x iptables at 10k
 	worst = ""; where = ""

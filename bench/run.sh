@@ -39,7 +39,7 @@ if [ -n "$BENCH_QUICK" ]; then
 fi
 env=
 for v in BENCH_SIZES BENCH_ENGINES BENCH_WINDOW BENCH_WINDOWS BENCH_WARMUP \
-	 BENCH_PERF BENCH_REFS BENCH_CAP_WAN BENCH_CAP_LAN; do
+	 BENCH_FLOW_WINDOW BENCH_PERF BENCH_REFS BENCH_CAP_WAN BENCH_CAP_LAN; do
 	[ -z "${!v+x}" ] || env="$env $v=$(printf '%q' "${!v}")"
 done
 
