@@ -671,7 +671,7 @@ iperf() {
 iperfs() {
 	local n=$1 dst=$2 port=$3 target=$4 e order i med w=
 	shift 4
-	local -A all=() meds=() one=()
+	local -A all=() one=()
 	local engs=("$@")
 	for i in 0 1 2 3; do
 		turns "$i" "${engs[@]}"
@@ -686,7 +686,6 @@ iperfs() {
 	for e in "${engs[@]}"; do
 		[ -n "${all[$e]}" ] || { say "iperf3 $e N=$n: failed"; continue; }
 		med=$(echo "${all[$e]}" | median)
-		meds[$e]=$med
 		emit iperf "$e" "$n" wan one "$med" "${all[$e]# }" 0 0
 		say "iperf3 $e N=$n: $med Mbit/s (${all[$e]# })"
 	done
@@ -850,7 +849,7 @@ run_engines() {
 		# 10k mappings: below, a table's memory is lost in the noise
 		# of the rest, and each reading takes a second).
 		quiesce
-		m0= m1=
+		m0='' m1=''
 		[ "$n" -lt 10000 ] || m0=$(kmem)
 		t=$(timed eng_load "$eng" "/tmp/rules.$eng")
 		[ "$n" -lt 10000 ] || m1=$(kmem)
