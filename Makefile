@@ -8,7 +8,7 @@
 #                     fuzzer messages, a minute of churn
 #   make lint         checkpatch and sparse on the module, -Werror on the tool
 #   make bench        hairpin against iptables and nftables, in a VM: writes
-#                     bench/results/6.1.md and .png (22 to 27 minutes)
+#                     bench/results/6.1.md and .png (21 to 27 minutes)
 #   make install      the module into /lib/modules/KVER/extra (and depmod),
 #                     hairpinctl, its man page, bash completion and the uapi
 #                     header under PREFIX; DESTDIR for staging
