@@ -219,13 +219,11 @@ function when(w,   x) {
 	if (w ~ /^@[0-9]+,/) { split(substr(w, 2), x, ","); return "beside N=" size(x[1]) (x[2] == "random" ? " random" : "") }
 	return "before " name[substr(w, 2)]
 }
-# The empty nat chains\x27 rate on PATH: beside the engines at the
-# smallest N, or (older runs) alone at the start.
-function ctnat(path,   v) {
-	v = r("rate", "ctnat@0", nmin, path, "last")
-	if (v != "") { ctnatgen = gen("rate", "ctnat@0", nmin, path, "last"); return v }
-	ctnatgen = gen("rate", "ctnat", 0, path, "-")
-	return r("rate", "ctnat", 0, path, "-")
+# The key of the empty nat chains\x27 measurement on PATH: beside the
+# engines at the smallest N, or (older runs) alone at the start.
+function ctnatk(path,   k) {
+	k = "rate" SUBSEP "ctnat@0" SUBSEP nmin SUBSEP path SUBSEP "last"
+	return k in val ? k : "rate" SUBSEP "ctnat" SUBSEP 0 SUBSEP path SUBSEP "-"
 }
 # The ratios of A over B, side by side, at N on PATH: the rounds of the
 # MATCH cell, or at N=1 of its only one.
@@ -243,6 +241,9 @@ END {
 	# sizes in numeric order
 	nsort(ns, nn)
 	nmin = ns[1]; nmax = ns[nn]
+	# One flow\x27s windows (older runs: the new flows\x27).
+	fwin = meta["flow_window"] != "" ? meta["flow_window"] : meta["window"]
+	fnwin = meta["flow_windows"] != "" ? meta["flow_windows"] : meta["windows"]
 	name["noct"] = "(a) forwarding, no conntrack"
 	name["ct"] = "(a\x27) conntrack only"
 	name["ctnat"] = "conntrack + empty nat chains"
@@ -328,7 +329,7 @@ END {
 	print "  Conntrack only is measured alone at the start and again beside the"
 	print "  engines at each size; the tables\x27 ratios are to the median of all its"
 	print "  measurements on that path."
-	printf "- **Established**: one flow (fixed addresses and ports), %s rounds of %s s\n", (meta["flow_windows"] != "" ? meta["flow_windows"] : meta["windows"]), (meta["flow_window"] != "" ? meta["flow_window"] : meta["window"])
+	printf "- **Established**: one flow (fixed addresses and ports), %s rounds of %s s\n", fnwin, fwin
 	print "  windows (it is the same code in both engines: many short rounds), with"
 	print "  the sink on CPU 1 after the router (the veth\x27s NAPI ring): with the sink"
 	print "  on CPU 0, pktgen could not keep the router busy with established packets,"
@@ -358,9 +359,9 @@ END {
 		v = r("rate", "noct", 0, path, "-")
 		if (v != "")
 			printf "; %s **%s** (%s)%s", name["noct"], fmt(v), rfmt(ratio(v, ref(path))), gen("rate", "noct", 0, path, "-")
-		v = ctnat(path)
+		k = ctnatk(path); v = val[k]
 		if (v != "")
-			printf "; %s **%s** (%s)%s", name["ctnat"], fmt(v), rfmt(ratio(v, ref(path))), ctnatgen
+			printf "; %s **%s** (%s)%s", name["ctnat"], fmt(v), rfmt(ratio(v, ref(path))), mark(busy[k])
 		print ".\n"
 		nheader("| engine | match |", "|---|---|")
 		for (e = 1; e <= neng; e++) for (mi = 1; mi <= 2; mi++) {
@@ -430,8 +431,8 @@ END {
 		print ""
 		print "hairpin with one mapping: a router beside the others, its flows all to"
 		print "its one mapping; conntrack only and the empty nat chains: routers beside"
-		print "the others, their flows to the server\x27s address. One flow: " (meta["flow_windows"] != "" ? meta["flow_windows"] : meta["windows"]) " rounds of"
-		print (meta["flow_window"] != "" ? meta["flow_window"] : meta["window"]) " s windows. iperf3: through each engine in turn, the ratios of the medians"
+		print "the others, their flows to the server\x27s address. One flow: " fnwin " rounds of"
+		print fwin " s windows. iperf3: through each engine in turn, the ratios of the medians"
 		print "of their one-second intervals in each round."
 		print ""
 	}
@@ -626,7 +627,7 @@ END {
 	for (pi = 1; pi <= 2; pi++) {
 		path = pi == 1 ? "wan" : "hairpin"
 		l = cell(g, "ctnat@0", nmin, path, "last")
-		q = l != "" ? lmedian(l) : ratio(r("rate", g, nmin, path, "last"), ctnat(path))
+		q = l != "" ? lmedian(l) : ratio(r("rate", g, nmin, path, "last"), val[ctnatk(path)])
 		printf "%s %s on the %s path", pi == 1 ? "; hairpin against the empty nat chains:" : ",", rfmt(q), path == "wan" ? "WAN" : "hairpin"
 	}
 	printf "%s).\n", l != "" ? ", side by side at N=" size(nmin) : ""
