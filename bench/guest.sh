@@ -82,6 +82,8 @@ say() { printf '[bench %4ds] %s\n' $((SECONDS - t0)) "$*"; }
 emit() { local IFS=$'\t'; echo "$*" >>"$res"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+# quot A B: A / B to four decimals, 0 where B is 0 (a pair's ratio).
+quot() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 # Runs in namespace N: nsenter costs less than ip netns exec, which also
 # remounts /sys (needed only for the few sysfs writes, which use it).
@@ -542,7 +544,7 @@ measure() {
 		for ((k = j + 1; k < ${#engs[@]}; k++)); do
 			w=
 			for ((i = 1; i <= nwin; i++)); do
-				w="$w $(awk -v a="${round[$i,$k]}" -v b="${round[$i,$j]}" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }')"
+				w="$w $(quot "${round[$i,$k]}" "${round[$i,$j]}")"
 			done
 			med=$(echo "$w" | median)
 			emit pair "$kind" "${engs[k]}" "${engs[j]}" "$n" "$path" "$match" "$med" "${w# }"
@@ -681,7 +683,7 @@ iperfs() {
 			[ -z "$r" ] || { all[$e]="${all[$e]} $r"; one[$e]=$(echo "$r" | median); }
 		done
 		[ ${#engs[@]} = 2 ] && [ -n "${one[${engs[1]}]}" ] && [ -n "${one[${engs[0]}]}" ] || continue
-		w="$w $(awk -v a="${one[${engs[1]}]}" -v b="${one[${engs[0]}]}" 'BEGIN { printf "%.4f", a / b }')"
+		w="$w $(quot "${one[${engs[1]}]}" "${one[${engs[0]}]}")"
 	done
 	for e in "${engs[@]}"; do
 		[ -n "${all[$e]}" ] || { say "iperf3 $e N=$n: failed"; continue; }
