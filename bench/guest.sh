@@ -30,8 +30,9 @@
 #
 # Knobs (environment): BENCH_SIZES, BENCH_ENGINES, BENCH_WINDOW (seconds),
 # BENCH_WINDOWS, BENCH_WARMUP (seconds), BENCH_FLOW_WINDOW (seconds, one
-# established flow's windows), BENCH_PERF (0: no perf profiles
-# of conntrack only, the nft map and hairpin).
+# established flow's windows), BENCH_IPERF_ROUNDS, BENCH_IPERF_TIME
+# (seconds), BENCH_PERF (0: no perf profiles of conntrack only, the nft
+# map and hairpin).
 set -e
 
 if [ "$1" = windows ]; then
@@ -45,6 +46,8 @@ top=$PWD
 [ -x "$top/tools/hairpinctl/hairpinctl" ] || { echo "run bench/guest.sh from the repo, with hairpinctl built" >&2; exit 1; }
 hpctl=$top/tools/hairpinctl/hairpinctl
 res=$out/results.tsv
+# Scratch files (the guest's /tmp is a tmpfs).
+tmp=/tmp/hairpin-bench
 self=$(realpath "$0")
 
 sizes=${BENCH_SIZES:-1 100 10000 100000}
@@ -59,6 +62,9 @@ perf=${BENCH_PERF:-1}
 # One established flow: shorter windows, three times as many (oneflow).
 flow_win=${BENCH_FLOW_WINDOW:-0.3}
 flow_nwin=$((3 * nwin))
+# iperf3: rounds, and seconds a round (iperfs).
+iperf_rounds=${BENCH_IPERF_ROUNDS:-16}
+iperf_time=${BENCH_IPERF_TIME:-1}
 # Flows a window may create. A hairpin path window with a single target
 # masquerades every flow to one address and port pair: it must stay below
 # the 64511 source ports the masquerade picks from. WAN windows are
@@ -92,6 +98,7 @@ nx() { local n=$1; shift; nsenter --net="/run/netns/$n" "$@"; }
 # --- the machine ------------------------------------------------------------
 
 global_setup() {
+	mkdir -p "$tmp"
 	modprobe pktgen
 	modprobe nf_conntrack
 	modprobe nf_nat
@@ -108,6 +115,8 @@ global_setup() {
 	emit meta warmup "$warm"
 	emit meta flow_window "$flow_win"
 	emit meta flow_windows "$flow_nwin"
+	emit meta iperf_rounds "$iperf_rounds"
+	emit meta iperf_time "$iperf_time"
 	emit meta nft "$(nft --version)"
 	emit meta iptables "$(iptables-legacy --version)"
 	emit meta perf "$(perf version 2>/dev/null || echo none)"
@@ -643,53 +652,85 @@ ipt_dnat() {
 		--dport "$5" -j DNAT --to-destination "$6:$5"
 }
 
-# iperf ENGINE N DST PORT TARGET [SECONDS]: the one-second intervals of
-# iperf3 TCP through a TCP mapping of DST:PORT to TARGET:PORT, added last,
-# in r (Mbit/s).
-iperf() {
-	local eng=$1 n=$2 dst=$3 port=$4 target=$5 t=${6:-$((nwin + 1))} rt=${m_rt[$1]}
+# iperf_up|iperf_down K ENGINE DST PORT TARGET: a TCP mapping of DST:PORT
+# to TARGET:PORT, added last, an iperf3 server behind it, and in wan a
+# route through the engine's device for a client bound to it (the K-th
+# engine measured); or their removal. While it is up, all of a flow's
+# work runs on the CPUs its client and server run on: no RPS.
+iperf_up() {
+	local k=$1 eng=$2 dst=$3 port=$4 target=$5
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -A tcp "$dst" "$port" "$target" ;;
-	hairpin) nx "$rt" "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
+	hairpin) nx "${m_rt[$eng]}" "$hpctl" map add tcp "$dst:$port" to "$target:$port" ;;
 	esac
-	wan_via "$eng"
-	nx "${m_srv[$eng]}" iperf3 -s -1 -D -B "$target" -p "$port" >/dev/null 2>&1
-	sleep 0.5
-	r=$(nx wan timeout 30 iperf3 -c "$dst" -p "$port" -t "$t" -O 1 -J 2>/dev/null |
-		jq -r '[.intervals[] | select((.sum.omitted | not) and .sum.seconds > 0.9) | .sum.bits_per_second / 1e6] | map(tostring) | join(" ")' 2>/dev/null) || r=
-	nx "${m_srv[$eng]}" pkill -x iperf3 2>/dev/null || true
+	ip -n wan route add 203.0.113.0/24 dev "${m_dev[$eng]}" src $WANGW metric $((100 + k))
+	ip -n wan route add 198.18.0.0/15 via $PUB1 dev "${m_dev[$eng]}" metric $((100 + k))
+	ip netns exec "${m_rt[$eng]}" sh -c 'echo 0 >/sys/class/net/wan0/queues/rx-0/rps_cpus'
+	ip netns exec "${m_srv[$eng]}" sh -c 'echo 0 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	nx "${m_srv[$eng]}" iperf3 -s -D -B "$target" -p "$port" -I "$tmp/iperf.$k" >/dev/null 2>&1
+}
+iperf_down() {
+	local k=$1 eng=$2 dst=$3 port=$4 target=$5
+	kill "$(cat "$tmp/iperf.$k" 2>/dev/null)" 2>/dev/null || true
+	ip netns exec "${m_rt[$eng]}" sh -c 'echo 2 >/sys/class/net/wan0/queues/rx-0/rps_cpus'
+	ip netns exec "${m_srv[$eng]}" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	ip -n wan route del 203.0.113.0/24 dev "${m_dev[$eng]}" metric $((100 + k))
+	ip -n wan route del 198.18.0.0/15 via $PUB1 dev "${m_dev[$eng]}" metric $((100 + k))
 	case $eng in
 	ipt-*) ipt_dnat "$eng" -D tcp "$dst" "$port" "$target" ;;
-	hairpin) nx "$rt" "$hpctl" map del tcp "$dst:$port" ;;
+	hairpin) nx "${m_rt[$eng]}" "$hpctl" map del tcp "$dst:$port" ;;
 	esac
 	ct_flush "$eng"
 }
 
-# iperfs N DST PORT TARGET ENGINE...: iperf3 through each engine in turn,
-# in the reverse order every other round (A B, B A...), four rounds of 3 s
-# (the first second left out): one result line an engine, the median of
-# its intervals, and for two engines the ratio of their medians in each
-# round, whose median is the pair's.
+# iperfs N DST PORT TARGET ENGINE...: iperf3 TCP through every engine at
+# once, BENCH_IPERF_ROUNDS runs of BENCH_IPERF_TIME seconds, each engine's
+# flow alone on a CPU (its client, server and the router's work between
+# them), the K-th engine's on CPU (K + round) % 2: at the same moment, so
+# that the host's noise, which moves a run's rate by a quarter from one
+# second to the next, falls on both alike, and on each CPU in turn. One
+# result line an engine, the median of its runs, and for two engines the
+# ratio of their runs in each round, whose median is the pair's.
 iperfs() {
-	local n=$1 dst=$2 port=$3 target=$4 e order i med w=
+	local n=$1 dst=$2 port=$3 target=$4 e k i cpu med w='' r pids
 	shift 4
-	local -A all=() one=()
-	local engs=("$@")
-	for i in 0 1 2 3; do
-		turns "$i" "${engs[@]}"
-		for e in $order; do
-			iperf "$e" "$n" "$dst" "$port" "$target" 3
-			one[$e]=
-			[ -z "$r" ] || { all[$e]="${all[$e]} $r"; one[$e]=$(echo "$r" | median); }
-		done
-		[ ${#engs[@]} = 2 ] && [ -n "${one[${engs[1]}]}" ] && [ -n "${one[${engs[0]}]}" ] || continue
-		w="$w $(quot "${one[${engs[1]}]}" "${one[${engs[0]}]}")"
+	# run[K,I]: the K-th engine's rate in round I, empty if it failed.
+	local -A run=()
+	local engs=("$@") list
+	for k in "${!engs[@]}"; do
+		iperf_up "$k" "${engs[$k]}" "$dst" "$port" "$target"
 	done
-	for e in "${engs[@]}"; do
-		[ -n "${all[$e]}" ] || { say "iperf3 $e N=$n: failed"; continue; }
-		med=$(echo "${all[$e]}" | median)
-		emit iperf "$e" "$n" wan one "$med" "${all[$e]# }" 0 0
-		say "iperf3 $e N=$n: $med Mbit/s (${all[$e]# })"
+	sleep 0.5
+	for ((i = 0; i < iperf_rounds; i++)); do
+		pids=''
+		for k in "${!engs[@]}"; do
+			e=${engs[$k]} cpu=$(((k + i) % 2))
+			taskset -pc "$cpu" "$(cat "$tmp/iperf.$k")" >/dev/null
+			nx wan taskset -c "$cpu" timeout 30 iperf3 -c "$dst" -p "$port" \
+				--bind-dev "${m_dev[$e]}" -t "$iperf_time" -J >"$tmp/iperf.$k.json" 2>/dev/null &
+			pids="$pids $!"
+		done
+		# shellcheck disable=SC2086
+		wait $pids
+		for k in "${!engs[@]}"; do
+			r=$(jq -r '.end.sum_received.bits_per_second / 1e6' "$tmp/iperf.$k.json" 2>/dev/null) || r=''
+			case $r in null | 0) r='' ;; esac
+			run[$k,$i]=$r
+		done
+		[ ${#engs[@]} = 2 ] && [ -n "${run[0,$i]}" ] && [ -n "${run[1,$i]}" ] || continue
+		w="$w $(quot "${run[1,$i]}" "${run[0,$i]}")"
+	done
+	for k in "${!engs[@]}"; do
+		e=${engs[$k]}
+		iperf_down "$k" "$e" "$dst" "$port" "$target"
+		list=''
+		for ((i = 0; i < iperf_rounds; i++)); do
+			list="$list${run[$k,$i]:+ ${run[$k,$i]}}"
+		done
+		[ -n "$list" ] || { say "iperf3 $e N=$n: failed"; continue; }
+		med=$(echo "$list" | median)
+		emit iperf "$e" "$n" wan one "$med" "${list# }" 0 0
+		say "iperf3 $e N=$n: $med Mbit/s (${list# })"
 	done
 	[ -n "$w" ] || return 0
 	med=$(echo "$w" | median)
