@@ -6,7 +6,8 @@
 #                     and on the debug kernel (HAIRPIN_CHECK_DEBUG=0: not)
 #   make check-debug  the debug kernel lane alone, at full length: 200,000
 #                     fuzzer messages, a minute of churn
-#   make lint         checkpatch and sparse on the module, -Werror on the tool
+#   make lint         checkpatch and sparse on the module, shellcheck on the
+#                     scripts, -Werror on the tool
 #   make bench        hairpin against iptables and nftables, in a VM: writes
 #                     bench/results/6.1.md and .png (21 to 27 minutes)
 #   make install      the module into /lib/modules/KVER/extra (and depmod),

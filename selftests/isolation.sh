@@ -33,7 +33,9 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 printf 'map flush\nmap add tcp 1 to 192.0.2.1\n' >"$tmp/batch"
 chmod 644 "$tmp/batch"
+# shellcheck disable=SC2034 # read through declare -n below
 nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+# shellcheck disable=SC2034
 nocap=(setpriv --bounding-set=-net_admin --inh-caps=-net_admin)
 requests=(
 	"map add tcp 81 to 192.0.2.1"

@@ -164,9 +164,9 @@ gone() { ! kill -0 "$mon_pid" 2>/dev/null; }
 
 # wait_for_port NS PROTO PORT: until something listens there.
 wait_for_port() {
-	local i flag=-tln
+	local flag=-tln
 	[ "$2" = udp ] && flag=-uln
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		nsq "$1" ss -H "$flag" "sport = :$3" | grep -q . && return 0
 		sleep 0.05
 	done
@@ -193,12 +193,12 @@ serve() {
 # (TCG on a loaded host) can miss a deadline: an answer gets $PEER_TRIES
 # tries. A check that expects none uses no_answer, which tries once.
 peer() {
-	local n=$1 proto=$2 addr=$3 port=$4 opts=${5:+,$5} target out try
+	local n=$1 proto=$2 addr=$3 port=$4 opts=${5:+,$5} target out
 	case $proto in
 	tcp) target="TCP:$addr:$port,connect-timeout=3$opts" ;;
 	udp) target="UDP:$addr:$port$opts" ;;
 	esac
-	for try in $(seq "${PEER_TRIES:-3}"); do
+	for _ in $(seq "${PEER_TRIES:-3}"); do
 		echo "[+] $n: $proto connect $addr:$port" >&2
 		echo "$n $proto $addr:$port" >>"$peer_log"
 		out=$(echo x | nsq "$n" timeout 10 socat -T 5 -t 3 - "$target" 2>/dev/null | head -n 1)

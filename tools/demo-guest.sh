@@ -57,7 +57,7 @@ connect() {
 # SYN/ACKs of port 80, into $cap/NAME.  Returns once tcpdump listens, as a
 # packet sent before would be missed, and a fixed sleep is slow or racy.
 capture() {
-	local name=$1 n=$2 dev=$3 i
+	local name=$1 n=$2 dev=$3
 
 	shift 3
 	# Not nsq, so that $! is tcpdump itself (ip netns exec execs it).
@@ -65,7 +65,7 @@ capture() {
 		'tcp port 80 and tcp[tcpflags] & tcp-syn != 0' \
 		>"$cap/$name" 2>"$cap/$name.err" &
 	tcpdumps+=($!)
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		! grep -q 'listening on' "$cap/$name.err" || return 0
 		sleep 0.1
 	done
@@ -77,9 +77,9 @@ capture() {
 # Stops the captures once each holds a SYN and a SYN/ACK (or after 5 s):
 # SIGINT, so that tcpdump flushes what it has before exiting.
 stop_captures() {
-	local i f n
+	local f n
 
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		n=0
 		for f in "${@/#/$cap/}"; do
 			[ "$(wc -l <"$f")" -lt 2 ] || n=$((n + 1))

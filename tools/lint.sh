@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# checkpatch (from Debian's linux-source) and sparse on the module, and a
-# -Werror build of the tool with gcc and clang.
+# checkpatch (from Debian's linux-source) and sparse on the module, the
+# scripts through shellcheck (.shellcheckrc: they source their neighbours),
+# and a -Werror build of the tool with gcc and clang.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,8 +21,9 @@ if [ ! -f "$src/scripts/checkpatch.pl" ]; then
 	src=$cache/linux-source-6.1
 fi
 say "checkpatch"
+mapfile -t ksrc < <(git ls-files "kmod/*.[ch]" uapi/linux/hairpin.h)
 perl "$src/scripts/checkpatch.pl" --no-tree --terse --strict --show-types \
-	--ignore FILE_PATH_CHANGES -f $(git ls-files "kmod/*.[ch]" uapi/linux/hairpin.h) |
+	--ignore FILE_PATH_CHANGES -f "${ksrc[@]}" |
 	grep -v '^total: 0 errors, 0 warnings, 0 checks' | tee /tmp/hairpin-checkpatch.$$ || true
 if grep -q 'ERROR\|WARNING\|CHECK' /tmp/hairpin-checkpatch.$$; then
 	rm -f /tmp/hairpin-checkpatch.$$
@@ -33,6 +35,11 @@ for kver in $(tools/vm/kernels.sh); do
 	say "sparse and W=1 against $kver"
 	tools/build-kmod.sh "$kver" C=2 >/dev/null
 done
+
+# Warnings and errors only: its style notes are matters of taste.
+say "shellcheck"
+mapfile -t scripts < <(git ls-files "*.sh" .ci/run)
+shellcheck -S warning "${scripts[@]}"
 
 say "hairpinctl with gcc and clang, -Werror"
 make -s -C tools/hairpinctl clean
