@@ -147,7 +147,7 @@ function explain(goal,   line, on, text) {
 	}
 	close(why)
 	sub(/^\n+/, "", text); sub(/\n+$/, "", text)
-	if (text != "") printf "\n%s\n", text
+	if (text != "") printf "\n%s\n\n", text
 }
 $1 == "meta" { meta[$2] = $3; next }
 $1 == "rate" || $1 == "flow" || $1 == "iperf" {
