@@ -171,7 +171,8 @@ topology() {
 		m_sink[$e]=$sinkpid
 		sinkpids="$sinkpids $sinkpid"
 	done
-	wan_via "$1"
+	# wan has no routes of its own: pktgen needs none, and iperf3's
+	# clients are bound to one router's device (iperf_up).
 }
 
 # del_namespaces: every namespace the benchmark made (it is alone in the VM).
@@ -253,12 +254,6 @@ router() {
 		}
 	}
 	EOF
-}
-
-# wan_via ENGINE: wan's own traffic (iperf3's client) goes to ENGINE's router.
-wan_via() {
-	ip -n wan route replace 203.0.113.0/24 dev "${m_dev[$1]}" src $WANGW
-	ip -n wan route replace 198.18.0.0/15 via $PUB1 dev "${m_dev[$1]}"
 }
 
 # ct_fails ENGINE: insert_failed + drop + early_drop of the engine's
