@@ -497,7 +497,7 @@ END {
 		print "CPU 1: the router\x27s CPU, its busy share in the windows (median). Below"
 		print "90% the router kept up with what came, and the rate is the generator\x27s."
 		if (meta["iperf_rounds"] != "")
-			print "iperf3 keeps both CPUs busy, one flow on each, so its runs have no such figure."
+			print "Each iperf3 flow has a CPU to itself, so its runs have no such figure."
 		else
 			print "iperf3\x27s own processes run on either CPU, so its runs have no such figure."
 		print ""
