@@ -91,6 +91,10 @@ elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 # quot A B: A / B to four decimals, 0 where B is 0 (a pair's ratio).
 quot() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", (b > 0 ? a / b : 0) }'; }
 median() { tr ' ' '\n' | grep . | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.6g\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+# rps NS DEV CPUS: the CPUs (a mask) that DEV's received packets are
+# processed on, in namespace NS (0: the receiving CPU itself). Through ip
+# netns exec, whose /sys is the namespace's.
+rps() { ip netns exec "$1" sh -c "echo $3 >/sys/class/net/$2/queues/rx-0/rps_cpus"; }
 # Runs in namespace N: nsenter costs less than ip netns exec, which also
 # remounts /sys (needed only for the few sysfs writes, which use it).
 nx() { local n=$1; shift; nsenter --net="/run/netns/$n" "$@"; }
@@ -239,8 +243,9 @@ router() {
 	# a free slot against the flood, and the slower the router the fewer
 	# (an engine at 1.5k flows/s read as 0). veth counts a packet as
 	# received only once it is queued.
-	ip netns exec "$rt" sh -c 'for d in wan0 lan-gen; do echo 2 >/sys/class/net/$d/queues/rx-0/rps_cpus; done'
-	ip netns exec "$srv" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	rps "$rt" wan0 2
+	rps "$rt" lan-gen 2
+	rps "$srv" eth0 1
 	# What the windows read the sink's counters through.
 	ip netns exec "$srv" sleep infinity &
 	sinkpid=$!
@@ -632,9 +637,9 @@ sink_on_cpu1() {
 	if [ "$1" = on ]; then
 		nx "$rt" ethtool -K lan-srv tso off
 		nx "$srv" ethtool -K eth0 gro on
-		ip netns exec "$srv" sh -c 'echo 0 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+		rps "$srv" eth0 0
 	else
-		ip netns exec "$srv" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+		rps "$srv" eth0 1
 		nx "$srv" ethtool -K eth0 gro off
 		nx "$rt" ethtool -K lan-srv tso on
 	fi
@@ -660,15 +665,15 @@ iperf_up() {
 	esac
 	ip -n wan route add 203.0.113.0/24 dev "${m_dev[$eng]}" src $WANGW metric $((100 + k))
 	ip -n wan route add 198.18.0.0/15 via $PUB1 dev "${m_dev[$eng]}" metric $((100 + k))
-	ip netns exec "${m_rt[$eng]}" sh -c 'echo 0 >/sys/class/net/wan0/queues/rx-0/rps_cpus'
-	ip netns exec "${m_srv[$eng]}" sh -c 'echo 0 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	rps "${m_rt[$eng]}" wan0 0
+	rps "${m_srv[$eng]}" eth0 0
 	nx "${m_srv[$eng]}" iperf3 -s -D -B "$target" -p "$port" -I "$tmp/iperf.$k" >/dev/null 2>&1
 }
 iperf_down() {
 	local k=$1 eng=$2 dst=$3 port=$4 target=$5
 	kill "$(cat "$tmp/iperf.$k" 2>/dev/null)" 2>/dev/null || true
-	ip netns exec "${m_rt[$eng]}" sh -c 'echo 2 >/sys/class/net/wan0/queues/rx-0/rps_cpus'
-	ip netns exec "${m_srv[$eng]}" sh -c 'echo 1 >/sys/class/net/eth0/queues/rx-0/rps_cpus'
+	rps "${m_rt[$eng]}" wan0 2
+	rps "${m_srv[$eng]}" eth0 1
 	ip -n wan route del 203.0.113.0/24 dev "${m_dev[$eng]}" metric $((100 + k))
 	ip -n wan route del 198.18.0.0/15 via $PUB1 dev "${m_dev[$eng]}" metric $((100 + k))
 	case $eng in
