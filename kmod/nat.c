@@ -59,7 +59,10 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 	unsigned int ret;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW)
+	/* A confirmed entry without a binding (one conntrackd or ctnetlink
+	 * made) is one nf_nat_setup_info() would not translate.
+	 */
+	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct))
 		return NF_ACCEPT;
 	tuple = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (tuple->dst.protonum != IPPROTO_TCP && tuple->dst.protonum != IPPROTO_UDP)
@@ -79,7 +82,7 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 	range.max_proto.all = range.min_proto.all;
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
 	if (ret == NF_ACCEPT)
-		atomic64_inc(&m->conns);
+		hairpin_map_count(m, false);
 	return ret;
 }
 
@@ -124,7 +127,8 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	u8 mode;
 
 	ct = nf_ct_get(skb, &ctinfo);
-	if (!ct || ctinfo != IP_CT_NEW || !(ct->status & IPS_DST_NAT))
+	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct) ||
+	    !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
 	mode = READ_ONCE(hn->mode);
 	if (mode == HAIRPIN_MODE_OFF)
@@ -170,7 +174,7 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	range.max_addr.ip = range.min_addr.ip;
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 	if (ret == NF_ACCEPT)
-		atomic64_inc(&m->hairpinned);
+		hairpin_map_count(m, true);
 	return ret;
 }
 

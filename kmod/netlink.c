@@ -191,9 +191,11 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
+	u64 conns, hairpinned;
 
 	if (!nest)
 		return -EMSGSIZE;
+	hairpin_map_stats(m, &conns, &hairpinned);
 	if (nla_put_u8(skb, HAIRPIN_MAP_A_PROTO, m->head.key.proto) ||
 	    (m->head.key.addr &&
 	     nla_put_in_addr(skb, HAIRPIN_MAP_A_ADDR, m->head.key.addr)) ||
@@ -203,10 +205,9 @@ static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 	    nla_put_u16(skb, HAIRPIN_MAP_A_TO_PORT, m->to_port) ||
 	    (hairpin_map_comment(m) &&
 	     nla_put_string(skb, HAIRPIN_MAP_A_COMMENT, hairpin_map_comment(m))) ||
-	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_CONNS, atomic64_read(&m->conns),
-			      HAIRPIN_MAP_A_PAD) ||
-	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_HAIRPINNED,
-			      atomic64_read(&m->hairpinned), HAIRPIN_MAP_A_PAD)) {
+	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_CONNS, conns, HAIRPIN_MAP_A_PAD) ||
+	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_HAIRPINNED, hairpinned,
+			      HAIRPIN_MAP_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -359,8 +360,11 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	conns = hn->retired_conns;
 	hairpinned = hn->retired_hairpinned;
 	list_for_each_entry(m, &t->maps, list) {
-		conns += atomic64_read(&m->conns);
-		hairpinned += atomic64_read(&m->hairpinned);
+		u64 c, h;
+
+		hairpin_map_stats(m, &c, &h);
+		conns += c;
+		hairpinned += h;
 	}
 	if (nla_put_string(msg, HAIRPIN_A_VERSION, HAIRPIN_VERSION) ||
 	    nla_put_u8(msg, HAIRPIN_A_SOURCE, hn->source) ||

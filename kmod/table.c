@@ -129,6 +129,11 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 		if (!m)
 			return NULL;
 	}
+	m->stats = alloc_percpu_gfp(struct hairpin_stats, GFP_KERNEL);
+	if (!m->stats) {
+		hairpin_map_free(m);
+		return NULL;
+	}
 	m->to_addr = spec->to_addr;
 	m->to_port = spec->to_port;
 	m->port_max = spec->port_max;
@@ -145,10 +150,50 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 
 void hairpin_map_free(struct hairpin_map *m)
 {
+	free_percpu(m->stats);
 	if (hairpin_map_ext(m))
 		kvfree(m);
 	else
 		kmem_cache_free(hairpin_map_cache, m);
+}
+
+/* From the NAT hooks: in softirq, or in LOCAL_OUT from a process, which BH
+ * off keeps on its CPU and apart from the softirq's own updates.
+ */
+void hairpin_map_count(struct hairpin_map *m, bool hairpinned)
+{
+	struct hairpin_stats *s;
+
+	local_bh_disable();
+	s = this_cpu_ptr(m->stats);
+	u64_stats_update_begin(&s->syncp);
+	if (hairpinned)
+		u64_stats_inc(&s->hairpinned);
+	else
+		u64_stats_inc(&s->conns);
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+}
+
+void hairpin_map_stats(const struct hairpin_map *m, u64 *conns, u64 *hairpinned)
+{
+	int cpu;
+
+	*conns = 0;
+	*hairpinned = 0;
+	for_each_possible_cpu(cpu) {
+		const struct hairpin_stats *s = per_cpu_ptr(m->stats, cpu);
+		unsigned int start;
+		u64 c, h;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			c = u64_stats_read(&s->conns);
+			h = u64_stats_read(&s->hairpinned);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		*conns += c;
+		*hairpinned += h;
+	}
 }
 
 /* Unlinking can only fail for a port that is not there, which would be a
@@ -445,8 +490,11 @@ void hairpin_txn_abort(struct hairpin_txn *txn)
 
 static void retire(struct hairpin_net *hn, struct hairpin_map *m)
 {
-	hn->retired_conns += atomic64_read(&m->conns);
-	hn->retired_hairpinned += atomic64_read(&m->hairpinned);
+	u64 conns, hairpinned;
+
+	hairpin_map_stats(m, &conns, &hairpinned);
+	hn->retired_conns += conns;
+	hn->retired_hairpinned += hairpinned;
 }
 
 /* Indexes the displaced maps, so that deciding about each conntrack entry

@@ -2,13 +2,14 @@
 #ifndef _HAIRPIN_TABLE_H
 #define _HAIRPIN_TABLE_H
 
-#include <linux/atomic.h>
 #include <linux/bits.h>
 #include <linux/hairpin.h>
 #include <linux/list.h>
+#include <linux/percpu.h>
 #include <linux/rhashtable-types.h>
 #include <linux/stddef.h>
 #include <linux/types.h>
+#include <linux/u64_stats_sync.h>
 
 struct hairpin_net;
 struct hairpin_map;
@@ -48,22 +49,30 @@ struct hairpin_more_port {
 
 /* What most mappings do without: a comment, and the ports of a range but
  * the first. Kept apart, right after the map, so that a table of single
- * ports stays small: 56 bytes a mapping, 73 to a page.
+ * ports stays small.
  */
 struct hairpin_map_ext {
 	char comment[HAIRPIN_COMMENT_MAX];	/* empty for none */
 	struct hairpin_more_port more[];	/* port + 1 .. port_max */
 };
 
-/* Immutable once published, but for the counters. */
+/* Per CPU, so that a flood of new connections to one mapping does not
+ * bounce a cache line that every lookup reads.
+ */
+struct hairpin_stats {
+	u64_stats_t conns;
+	u64_stats_t hairpinned;
+	struct u64_stats_sync syncp;
+};
+
+/* Immutable once published, but for its statistics. */
 struct hairpin_map {
 	struct hairpin_port head;	/* the first external port */
-	struct list_head list;		/* in the table, or in a transaction */
-	atomic64_t conns;
-	atomic64_t hairpinned;
 	__be32 to_addr;
 	u16 port_max;			/* host order, like to_port */
 	u16 to_port;
+	struct hairpin_stats __percpu *stats;
+	struct list_head list;		/* in the table, or in a transaction */
 };
 
 static inline struct hairpin_map_ext *hairpin_map_ext(const struct hairpin_map *m)
@@ -130,6 +139,9 @@ struct hairpin_txn {
 	u8 mode;
 	bool committed;
 };
+
+void hairpin_map_count(struct hairpin_map *m, bool hairpinned);
+void hairpin_map_stats(const struct hairpin_map *m, u64 *conns, u64 *hairpinned);
 
 int hairpin_table_init(void);
 void hairpin_table_uninit(void);

@@ -27,4 +27,11 @@ check_eq "totals" "5 3" "$(totals)"
 
 hp router map del tcp 80
 check_eq "totals outlive the mapping" "5 3" "$(totals)"
+
+# An entry conntrackd (or ctnetlink) made has no NAT binding yet, but the
+# mapping cannot translate it: it is not counted.
+ns router conntrack -I -p udp -s $WANHOST -d $PUBLIC --sport 4444 --dport 53 \
+	-r $PUBLIC -q $WANHOST --reply-port-src 53 --reply-port-dst 4444 --timeout 60 2>/dev/null
+peer wanhost udp $PUBLIC 53 sourceport=4444,reuseaddr >/dev/null
+check_eq "a packet of an injected entry is not counted" "1 1" "$(counters 'udp 53')"
 finish
