@@ -4,26 +4,77 @@
  * never consult the mappings again, so without this a deleted or replaced
  * mapping would live on in every flow it translated, and a new mapping would
  * not apply to a UDP flow that was already knocking at the port.
+ *
+ * An entry goes only when the new table would translate it differently from
+ * the old one: re-applying an unchanged table, or a comment's change, leaves
+ * every connection alone. Entries that a mapping did not translate (the
+ * operator's own DNAT rules', the router's own connections) stay, but for
+ * untranslated UDP flows to a port that is mapped now.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/rcupdate.h>
-#include <net/route.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_conntrack_tuple.h>
 
-#include "compat.h"
 #include "conntrack.h"
 #include "table.h"
 
-struct flush_ctx {
-	struct net *net;
-	struct hairpin_table **graves;
-	unsigned int n;
-	const struct hairpin_table *live;
-	bool all;
-};
+/* The map a table gives a tuple: one that names the address wins over one
+ * for any local address, as in the packet path.
+ */
+static const struct hairpin_map *lookup(const struct hairpin_table *t,
+					const struct nf_conntrack_tuple *orig)
+{
+	return hairpin_table_lookup(t, orig->dst.protonum, orig->dst.u3.ip,
+				    orig->dst.u.all) ?:
+	       hairpin_table_lookup(t, orig->dst.protonum, 0, orig->dst.u.all);
+}
 
-static bool translated_by(const struct nf_conn *ct, const struct hairpin_map *m)
+/* The same, for the removed maps, by index or one by one. */
+static const struct hairpin_map *lookup_removed(const struct hairpin_ct_change *c,
+						const struct nf_conntrack_tuple *orig,
+						__be32 addr)
+{
+	u16 port = ntohs(orig->dst.u.all);
+	const struct hairpin_map *m;
+
+	if (c->graves)
+		return hairpin_table_lookup(c->graves, orig->dst.protonum, addr,
+					    orig->dst.u.all);
+	list_for_each_entry(m, c->removed, list) {
+		if (m->head.key.proto == orig->dst.protonum &&
+		    m->head.key.addr == addr &&
+		    hairpin_map_port(m) <= port && port <= m->port_max)
+			return m;
+	}
+	return NULL;
+}
+
+/* What the table before the change held for one key. */
+static const struct hairpin_map *lookup_before_key(const struct hairpin_ct_change *c,
+						   const struct nf_conntrack_tuple *orig,
+						   __be32 addr)
+{
+	const struct hairpin_map *m = lookup_removed(c, orig, addr);
+
+	if (m)
+		return m;
+	m = hairpin_table_lookup(c->live, orig->dst.protonum, addr, orig->dst.u.all);
+	return m && m->txn != HAIRPIN_MAP_ADDED ? m : NULL;
+}
+
+static const struct hairpin_map *lookup_before(const struct hairpin_ct_change *c,
+					       const struct nf_conntrack_tuple *orig)
+{
+	if (c->old)
+		return lookup(c->old, orig);
+	return lookup_before_key(c, orig, orig->dst.u3.ip) ?:
+	       lookup_before_key(c, orig, 0);
+}
+
+/* Whether @m sends @ct where it goes. */
+static bool translates(const struct hairpin_map *m, const struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct nf_conntrack_tuple *reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
@@ -32,52 +83,21 @@ static bool translated_by(const struct nf_conn *ct, const struct hairpin_map *m)
 	       reply->src.u.all == hairpin_map_target_port(m, orig->dst.u.all);
 }
 
-static bool translated_by_grave(const struct flush_ctx *ctx,
-				const struct nf_conntrack_tuple *orig,
-				const struct nf_conn *ct)
-{
-	unsigned int i;
-
-	for (i = 0; i < ctx->n; i++) {
-		const struct hairpin_table *t = ctx->graves[i];
-
-		if (!t)
-			continue;
-		if (translated_by(ct, hairpin_table_lookup(t, orig->dst.protonum,
-							   orig->dst.u3.ip,
-							   orig->dst.u.all)) ||
-		    translated_by(ct, hairpin_table_lookup(t, orig->dst.protonum, 0,
-							   orig->dst.u.all)))
-			return true;
-	}
-	return false;
-}
-
-/* A UDP flow to a port that is mapped now, but that was not translated:
- * it started before the mapping, and would never be.
+/* The packet path asks the FIB with the ingress device, which the entry no
+ * longer knows: an address of any device, in any VRF, is local.
  */
-static bool stale_udp(const struct flush_ctx *ctx,
-		      const struct nf_conntrack_tuple *orig,
-		      const struct nf_conn *ct)
+static bool local_address(struct net *net, __be32 addr)
 {
-	__be32 daddr = orig->dst.u3.ip;
-
-	if (!ctx->live || orig->dst.protonum != IPPROTO_UDP ||
-	    test_bit(IPS_DST_NAT_BIT, &ct->status))
-		return false;
-	if (hairpin_table_lookup(ctx->live, IPPROTO_UDP, daddr, orig->dst.u.all))
-		return true;
-	return hairpin_table_lookup(ctx->live, IPPROTO_UDP, 0, orig->dst.u.all) &&
-	       !ipv4_is_loopback(daddr) &&
-	       inet_addr_type(ctx->net, daddr) == RTN_LOCAL;
+	return !ipv4_is_loopback(addr) && __ip_dev_find(net, addr, false);
 }
 
 /* Called under the conntrack table's locks with BH off: lookups only. */
-static int flush_match(struct nf_conn *ct, void *data)
+static int stale(struct nf_conn *ct, void *data)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	const struct flush_ctx *ctx = data;
-	bool kill;
+	const struct hairpin_ct_change *c = data;
+	const struct hairpin_map *now;
+	bool kill = false;
 
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 ||
 	    (orig->dst.protonum != IPPROTO_TCP && orig->dst.protonum != IPPROTO_UDP))
@@ -86,27 +106,24 @@ static int flush_match(struct nf_conn *ct, void *data)
 	 * that keeps them from changing.
 	 */
 	rcu_read_lock();
-	kill = (test_bit(IPS_DST_NAT_BIT, &ct->status) &&
-		(ctx->all || translated_by_grave(ctx, orig, ct))) ||
-	       stale_udp(ctx, orig, ct);
+	now = lookup(c->live, orig);
+	if (now && !local_address(c->net, orig->dst.u3.ip))
+		now = NULL;
+	if (test_bit(IPS_DST_NAT_BIT, &ct->status))
+		/* Ours, and sent elsewhere now. */
+		kill = translates(lookup_before(c, orig), ct) && !translates(now, ct);
+	else
+		kill = c->udp_added && now && orig->dst.protonum == IPPROTO_UDP;
 	rcu_read_unlock();
 	return kill;
 }
 
-/* Kills the entries translated by a mapping in one of @graves (by any
- * mapping, with @all), and, with @live, the UDP flows that a mapping in @live
- * should have translated.
- */
-void hairpin_ct_flush(struct net *net, struct hairpin_table **graves,
-		      unsigned int n, const struct hairpin_table *live, bool all)
+void hairpin_ct_flush(const struct hairpin_ct_change *change)
 {
-	struct flush_ctx ctx = {
-		.net = net,
-		.graves = graves,
-		.n = n,
-		.live = live,
-		.all = all,
+	struct nf_ct_iter_data d = {
+		.net = change->net,
+		.data = (void *)change,
 	};
 
-	hairpin_compat_ct_iterate(net, flush_match, &ctx);
+	nf_ct_iterate_cleanup_net(stale, &d);
 }

@@ -2,12 +2,31 @@
 #ifndef _HAIRPIN_CONNTRACK_H
 #define _HAIRPIN_CONNTRACK_H
 
+#include <linux/list.h>
 #include <linux/types.h>
 
 struct net;
 struct hairpin_table;
 
-void hairpin_ct_flush(struct net *net, struct hairpin_table **graves,
-		      unsigned int n, const struct hairpin_table *live, bool all);
+/* A committed change, as the conntrack table needs to see it: how a
+ * connection was translated before it, and how it would be now.
+ */
+struct hairpin_ct_change {
+	struct net *net;
+	/* Before, when the table was replaced whole: the old table. */
+	const struct hairpin_table *old;
+	/* Before, when changed in place: the maps it removed, indexed by
+	 * port in @graves when there was memory for it, and the maps of
+	 * @live that it did not add.
+	 */
+	const struct hairpin_table *graves;
+	const struct list_head *removed;
+	/* Now. */
+	const struct hairpin_table *live;
+	/* UDP maps were added: a flow already knocking at one is not mapped. */
+	bool udp_added;
+};
+
+void hairpin_ct_flush(const struct hairpin_ct_change *change);
 
 #endif /* _HAIRPIN_CONNTRACK_H */

@@ -8,14 +8,14 @@
  */
 
 #include <linux/hairpin.h>
-#include <linux/inet.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
+#include <net/sock.h>
 
-#include "compat.h"
 #include "netlink.h"
 #include "netns.h"
 #include "table.h"
+#include "txn.h"
 
 static struct genl_family hairpin_family;
 
@@ -157,8 +157,10 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 			NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
 			return -EINVAL;
 		}
-		hairpin_txn_config(txn, req->source ? nla_get_u8(req->source) : -1,
-				   req->mode ? nla_get_u8(req->mode) : -1);
+		hairpin_txn_config(txn, &(struct hairpin_settings) {
+			.source = req->source ? nla_get_u8(req->source) : -1,
+			.mode = req->mode ? nla_get_u8(req->mode) : -1,
+		});
 		return 0;
 	case HAIRPIN_CMD_NEW_MAP:
 	case HAIRPIN_CMD_REPLACE_MAP:
@@ -179,10 +181,7 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 			return ret;
 		return hairpin_txn_del(txn, &spec, extack);
 	case HAIRPIN_CMD_FLUSH_MAPS:
-		ret = hairpin_txn_flush(txn);
-		if (ret)
-			NL_SET_ERR_MSG(extack, "no memory for a new table");
-		return ret;
+		return hairpin_txn_flush(txn, extack);
 	}
 	NL_SET_ERR_MSG_ATTR(extack, req->where, "command not allowed in a batch");
 	return -EINVAL;
@@ -323,11 +322,8 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 	/* Point at the failed operation, unless something inside it is named. */
 	if (ret && extack && !extack->bad_attr && req.where)
 		NL_SET_BAD_ATTR(extack, req.where);
-	if (!ret) {
-		ret = hairpin_txn_commit(&txn);
-		if (ret)
-			NL_SET_ERR_MSG(extack, "could not register with the NAT core");
-	}
+	if (!ret)
+		ret = hairpin_txn_commit(&txn, extack);
 	if (ret)
 		hairpin_txn_abort(&txn);
 	else

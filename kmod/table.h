@@ -3,6 +3,7 @@
 #define _HAIRPIN_TABLE_H
 
 #include <linux/bits.h>
+#include <linux/compiler.h>
 #include <linux/hairpin.h>
 #include <linux/list.h>
 #include <linux/percpu.h>
@@ -10,10 +11,6 @@
 #include <linux/stddef.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
-
-struct hairpin_net;
-struct hairpin_map;
-struct netlink_ext_ack;
 
 /* What a packet is looked up by: one external port. The key is its first
  * HAIRPIN_KEY_LEN bytes, compared as bytes; @flags is the port's own.
@@ -31,6 +28,12 @@ struct hairpin_key {
 #define HAIRPIN_PORT_MORE	BIT(0)
 /* (A head) its map is followed by a struct hairpin_map_ext. */
 #define HAIRPIN_PORT_EXT	BIT(1)
+/* (A head) its map is linked, but not yet committed: packets pass it by. */
+#define HAIRPIN_PORT_PENDING	BIT(2)
+/* A port of a map being deleted that a new map takes over at commit. */
+#define HAIRPIN_PORT_CLAIMED	BIT(3)
+/* A port of a new map that takes over a claimed one at commit: unlinked. */
+#define HAIRPIN_PORT_DEFERRED	BIT(4)
 
 /* One external port of a mapping: a mapping of a range has one per port,
  * so that a packet finds it with one hash lookup whatever the ranges. The
@@ -65,6 +68,14 @@ struct hairpin_stats {
 	struct u64_stats_sync syncp;
 };
 
+/* A transaction's mark on a map, under the namespace's mutex only. */
+enum hairpin_map_txn {
+	HAIRPIN_MAP_IDLE,
+	HAIRPIN_MAP_ADDED,	/* added by the transaction under way */
+	HAIRPIN_MAP_DELETED,	/* in the table, deleted at commit */
+	HAIRPIN_MAP_DROPPED,	/* added, then deleted again: never seen */
+};
+
 /* Immutable once published, but for its statistics. */
 struct hairpin_map {
 	struct hairpin_port head;	/* the first external port */
@@ -73,6 +84,8 @@ struct hairpin_map {
 	u16 to_port;
 	struct hairpin_stats __percpu *stats;
 	struct list_head list;		/* in the table, or in a transaction */
+	u8 txn;				/* enum hairpin_map_txn */
+	u32 op;				/* ADDED: the operation that added it */
 };
 
 static inline struct hairpin_map_ext *hairpin_map_ext(const struct hairpin_map *m)
@@ -96,7 +109,8 @@ struct hairpin_map_spec {
 struct hairpin_table {
 	struct rhashtable ht;
 	struct list_head maps;	/* in the order they were added */
-	unsigned int count;
+	unsigned int count;	/* maps */
+	unsigned int ports;	/* external ports of all maps */
 };
 
 static inline const char *hairpin_map_comment(const struct hairpin_map *m)
@@ -111,34 +125,35 @@ static inline u16 hairpin_map_port(const struct hairpin_map *m)
 	return ntohs(m->head.key.port);
 }
 
+static inline unsigned int hairpin_map_ports(const struct hairpin_map *m)
+{
+	return m->port_max - hairpin_map_port(m) + 1;
+}
+
+static inline struct hairpin_port *hairpin_map_nth(struct hairpin_map *m,
+						   unsigned int i)
+{
+	return i ? &hairpin_map_ext(m)->more[i - 1].port : &m->head;
+}
+
 static inline __be16 hairpin_map_target_port(const struct hairpin_map *m,
 					     __be16 port)
 {
 	return htons(m->to_port + (ntohs(port) - hairpin_map_port(m)));
 }
 
-/* A change under way: operations apply to the table as they come, and
- * commit or abort leaves either all of them or none in place.
- */
-struct hairpin_txn_op {
-	u8 cmd;			/* enum hairpin_cmd */
-	bool live;		/* applied to the published table */
-	struct hairpin_map *map;	/* added, or deleted for DEL_MAP */
-	struct hairpin_map *old;	/* replaced, for REPLACE_MAP */
-};
+/* Flags change under the mutex while packets read them. */
+static inline void hairpin_port_set(struct hairpin_port *p, u8 flag, bool on)
+{
+	u8 f = p->key.flags;
 
-struct hairpin_txn {
-	struct hairpin_net *hn;
-	struct hairpin_table *live;	/* the published table */
-	struct hairpin_table *work;	/* live, or a private one after a flush */
-	struct list_head removed;	/* unlinked maps, freed by the end */
-	struct hairpin_txn_op *ops;
-	unsigned int n_ops;
-	unsigned int max_ops;
-	u8 source;
-	u8 mode;
-	bool committed;
-};
+	WRITE_ONCE(p->key.flags, on ? f | flag : f & ~flag);
+}
+
+static inline bool hairpin_map_pending(const struct hairpin_map *m)
+{
+	return READ_ONCE(m->head.key.flags) & HAIRPIN_PORT_PENDING;
+}
 
 void hairpin_map_count(struct hairpin_map *m, bool hairpinned);
 void hairpin_map_stats(const struct hairpin_map *m, u64 *conns, u64 *hairpinned);
@@ -149,25 +164,20 @@ void hairpin_table_uninit(void);
 struct hairpin_table *hairpin_table_create(unsigned int hint);
 void hairpin_table_destroy(struct hairpin_table *table);
 
+struct hairpin_port *hairpin_table_find_port(const struct hairpin_table *table,
+					     const struct hairpin_key *key);
+struct hairpin_map *hairpin_port_map(struct hairpin_port *p);
 struct hairpin_map *hairpin_table_lookup(const struct hairpin_table *table,
 					 u8 proto, __be32 addr, __be16 port);
 
+int hairpin_table_insert(struct hairpin_table *t, struct hairpin_port *p);
+void hairpin_table_remove(struct hairpin_table *t, struct hairpin_port *p);
+void hairpin_table_swap(struct hairpin_table *t, struct hairpin_port *from,
+			struct hairpin_port *to);
+int hairpin_table_link(struct hairpin_table *t, struct hairpin_map *m);
+void hairpin_table_unlink(struct hairpin_table *t, struct hairpin_map *m);
+
 struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec);
 void hairpin_map_free(struct hairpin_map *m);
-
-int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
-		      unsigned int max_ops);
-int hairpin_txn_add(struct hairpin_txn *txn, struct hairpin_map *m,
-		    struct netlink_ext_ack *extack);
-int hairpin_txn_del(struct hairpin_txn *txn,
-		    const struct hairpin_map_spec *spec,
-		    struct netlink_ext_ack *extack);
-int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
-			struct netlink_ext_ack *extack);
-int hairpin_txn_flush(struct hairpin_txn *txn);
-void hairpin_txn_config(struct hairpin_txn *txn, int source, int mode);
-int hairpin_txn_commit(struct hairpin_txn *txn);
-void hairpin_txn_abort(struct hairpin_txn *txn);
-void hairpin_txn_end(struct hairpin_txn *txn);
 
 #endif /* _HAIRPIN_TABLE_H */

@@ -51,10 +51,10 @@
  * HAIRPIN_CMD_NEW_MAP (do): one HAIRPIN_A_MAP to add; fails with EEXIST
  *     (and the extack message) when it overlaps an existing mapping.
  * HAIRPIN_CMD_DEL_MAP (do): one HAIRPIN_A_MAP naming the mapping; ENOENT
- *     when there is none. Conntrack entries the mapping created are flushed.
+ *     when there is none.
  * HAIRPIN_CMD_REPLACE_MAP (do): one HAIRPIN_A_MAP; replaces the mapping with
- *     the same identity, or adds it when there is none. The old mapping's
- *     conntrack entries are flushed.
+ *     the same identity, or adds it when there is none. It keeps the old
+ *     one's place in the dump.
  * HAIRPIN_CMD_GET_MAP (dump): one message per mapping, each holding one
  *     HAIRPIN_A_MAP with its counters. A dump that races a change ends with
  *     NLM_F_DUMP_INTR set; start it again.
@@ -67,9 +67,16 @@
  *                           DEL_MAP, REPLACE_MAP, FLUSH_MAPS (required)
  *         HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE: as the
  *                           single command's HAIRPIN_A_MAP, _SOURCE, _MODE
- *     A batch is one netlink message, so its size is bounded by the
- *     socket's send buffer; raise SO_SNDBUF (or SO_SNDBUFFORCE) for large
- *     tables.
+ *     A batch with a flush replaces the whole table at once; without,
+ *     each port passes from its old mapping to its new one at commit,
+ *     never through none. A batch is one netlink message, so its size is
+ *     bounded by the socket's send buffer; raise SO_SNDBUF (or
+ *     SO_SNDBUFFORCE) for large tables.
+ *
+ * After every change, the conntrack entries that a mapping translated and
+ * that the table now translates differently (or not at all) are removed,
+ * as are untranslated UDP flows to a port that is now mapped; the others,
+ * the operator's own DNAT entries among them, stay.
  *
  * Events
  * ------
