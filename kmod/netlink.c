@@ -38,6 +38,8 @@ static const struct nla_policy op_policy[HAIRPIN_OP_A_MAX + 1] = {
 	[HAIRPIN_OP_A_MAP] = NLA_POLICY_NESTED(map_policy),
 	[HAIRPIN_OP_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SOURCE_MAX),
 	[HAIRPIN_OP_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
+	[HAIRPIN_OP_A_MAX_MAPS] = { .type = NLA_U32 },
+	[HAIRPIN_OP_A_MAX_PORTS] = { .type = NLA_U32 },
 };
 
 /* One policy per kind of request, so that an attribute a command does not
@@ -48,6 +50,8 @@ static const struct nla_policy none_policy[HAIRPIN_A_MAX + 1] = {};
 static const struct nla_policy config_policy[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SOURCE_MAX),
 	[HAIRPIN_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
+	[HAIRPIN_A_MAX_MAPS] = { .type = NLA_U32 },
+	[HAIRPIN_A_MAX_PORTS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy map_cmd_policy[HAIRPIN_A_MAX + 1] = {
@@ -65,6 +69,10 @@ struct request {
 	const struct nlattr *map;
 	const struct nlattr *source;
 	const struct nlattr *mode;
+	const struct nlattr *max_maps;
+	const struct nlattr *max_ports;
+	/* CAP_NET_ADMIN in the initial user namespace: may raise limits. */
+	bool host_admin;
 };
 
 static bool bad_address(__be32 addr)
@@ -144,6 +152,51 @@ static int parse_map(const struct request *req, struct hairpin_map_spec *spec,
 	return 0;
 }
 
+/* A namespace's admin may lower its limits; raising them above the
+ * defaults takes the host's admin, or the limits would bound nothing.
+ */
+static int parse_limit(const struct request *req, const struct nlattr *attr,
+		       u32 dflt, s64 *limit, struct netlink_ext_ack *extack)
+{
+	u32 v;
+
+	if (!attr)
+		return 0;
+	v = nla_get_u32(attr);
+	if (v > dflt && !req->host_admin) {
+		NL_SET_ERR_MSG_ATTR(extack, attr,
+				    "raising a limit above the namespace's default needs CAP_NET_ADMIN in the initial user namespace");
+		return -EPERM;
+	}
+	*limit = v;
+	return 0;
+}
+
+static int apply_config(struct hairpin_txn *txn, const struct request *req,
+			struct netlink_ext_ack *extack)
+{
+	struct hairpin_settings set = {
+		.source = req->source ? nla_get_u8(req->source) : -1,
+		.mode = req->mode ? nla_get_u8(req->mode) : -1,
+		.max_maps = -1,
+		.max_ports = -1,
+	};
+	u32 maps, ports;
+	int ret;
+
+	if (!req->source && !req->mode && !req->max_maps && !req->max_ports) {
+		NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
+		return -EINVAL;
+	}
+	hairpin_net_default_limits(txn->hn->net, &maps, &ports);
+	ret = parse_limit(req, req->max_maps, maps, &set.max_maps, extack);
+	if (!ret)
+		ret = parse_limit(req, req->max_ports, ports, &set.max_ports, extack);
+	if (!ret)
+		hairpin_txn_config(txn, &set);
+	return ret;
+}
+
 static int apply(struct hairpin_txn *txn, const struct request *req,
 		 struct netlink_ext_ack *extack)
 {
@@ -153,15 +206,7 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 
 	switch (req->cmd) {
 	case HAIRPIN_CMD_SET_CONFIG:
-		if (!req->source && !req->mode) {
-			NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
-			return -EINVAL;
-		}
-		hairpin_txn_config(txn, &(struct hairpin_settings) {
-			.source = req->source ? nla_get_u8(req->source) : -1,
-			.mode = req->mode ? nla_get_u8(req->mode) : -1,
-		});
-		return 0;
+		return apply_config(txn, req, extack);
 	case HAIRPIN_CMD_NEW_MAP:
 	case HAIRPIN_CMD_REPLACE_MAP:
 		ret = parse_map(req, &spec, true, extack);
@@ -284,7 +329,10 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 		req.map = info->attrs[HAIRPIN_A_MAP];
 		req.source = info->attrs[HAIRPIN_A_SOURCE];
 		req.mode = info->attrs[HAIRPIN_A_MODE];
+		req.max_maps = info->attrs[HAIRPIN_A_MAX_MAPS];
+		req.max_ports = info->attrs[HAIRPIN_A_MAX_PORTS];
 	}
+	req.host_admin = netlink_capable(skb, CAP_NET_ADMIN);
 
 	mutex_lock(&hn->lock);
 	ret = hairpin_txn_begin(&txn, hn, n);
@@ -313,6 +361,8 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 			req.map = tb[HAIRPIN_OP_A_MAP];
 			req.source = tb[HAIRPIN_OP_A_SOURCE];
 			req.mode = tb[HAIRPIN_OP_A_MODE];
+			req.max_maps = tb[HAIRPIN_OP_A_MAX_MAPS];
+			req.max_ports = tb[HAIRPIN_OP_A_MAX_PORTS];
 			ret = apply(&txn, &req, extack);
 			if (ret)
 				break;
@@ -367,7 +417,10 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u8(msg, HAIRPIN_A_MODE, hn->mode) ||
 	    nla_put_u32(msg, HAIRPIN_A_MAPPINGS, t->count) ||
 	    nla_put_u64_64bit(msg, HAIRPIN_A_CONNS, conns, HAIRPIN_A_PAD) ||
-	    nla_put_u64_64bit(msg, HAIRPIN_A_HAIRPINNED, hairpinned, HAIRPIN_A_PAD)) {
+	    nla_put_u64_64bit(msg, HAIRPIN_A_HAIRPINNED, hairpinned, HAIRPIN_A_PAD) ||
+	    nla_put_u32(msg, HAIRPIN_A_PORTS, t->ports) ||
+	    nla_put_u32(msg, HAIRPIN_A_MAX_MAPS, hn->max_maps) ||
+	    nla_put_u32(msg, HAIRPIN_A_MAX_PORTS, hn->max_ports)) {
 		mutex_unlock(&hn->lock);
 		goto err;
 	}

@@ -5,6 +5,7 @@
  */
 
 #include <linux/hairpin.h>
+#include <linux/user_namespace.h>
 
 #include "netns.h"
 #include "table.h"
@@ -15,6 +16,20 @@ static unsigned int hairpin_net_id __read_mostly;
 struct hairpin_net *hairpin_net(const struct net *net)
 {
 	return net_generic(net, hairpin_net_id);
+}
+
+/* Generous where only the host's root can be (a full-range mapping costs
+ * about 2.5 MB), tight where any user can: a user namespace's own.
+ */
+void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports)
+{
+	if (net->user_ns == &init_user_ns) {
+		*maps = 1048576;
+		*ports = 4194304;
+	} else {
+		*maps = 1024;
+		*ports = 65536;
+	}
 }
 
 static int __net_init hairpin_net_init(struct net *net)
@@ -31,6 +46,7 @@ static int __net_init hairpin_net_init(struct net *net)
 	hn->source = HAIRPIN_SOURCE_LAN;
 	hn->mode = HAIRPIN_MODE_AUTO;
 	hn->seq = 1;
+	hairpin_net_default_limits(net, &hn->max_maps, &hn->max_ports);
 	RCU_INIT_POINTER(hn->table, table);
 	pr_debug("netns %u: created\n", net->ns.inum);
 	return 0;

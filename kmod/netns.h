@@ -27,6 +27,12 @@ struct hairpin_net {
 	u8 source;
 	u8 mode;
 
+	/* What the namespace may hold, against memory exhaustion by anyone
+	 * who can create a user namespace.
+	 */
+	u32 max_maps;
+	u32 max_ports;
+
 	/* NAT lookups are registered only while the table is not empty, so
 	 * that a namespace without mappings pays nothing, conntrack included.
 	 */
@@ -42,6 +48,7 @@ struct hairpin_net {
 };
 
 struct hairpin_net *hairpin_net(const struct net *net);
+void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports);
 
 int hairpin_netns_init(void);
 void hairpin_netns_uninit(void);

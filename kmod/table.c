@@ -20,13 +20,14 @@ static const struct rhashtable_params hairpin_rht_params = {
 };
 
 /* Maps are the one thing a large table has many of: a cache of their own
- * keeps them at their real size.
+ * keeps them at their real size. Accounted: they are made on behalf of
+ * whoever holds CAP_NET_ADMIN in a namespace, any user in a user namespace.
  */
 static struct kmem_cache *hairpin_map_cache __ro_after_init;
 
 int __init hairpin_table_init(void)
 {
-	hairpin_map_cache = KMEM_CACHE(hairpin_map, 0);
+	hairpin_map_cache = KMEM_CACHE(hairpin_map, SLAB_ACCOUNT);
 	return hairpin_map_cache ? 0 : -ENOMEM;
 }
 
@@ -40,7 +41,7 @@ struct hairpin_table *hairpin_table_create(unsigned int hint)
 	struct rhashtable_params params = hairpin_rht_params;
 	struct hairpin_table *table;
 
-	table = kzalloc(sizeof(*table), GFP_KERNEL);
+	table = kzalloc(sizeof(*table), GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return NULL;
 	/* A bulk load sizes the table once instead of growing it by steps. */
@@ -167,7 +168,7 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 
 	if (n > 1 || spec->comment) {
 		m = kvzalloc(sizeof(*m) + struct_size(ext, more, n - 1),
-			     GFP_KERNEL);
+			     GFP_KERNEL_ACCOUNT);
 		if (!m)
 			return NULL;
 		m->head.key.flags = HAIRPIN_PORT_EXT;
@@ -183,7 +184,7 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 		if (!m)
 			return NULL;
 	}
-	m->stats = alloc_percpu_gfp(struct hairpin_stats, GFP_KERNEL);
+	m->stats = alloc_percpu_gfp(struct hairpin_stats, GFP_KERNEL_ACCOUNT);
 	if (!m->stats) {
 		hairpin_map_free(m);
 		return NULL;

@@ -51,11 +51,13 @@ int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
 	INIT_LIST_HEAD(&txn->dropped);
 	txn->maps = txn->live->count;
 	txn->ports = txn->live->ports;
+	txn->max_maps = hn->max_maps;
+	txn->max_ports = hn->max_ports;
 	txn->source = hn->source;
 	txn->mode = hn->mode;
 	txn->max_ops = max_ops;
-	txn->ops = kvcalloc(max_ops, sizeof(*txn->ops), GFP_KERNEL);
-	txn->deleted = kvcalloc(max_ops, sizeof(*txn->deleted), GFP_KERNEL);
+	txn->ops = kvcalloc(max_ops, sizeof(*txn->ops), GFP_KERNEL_ACCOUNT);
+	txn->deleted = kvcalloc(max_ops, sizeof(*txn->deleted), GFP_KERNEL_ACCOUNT);
 	if (!txn->ops || !txn->deleted) {
 		kvfree(txn->ops);
 		kvfree(txn->deleted);
@@ -79,6 +81,20 @@ static int txn_log(struct hairpin_txn *txn, u8 cmd, struct hairpin_map *m,
 	op->map = m;
 	op->old = old;
 	op->place = NULL;
+	return 0;
+}
+
+static int check_limits(const struct hairpin_txn *txn, unsigned int maps,
+			unsigned int ports, struct netlink_ext_ack *extack)
+{
+	if (maps > txn->max_maps) {
+		NL_SET_ERR_MSG(extack, "over the namespace's limit of mappings");
+		return -ENOSPC;
+	}
+	if (ports > txn->max_ports) {
+		NL_SET_ERR_MSG(extack, "over the namespace's limit of external ports");
+		return -ENOSPC;
+	}
 	return 0;
 }
 
@@ -236,6 +252,10 @@ int hairpin_txn_add(struct hairpin_txn *txn, struct hairpin_map *m,
 
 	lockdep_assert_held(&txn->hn->lock);
 
+	ret = check_limits(txn, txn->maps + 1, txn->ports + hairpin_map_ports(m),
+			   extack);
+	if (ret)
+		goto err;
 	if (in_place(txn))
 		ret = link_pending(txn, m);
 	else
@@ -394,6 +414,10 @@ void hairpin_txn_config(struct hairpin_txn *txn,
 		txn->source = set->source;
 	if (set->mode >= 0)
 		txn->mode = set->mode;
+	if (set->max_maps >= 0)
+		txn->max_maps = set->max_maps;
+	if (set->max_ports >= 0)
+		txn->max_ports = set->max_ports;
 	txn_log(txn, HAIRPIN_CMD_SET_CONFIG, NULL, NULL);
 }
 
@@ -460,6 +484,10 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 
 	lockdep_assert_held(&hn->lock);
 
+	/* A limit lowered in the batch applies to what the batch added. */
+	ret = check_limits(txn, txn->maps, txn->ports, extack);
+	if (ret)
+		return ret;
 	/* The one step that can fail comes before anything is published. */
 	if (txn->maps) {
 		ret = hairpin_nat_register(hn);
@@ -474,6 +502,8 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 		rcu_assign_pointer(hn->table, txn->work);
 	WRITE_ONCE(hn->source, txn->source);
 	WRITE_ONCE(hn->mode, txn->mode);
+	hn->max_maps = txn->max_maps;
+	hn->max_ports = txn->max_ports;
 	/* Odd, never zero: zero means "not tracked" to the dump check. */
 	hn->seq += 2;
 	txn->committed = true;

@@ -26,6 +26,8 @@ struct hairpin_txn_op {
 struct hairpin_settings {
 	int source;
 	int mode;
+	s64 max_maps;
+	s64 max_ports;
 };
 
 /* A change under way. Until commit the published table only gains maps
@@ -50,9 +52,11 @@ struct hairpin_txn {
 	struct hairpin_txn_op *ops;
 	unsigned int n_ops;
 	unsigned int max_ops;
-	/* What the table holds once this commits. */
+	/* What the table holds once this commits, against the limits. */
 	unsigned int maps;
 	unsigned int ports;
+	u32 max_maps;
+	u32 max_ports;
 	u8 source;
 	u8 mode;
 	bool udp_added;

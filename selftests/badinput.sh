@@ -168,7 +168,11 @@ EINVAL | Unsupported attribute || set_config mode=1 !version=x
 EINVAL | Unsupported attribute || set_config !mappings=1
 EINVAL | Unsupported attribute || set_config !pad=
 EINVAL | Unsupported attribute || get_map flags=request,dump !mode=0
-EINVAL | Unknown attribute type || get_config !10:u8=1
+EINVAL | Unknown attribute type || get_config !13:u8=1
+EINVAL | Unsupported attribute || get_config !10:u32=1
+EINVAL | invalid attribute length || set_config !10:u16=1
+EINVAL | invalid attribute length || set_config source=0 !11:u8=1
+EINVAL | Unsupported attribute || set_config !12:u32=1
 EINVAL | Unknown attribute type || set_config !0:u8=1
 EINVAL | Unknown attribute type || set_config source=0 !999:u32=1
 EINVAL | bytes leftover after parsing attributes || set_config source=0 raw=0102

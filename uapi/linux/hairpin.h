@@ -42,14 +42,29 @@
  * A mapping is identified by PROTO, ADDR (or its absence) and PORT..PORT_MAX;
  * DEL_MAP needs exactly those, and ignores the other attributes.
  *
+ * Limits
+ * ------
+ * A namespace holds at most HAIRPIN_A_MAX_MAPS mappings with at most
+ * HAIRPIN_A_MAX_PORTS external ports between them (a range counts each of
+ * its ports). The defaults are generous in the initial user namespace and
+ * tight in the others, which any user can create; a namespace's own admin
+ * may lower its limits, and only CAP_NET_ADMIN in the initial user
+ * namespace raises them above the defaults. A limit below what is in use
+ * is refused (ENOSPC). The memory behind a namespace's mappings is charged
+ * to the memory cgroup of whoever created them.
+ *
  * Commands
  * --------
  * HAIRPIN_CMD_GET_CONFIG (do): replies with HAIRPIN_A_VERSION,
  *     HAIRPIN_A_SOURCE, HAIRPIN_A_MODE, HAIRPIN_A_MAPPINGS, HAIRPIN_A_CONNS,
- *     HAIRPIN_A_HAIRPINNED (totals since the namespace got the module).
- * HAIRPIN_CMD_SET_CONFIG (do): HAIRPIN_A_SOURCE and/or HAIRPIN_A_MODE.
+ *     HAIRPIN_A_HAIRPINNED (totals since the namespace got the module),
+ *     HAIRPIN_A_PORTS, HAIRPIN_A_MAX_MAPS and HAIRPIN_A_MAX_PORTS.
+ * HAIRPIN_CMD_SET_CONFIG (do): any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+ *     HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS.
  * HAIRPIN_CMD_NEW_MAP (do): one HAIRPIN_A_MAP to add; fails with EEXIST
- *     (and the extack message) when it overlaps an existing mapping.
+ *     (and the extack message) when it overlaps an existing mapping, and
+ *     with ENOSPC when the namespace would hold more mappings or external
+ *     ports than its limits allow.
  * HAIRPIN_CMD_DEL_MAP (do): one HAIRPIN_A_MAP naming the mapping; ENOENT
  *     when there is none.
  * HAIRPIN_CMD_REPLACE_MAP (do): one HAIRPIN_A_MAP; replaces the mapping with
@@ -148,6 +163,9 @@ enum hairpin_attr {
 	HAIRPIN_A_CONNS,	/* NLA_U64, connections mapped (read only) */
 	HAIRPIN_A_HAIRPINNED,	/* NLA_U64, of those, hairpinned (read only) */
 	HAIRPIN_A_PAD,
+	HAIRPIN_A_MAX_MAPS,	/* NLA_U32, limit on mappings */
+	HAIRPIN_A_MAX_PORTS,	/* NLA_U32, limit on external ports in all */
+	HAIRPIN_A_PORTS,	/* NLA_U32, external ports mapped (read only) */
 	__HAIRPIN_A_LAST
 };
 
@@ -176,6 +194,8 @@ enum hairpin_op_attr {
 	HAIRPIN_OP_A_MAP,	/* NLA_NESTED, enum hairpin_map_attr */
 	HAIRPIN_OP_A_SOURCE,	/* NLA_U8, enum hairpin_source */
 	HAIRPIN_OP_A_MODE,	/* NLA_U8, enum hairpin_mode */
+	HAIRPIN_OP_A_MAX_MAPS,	/* NLA_U32, as HAIRPIN_A_MAX_MAPS */
+	HAIRPIN_OP_A_MAX_PORTS,	/* NLA_U32, as HAIRPIN_A_MAX_PORTS */
 	__HAIRPIN_OP_A_LAST
 };
 
