@@ -90,8 +90,9 @@ check_eq "map show -j of router2, without mappings" '{"mappings":[]}' "$(nsq rou
 echo "# save and restore"
 hp router set source external hairpin always
 hpq save >"$tmp/saved"
-check_eq "save: map flush, the settings, the mappings" "map flush
+check_eq "save: map flush, the settings, the limits, the mappings" "map flush
 set source external hairpin always
+set limit mappings 1048576 ports 4194304
 map add tcp 80 to 192.168.1.10:80 comment web
 map add tcp 8080 to 10.0.0.3:80
 map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"q\\\"b\\\\ café\"" "$(cat "$tmp/saved")"
@@ -106,13 +107,14 @@ check "restore from standard input (-f -) into router2" nsq router2 "$HAIRPINCTL
 check_eq "router2 saves the same" "$(cat "$tmp/saved")" "$(nsq router2 "$HAIRPINCTL" save)"
 { cat "$tmp/saved"; echo "map add tcp 80 to 10.0.0.9   # overlaps"; } >"$tmp/bad"
 expect "a restore that fails on its last line ..." 1 \
-	"hairpinctl: $tmp/bad:6: File exists (kernel: mapping overlaps an existing mapping)" \
+	"hairpinctl: $tmp/bad:7: File exists (kernel: mapping overlaps an existing mapping)" \
 	hpq -f "$tmp/bad"
 check_eq "... changes nothing, its map flush included" "$(cat "$tmp/saved")" "$(hpq save)"
 printf '# comments and blank lines\n\nmap flush  # all\n\nset source lan hairpin auto\n' >"$tmp/reset"
 check "a file with comments and blank lines" hpq -f "$tmp/reset"
 check_eq "which replaced the whole table" "map flush
-set source lan hairpin auto" "$(hpq save)"
+set source lan hairpin auto
+set limit mappings 1048576 ports 4194304" "$(hpq save)"
 
 echo "# monitor"
 nsq router2 "$HAIRPINCTL" -f "$tmp/reset"

@@ -12,24 +12,23 @@
 
 int set_main(int argc, char *argv[])
 {
-	char context[64] = "set";
+	char context[HP_OP_TEXT_MAX];
 	struct hp_op op;
-	size_t n;
 
 	if (argc > 1 && is_help(argv[1])) {
 		puts("Usage: " PROG_NAME " set source lan|external\n"
-		     "       " PROG_NAME " set hairpin auto|always|off");
+		     "       " PROG_NAME " set hairpin auto|always|off\n"
+		     "       " PROG_NAME " set limit mappings N [ports N]\n"
+		     "       " PROG_NAME " set limit ports N [mappings N]\n"
+		     "Settings combine: set source lan hairpin auto limit mappings 1024\n"
+		     "N is 0-4294967295. Raising a limit above the namespace's default\n"
+		     "needs CAP_NET_ADMIN in the initial user namespace.");
 		return EXIT_OK;
 	}
 	if (!parse_set_cmd(argc, argv, &op))
 		return EXIT_USAGE;
-	n = strlen(context);
-	if (op.source != HP_UNSET)
-		n += (size_t)snprintf(context + n, sizeof(context) - n, " source %s",
-				      source_name(op.source));
-	if (op.mode != HP_UNSET && n < sizeof(context))
-		snprintf(context + n, sizeof(context) - n, " hairpin %s",
-			 mode_name(op.mode));
+	/* The context of an error: the command in canonical form. */
+	format_op(context, sizeof(context), &op);
 	return hp_nl_run_op(&op, context);
 }
 
@@ -81,6 +80,7 @@ static bool no_args(int argc, char *argv[])
  *   hairpin auto
  *   module 1.0
  *   mappings 3
+ *   limits mappings 3/1024 ports 13/65536	(a module with limits)
  *   conns 12 hairpinned 3	(with -s)
  */
 int show_main(int argc, char *argv[])

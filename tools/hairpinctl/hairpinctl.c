@@ -20,9 +20,9 @@ static const struct {
 	const char *description;
 } commands[] = {
 	{ "map", map_main, "add, delete, replace, list or flush port mappings" },
-	{ "set", set_main, "change how mapped connections are hairpinned" },
-	{ "show", show_main, "show the settings and the number of mappings (-s: the counters)" },
-	{ "save", save_main, "print the settings and mappings as a file for -f" },
+	{ "set", set_main, "change how mapped connections are hairpinned, and the limits" },
+	{ "show", show_main, "show the settings, the usage and the limits (-s: the counters)" },
+	{ "save", save_main, "print the settings, limits and mappings as a file for -f" },
 	{ "monitor", monitor_main, "print changes as they happen, until Ctrl-C" },
 	{ "version", version_main, "show the version of hairpinctl and of the module" },
 	{ "help", help_main, "show this help" },
@@ -82,6 +82,8 @@ void print_usage(FILE *f)
 	      "  map flush\n"
 	      "  set source lan|external\n"
 	      "  set hairpin auto|always|off\n"
+	      "  set limit mappings N [ports N]\n"
+	      "  set limit ports N [mappings N]\n"
 	      "  show [-s]\n"
 	      "  save\n"
 	      "  monitor\n"
@@ -99,6 +101,10 @@ void print_usage(FILE *f)
 	      "address. Without internal ports the external ones are used; a range\n"
 	      "of internal ports must be as long as the external one. TEXT is one\n"
 	      "argument of at most 63 bytes.\n"
+	      "\n"
+	      "The limits cap the mappings of the network namespace, and their\n"
+	      "external ports in all (N: 0-4294967295). Raising one above the\n"
+	      "namespace's default needs CAP_NET_ADMIN in the initial user namespace.\n"
 	      "\n"
 	      "-f FILE applies a file of commands all or nothing: one \"map\n"
 	      "add|del|replace|flush ...\" or \"set ...\" per line, without the word\n"

@@ -133,6 +133,9 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MAPPINGS] = MNL_TYPE_U32,
 	[HAIRPIN_A_CONNS] = MNL_TYPE_U64,
 	[HAIRPIN_A_HAIRPINNED] = MNL_TYPE_U64,
+	[HAIRPIN_A_MAX_MAPS] = MNL_TYPE_U32,
+	[HAIRPIN_A_MAX_PORTS] = MNL_TYPE_U32,
+	[HAIRPIN_A_PORTS] = MNL_TYPE_U32,
 };
 
 static int top_attr_cb(const struct nlattr *attr, void *data)
@@ -180,6 +183,19 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
 	if (tb[HAIRPIN_A_HAIRPINNED])
 		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
+	/* Older modules have no limits: the has_* flags stay false. */
+	if (tb[HAIRPIN_A_PORTS]) {
+		c->has_ports = true;
+		c->ports = mnl_attr_get_u32(tb[HAIRPIN_A_PORTS]);
+	}
+	if (tb[HAIRPIN_A_MAX_MAPS]) {
+		c->has_max_maps = true;
+		c->max_maps = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]);
+	}
+	if (tb[HAIRPIN_A_MAX_PORTS]) {
+		c->has_max_ports = true;
+		c->max_ports = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_PORTS]);
+	}
 	return MNL_CB_OK;
 }
 
@@ -224,6 +240,14 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 			op->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
 		if (tb[HAIRPIN_A_MODE])
 			op->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
+		if (tb[HAIRPIN_A_MAX_MAPS]) {
+			op->has_max_maps = true;
+			op->max_maps = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]);
+		}
+		if (tb[HAIRPIN_A_MAX_PORTS]) {
+			op->has_max_ports = true;
+			op->max_ports = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_PORTS]);
+		}
 		return 1;
 	}
 	return 0;
@@ -231,15 +255,17 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
-	uint16_t map, source, mode;
+	uint16_t map, source, mode, max_maps, max_ports;
 };
 
 static const struct op_attrs request_attrs = {
 	HAIRPIN_A_MAP, HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+	HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS,
 };
 
 static const struct op_attrs batch_attrs = {
 	HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
+	HAIRPIN_OP_A_MAX_MAPS, HAIRPIN_OP_A_MAX_PORTS,
 };
 
 static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
@@ -256,6 +282,10 @@ static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
 			mnl_attr_put_u8(nlh, a->source, (uint8_t)op->source);
 		if (op->mode != HP_UNSET)
 			mnl_attr_put_u8(nlh, a->mode, (uint8_t)op->mode);
+		if (op->has_max_maps)
+			mnl_attr_put_u32(nlh, a->max_maps, op->max_maps);
+		if (op->has_max_ports)
+			mnl_attr_put_u32(nlh, a->max_ports, op->max_ports);
 		break;
 	default:	/* HAIRPIN_CMD_FLUSH_MAPS has no attributes */
 		break;

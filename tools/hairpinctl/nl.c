@@ -364,7 +364,15 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err)
 
 	switch (err->error) {
 	case EPERM:
-		hint = " (CAP_NET_ADMIN is needed)";
+		/* With a message, the kernel says what is missing: raising a
+		 * limit needs more than CAP_NET_ADMIN in the namespace.
+		 */
+		if (!err->msg[0])
+			hint = " (CAP_NET_ADMIN is needed)";
+		break;
+	case ENOSPC:
+		if (!err->msg[0])
+			hint = " (over a limit of the namespace: see hairpinctl show)";
 		break;
 	case EMSGSIZE:
 		hint = " (too big for the socket's send buffer: run as root or raise net.core.wmem_max)";

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -225,6 +226,25 @@ bool parse_mode(const char *s, int *mode)
 	return false;
 }
 
+bool parse_limit(const char *s, uint32_t *limit)
+{
+	uint64_t v = 0;
+	const char *p;
+
+	/* Digits only: no sign, so "-1" is no way to say "unlimited". */
+	for (p = s; *p && v <= UINT32_MAX; p++) {
+		if (!isdigit((unsigned char)*p))
+			break;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (p == s || *p || v > UINT32_MAX) {
+		parse_error("invalid limit '%s' (must be 0-4294967295)", s);
+		return false;
+	}
+	*limit = (uint32_t)v;
+	return true;
+}
+
 /* Mappings */
 
 /* Splits "ADDR:REST" at the last colon; *addr is NULL without one. */
@@ -430,22 +450,73 @@ bool parse_map_cmd(int argc, char *argv[], struct hp_op *op)
 	return parse_map_args(argc - 1, argv + 1, op->cmd, &op->map);
 }
 
+/* "limit" and what follows it, from argv[*i] on: at least one of
+ * "mappings N" and "ports N", each once. Stops at the first other word,
+ * which the caller takes as the next setting.
+ */
+static bool parse_limits(int argc, char *argv[], int *i, struct hp_op *op)
+{
+	int first = ++*i;
+
+	while (*i < argc) {
+		const char *key = argv[*i];
+		bool is_maps = !strcmp(key, "mappings");
+		bool *has = is_maps ? &op->has_max_maps : &op->has_max_ports;
+		uint32_t *slot = is_maps ? &op->max_maps : &op->max_ports;
+
+		if (!is_maps && strcmp(key, "ports")) {
+			if (*i > first)
+				break;
+			parse_error("unknown limit '%s' (mappings or ports)", key);
+			return false;
+		}
+		if (*has) {
+			parse_error("'%s' given twice", key);
+			return false;
+		}
+		if (*i + 1 >= argc) {
+			parse_error("missing value after '%s' (0-4294967295)", key);
+			return false;
+		}
+		if (!parse_limit(argv[*i + 1], slot))
+			return false;
+		*has = true;
+		*i += 2;
+	}
+	if (*i == first) {
+		parse_error("missing limit after 'limit' (mappings or ports)");
+		return false;
+	}
+	return true;
+}
+
 bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 {
-	int i;
+	bool had_limit = false;
+	int i = 1;
 
 	op_init(op, HAIRPIN_CMD_SET_CONFIG);
 	if (argc < 2) {
-		parse_error("missing setting (source or hairpin)");
+		parse_error("missing setting (source, hairpin or limit)");
 		return false;
 	}
-	for (i = 1; i < argc; i += 2) {
+	while (i < argc) {
 		const char *key = argv[i];
 		bool is_source = !strcmp(key, "source");
 		int *slot = is_source ? &op->source : &op->mode;
 
+		if (!strcmp(key, "limit")) {
+			if (had_limit) {
+				parse_error("'%s' given twice", key);
+				return false;
+			}
+			had_limit = true;
+			if (!parse_limits(argc, argv, &i, op))
+				return false;
+			continue;
+		}
 		if (!is_source && strcmp(key, "hairpin")) {
-			parse_error("unknown setting '%s' (source or hairpin)", key);
+			parse_error("unknown setting '%s' (source, hairpin or limit)", key);
 			return false;
 		}
 		if (*slot != HP_UNSET) {
@@ -461,6 +532,7 @@ bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 		if (is_source ? !parse_source(argv[i + 1], slot)
 			      : !parse_mode(argv[i + 1], slot))
 			return false;
+		i += 2;
 	}
 	return true;
 }
@@ -803,6 +875,12 @@ int format_op(char *buf, size_t len, const struct hp_op *op)
 			    source_name(op->source));
 		put_setting(&buf, &len, &total, "hairpin", op->mode,
 			    mode_name(op->mode));
+		if (op->has_max_maps || op->has_max_ports)
+			put(&buf, &len, &total, " limit");
+		if (op->has_max_maps)
+			put(&buf, &len, &total, " mappings %" PRIu32, op->max_maps);
+		if (op->has_max_ports)
+			put(&buf, &len, &total, " ports %" PRIu32, op->max_ports);
 		break;
 	default:
 		put(&buf, &len, &total, "# unknown operation %u", op->cmd);

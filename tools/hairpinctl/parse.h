@@ -41,6 +41,10 @@ struct hp_op {
 	struct hp_map map;	/* for the three map commands */
 	int source;		/* enum hairpin_source, or HP_UNSET */
 	int mode;		/* enum hairpin_mode, or HP_UNSET */
+	bool has_max_maps;	/* "limit mappings N" */
+	uint32_t max_maps;
+	bool has_max_ports;	/* "limit ports N" */
+	uint32_t max_ports;
 	unsigned int line;	/* line number in a file, 0 otherwise */
 };
 
@@ -57,7 +61,9 @@ struct hp_maplist {
 	size_t cap;
 };
 
-/* What HAIRPIN_CMD_GET_CONFIG tells. */
+/* What HAIRPIN_CMD_GET_CONFIG tells. The has_* flags are false for what
+ * the module did not say (older modules have no limits).
+ */
 struct hp_config {
 	char version[64];	/* "" if the module did not say */
 	int source;		/* enum hairpin_source, or HP_UNSET */
@@ -65,6 +71,12 @@ struct hp_config {
 	uint32_t mappings;
 	uint64_t conns;
 	uint64_t hairpinned;
+	bool has_ports;		/* external ports in use */
+	uint32_t ports;
+	bool has_max_maps;	/* the limit on mappings */
+	uint32_t max_maps;
+	bool has_max_ports;	/* the limit on external ports */
+	uint32_t max_ports;
 };
 
 /* The most words a line may have; more is an error. */
@@ -87,6 +99,8 @@ bool parse_port_range(const char *s, uint16_t *first, uint16_t *last);
 bool parse_comment(const char *s, char out[HAIRPIN_COMMENT_MAX]);
 bool parse_source(const char *s, int *source);
 bool parse_mode(const char *s, int *mode);
+/* A limit: a decimal number, 0..4294967295. */
+bool parse_limit(const char *s, uint32_t *limit);
 
 /* [ADDR:]PORT[-PORT]: fills proto-independent external fields of m. */
 bool parse_map_key(const char *s, struct hp_map *m);
@@ -101,7 +115,9 @@ bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m);
 
 /* argv[0] is add, del, replace or flush ("map" already consumed). */
 bool parse_map_cmd(int argc, char *argv[], struct hp_op *op);
-/* argv[0] is "set". */
+/* argv[0] is "set"; then any of "source S", "hairpin M" and "limit"
+ * followed by "mappings N" and/or "ports N", each once, in any order.
+ */
 bool parse_set_cmd(int argc, char *argv[], struct hp_op *op);
 /* One line of a -f file, split into words: "map ..." or "set ...". */
 bool parse_op(int argc, char *argv[], struct hp_op *op);
@@ -142,7 +158,7 @@ int format_map(char *buf, size_t len, const struct hp_map *m);
 
 /* op as the line of a -f file that parse_op() reads back as op: "map add
  * ...", "map replace ...", "map del KEY", "map flush" or "set [source S]
- * [hairpin M]".
+ * [hairpin M] [limit [mappings N] [ports N]]".
  */
 int format_op(char *buf, size_t len, const struct hp_op *op);
 /* Big enough for format_op() of any operation. */

@@ -131,6 +131,32 @@ static void print_setting(FILE *f, const char *key, int value, const char *name)
 		fprintf(f, "%s %d\n", key, value);
 }
 
+/* A number the module may not have told: null then. */
+static void json_opt_u32(struct json *j, const char *key, bool has, uint32_t v)
+{
+	if (has)
+		json_u64(j, key, v);
+	else
+		json_null(j, key);
+}
+
+/* "limits mappings 3/1024 ports 3/65536": what is in use, out of the
+ * limit; nothing from a module without limits.
+ */
+static void print_limits(FILE *f, const struct hp_config *c)
+{
+	if (!c->has_max_maps && !c->has_max_ports)
+		return;
+	fputs("limits", f);
+	if (c->has_max_maps)
+		fprintf(f, " mappings %" PRIu32 "/%" PRIu32, c->mappings, c->max_maps);
+	if (c->has_max_ports && c->has_ports)
+		fprintf(f, " ports %" PRIu32 "/%" PRIu32, c->ports, c->max_ports);
+	else if (c->has_max_ports)
+		fprintf(f, " ports %" PRIu32, c->max_ports);
+	fputc('\n', f);
+}
+
 void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 {
 	struct json j;
@@ -142,6 +168,9 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 		json_name(&j, "source", c->source, source_name(c->source));
 		json_name(&j, "hairpin", c->mode, mode_name(c->mode));
 		json_u64(&j, "mappings", c->mappings);
+		json_opt_u32(&j, "ports", c->has_ports, c->ports);
+		json_opt_u32(&j, "max_mappings", c->has_max_maps, c->max_maps);
+		json_opt_u32(&j, "max_ports", c->has_max_ports, c->max_ports);
 		json_u64(&j, "conns", c->conns);
 		json_u64(&j, "hairpinned", c->hairpinned);
 		json_close_object(&j);
@@ -152,6 +181,7 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 	print_setting(f, "hairpin", c->mode, mode_name(c->mode));
 	fprintf(f, "module %s\n", c->version[0] ? c->version : "unknown");
 	fprintf(f, "mappings %" PRIu32 "\n", c->mappings);
+	print_limits(f, c);
 	if (flags & PRINT_STATS)
 		fprintf(f, "conns %" PRIu64 " hairpinned %" PRIu64 "\n",
 			c->conns, c->hairpinned);
@@ -193,6 +223,8 @@ void print_event(FILE *f, const struct hp_op *op, unsigned int flags)
 	case HAIRPIN_CMD_SET_CONFIG:
 		json_name(&j, "source", op->source, source_name(op->source));
 		json_name(&j, "hairpin", op->mode, mode_name(op->mode));
+		json_opt_u32(&j, "max_mappings", op->has_max_maps, op->max_maps);
+		json_opt_u32(&j, "max_ports", op->has_max_ports, op->max_ports);
 		break;
 	}
 	json_close_object(&j);
@@ -218,6 +250,21 @@ void print_save(FILE *f, const struct hp_config *c,
 		op.cmd = HAIRPIN_CMD_SET_CONFIG;
 		op.source = c->source;
 		op.mode = c->mode;
+		format_op(text, sizeof(text), &op);
+		fprintf(f, "%s\n", text);
+		op.source = HP_UNSET;
+		op.mode = HP_UNSET;
+	}
+
+	/* On a line of its own, before the mappings: restoring a table
+	 * bigger than the limits in force needs them raised first.
+	 */
+	if (c->has_max_maps || c->has_max_ports) {
+		op.cmd = HAIRPIN_CMD_SET_CONFIG;
+		op.has_max_maps = c->has_max_maps;
+		op.max_maps = c->max_maps;
+		op.has_max_ports = c->has_max_ports;
+		op.max_ports = c->max_ports;
 		format_op(text, sizeof(text), &op);
 		fprintf(f, "%s\n", text);
 	}

@@ -8,10 +8,11 @@
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
  *             comment, conns, hairpinned
  *   map show: {"mappings": [mapping...]}
- *   show:     {"version", "source", "hairpin", "mappings", "conns",
- *              "hairpinned"}
+ *   show:     {"version", "source", "hairpin", "mappings", "ports",
+ *              "max_mappings", "max_ports", "conns", "hairpinned"}
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
- *             {"event": "flush"}, {"event": "set", "source", "hairpin"}
+ *             {"event": "flush"}, {"event": "set", "source", "hairpin",
+ *             "max_mappings", "max_ports"}
  */
 #ifndef HAIRPINCTL_PRINT_H
 #define HAIRPINCTL_PRINT_H
@@ -31,14 +32,16 @@ enum {
  * aligned columns after it.
  */
 void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
-/* show: "source S", "hairpin M", "module V", "mappings N", and with
+/* show: "source S", "hairpin M", "module V", "mappings N", "limits
+ * mappings N/MAX ports N/MAX" (when the module has limits), and with
  * PRINT_STATS "conns N hairpinned N".
  */
 void print_config(FILE *f, const struct hp_config *c, unsigned int flags);
 /* monitor: the event as the -f line that makes the same change. */
 void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
-/* save: a -f file that restores the settings and mappings exactly, "map
- * flush" first.
+/* save: a -f file that restores the settings, the limits and the
+ * mappings exactly: "map flush", "set source S hairpin M", "set limit
+ * mappings N ports N" (when the module has limits), then the mappings.
  */
 void print_save(FILE *f, const struct hp_config *c,
 		const struct hp_maplist *list);

@@ -13,6 +13,7 @@
 /*
  *   map flush
  *   set source lan hairpin auto
+ *   set limit mappings 1024 ports 65536
  *   map add tcp 80 to 192.168.1.10:80 comment web
  *
  * Restoring it with "hairpinctl -f" is one batch, so the table is replaced

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for hairpinctl(8): options, commands, map subcommands,
-# protocols, the words of the map grammar, and the settings with their
-# values. Needs nothing from the bash-completion package.
+# protocols, the words of the map grammar, and the settings and limits
+# with their values. Needs nothing from the bash-completion package.
 
 _hairpinctl() {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= words=() i cmd=0 w
@@ -61,12 +61,27 @@ _hairpinctl() {
 		case $prev in
 		source) COMPREPLY=($(compgen -W "lan external" -- "$cur")) ;;
 		hairpin) COMPREPLY=($(compgen -W "auto always off" -- "$cur")) ;;
+		mappings | ports) ;;	# a number
 		*)
-			# Each setting once.
+			# Each setting once; after "limit", its two limits
+			# until another setting starts.
 			w=" ${words[*]} "
-			local left=
-			[[ $w == *" source "* ]] || left+=" source"
-			[[ $w == *" hairpin "* ]] || left+=" hairpin"
+			local left= in_limit=
+			for i in "${words[@]}"; do
+				case $i in
+				limit) in_limit=1 ;;
+				source | hairpin) in_limit= ;;
+				esac
+			done
+			if [ -n "$in_limit" ]; then
+				[[ $w == *" mappings "* ]] || left+=" mappings"
+				[[ $w == *" ports "* ]] || left+=" ports"
+			fi
+			if [ "$prev" != limit ]; then
+				[[ $w == *" source "* ]] || left+=" source"
+				[[ $w == *" hairpin "* ]] || left+=" hairpin"
+				[[ $w == *" limit "* ]] || left+=" limit"
+			fi
 			COMPREPLY=($(compgen -W "$left" -- "$cur"))
 			;;
 		esac

@@ -50,7 +50,11 @@ static bool same_op(const struct hp_op *a, const struct hp_op *b)
 		       (!a->map.has_addr || a->map.addr == b->map.addr) &&
 		       a->map.port == b->map.port && a->map.port_max == b->map.port_max;
 	case HAIRPIN_CMD_SET_CONFIG:
-		return a->source == b->source && a->mode == b->mode;
+		return a->source == b->source && a->mode == b->mode &&
+		       a->has_max_maps == b->has_max_maps &&
+		       (!a->has_max_maps || a->max_maps == b->max_maps) &&
+		       a->has_max_ports == b->has_max_ports &&
+		       (!a->has_max_ports || a->max_ports == b->max_ports);
 	}
 	return true;
 }

@@ -50,6 +50,12 @@ for word in save monitor --json --pretty --stats "show \[-s\]"; do
 done
 grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\]' "$tmp/out"
 ok $? "--help shows the map add grammar"
+grep -q '^  set limit mappings N \[ports N\]$' "$tmp/out" &&
+	grep -q '^  set limit ports N \[mappings N\]$' "$tmp/out"
+ok $? "--help shows the set limit grammar"
+"$prog" set help >"$tmp/out" 2>&1
+[ $? = 0 ] && grep -q 'set limit mappings N \[ports N\]' "$tmp/out"
+ok $? "set help shows the set limit grammar"
 "$prog" map help >"$tmp/out" 2>&1
 ok $? "map help exits 0"
 grep -q 'map show \[-j\] \[-p\]' "$tmp/out"
@@ -79,6 +85,19 @@ expect 2 "hairpinctl: unexpected argument 'all'" map show all
 expect 2 "hairpinctl: unexpected argument 'x'" show x
 expect 2 "hairpinctl: unknown source 'wan' (lan or external)" set source wan
 expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set hairpin maybe
+expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin or limit)" set mode auto
+expect 2 "hairpinctl: missing setting (source, hairpin or limit)" set
+# set limit
+expect 2 "hairpinctl: invalid limit '-1' (must be 0-4294967295)" set limit mappings -1
+expect 2 "hairpinctl: invalid limit '4294967296' (must be 0-4294967295)" set limit ports 4294967296
+expect 2 "hairpinctl: invalid limit '1k' (must be 0-4294967295)" set limit mappings 5 ports 1k
+expect 2 "hairpinctl: missing value after 'mappings' (0-4294967295)" set limit mappings
+expect 2 "hairpinctl: missing value after 'ports' (0-4294967295)" set limit mappings 5 ports
+expect 2 "hairpinctl: unknown limit 'bogus' (mappings or ports)" set limit bogus 3
+expect 2 "hairpinctl: missing limit after 'limit' (mappings or ports)" set limit
+expect 2 "hairpinctl: 'mappings' given twice" set limit mappings 1 mappings 2
+expect 2 "hairpinctl: 'limit' given twice" set limit mappings 1 limit ports 2
+expect 2 "hairpinctl: unknown setting 'extra' (source, hairpin or limit)" set limit mappings 1 extra
 expect 2 "hairpinctl: unknown option '-x'" -x
 expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
 expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
@@ -104,6 +123,8 @@ printf 'map flush\nmap show\n' | "$prog" -f - >/dev/null 2>"$tmp/err"
 rc=$?
 [ $rc = 2 ] && [ "$(cat "$tmp/err")" = "hairpinctl: <stdin>:2: 'map show' cannot be part of a batch" ]
 ok $? "-f - reads standard input, errors name <stdin>"
+printf 'map flush\nset source lan\nset limit mappings 10 ports -1\n' >"$tmp/limit.conf"
+expect 2 "hairpinctl: $tmp/limit.conf:3: invalid limit '-1' (must be 0-4294967295)" -f "$tmp/limit.conf"
 printf '# nothing to do\n\n' >"$tmp/empty.conf"
 expect 0 "" -f "$tmp/empty.conf"
 expect 1 "hairpinctl: $tmp/missing.conf: No such file or directory" -f "$tmp/missing.conf"
@@ -129,6 +150,7 @@ else
 		expect 1 "$notloaded" monitor
 		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2
 		expect 1 "$notloaded" set hairpin off
+		expect 1 "$notloaded" set limit mappings 10 ports 100
 		printf 'map flush\n' >"$tmp/good.conf"
 		expect 1 "$notloaded" -f "$tmp/good.conf"
 		"$prog" version >"$tmp/out" 2>/dev/null

@@ -47,11 +47,20 @@ expect "" map add tcp 80 to 192.168.1.10 comment ""
 expect "tcp udp" map del ""
 expect "" map del tcp ""
 expect "-j -p" map show -
-expect "source hairpin" set ""
+expect "source hairpin limit" set ""
 expect "lan external" set source ""
 expect "auto always" set hairpin a
-expect "hairpin" set source lan ""
-expect "source" set hairpin off ""
+expect "hairpin limit" set source lan ""
+expect "source limit" set hairpin off ""
+expect "limit" set source lan hairpin off l
+expect "mappings ports" set limit ""
+expect "ports" set limit p
+expect "" set limit mappings ""
+expect "ports source hairpin" set limit mappings 100 ""
+expect "mappings source hairpin" set limit ports 100 ""
+expect "source hairpin" set limit ports 100 mappings 10 ""
+expect "hairpin" set limit mappings 100 source lan ""
+expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -
 expect "map set show save monitor version help" -j -p ""

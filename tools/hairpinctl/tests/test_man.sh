@@ -39,11 +39,12 @@ for section in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS "FILE FORMAT" \
 done
 # Every command of "hairpinctl --help" is described.
 for cmd in "map add" "map replace" "map del" "map show" "map flush" "set source" \
-	"set hairpin" show save monitor version help; do
+	"set hairpin" "set limit mappings" "set limit ports" show save monitor version help; do
 	grep -q "^       $cmd" "$tmp/out"
 	ok $? "command $cmd"
 done
-for key in proto addr port port_max to_addr to_port to_port_max comment conns hairpinned; do
+for key in proto addr port port_max to_addr to_port to_port_max comment conns hairpinned \
+	mappings ports max_mappings max_ports; do
 	grep -qw "$key" "$tmp/out"
 	ok $? "JSON key $key documented"
 done

@@ -167,7 +167,9 @@ static const char batch_file[] =
 	"map del tcp 8080-8090\n"
 	"set source external\n"
 	"set hairpin off\n"
-	"map replace udp 53 to 10.0.0.53\n";
+	"map replace udp 53 to 10.0.0.53\n"
+	"set limit mappings 1024 ports 4294967295\n"
+	"set hairpin always limit ports 0\n";
 
 static void test_batch(void)
 {
@@ -177,19 +179,23 @@ static void test_batch(void)
 		bool has_map;
 		struct want_map map;
 		int source, mode;
+		int64_t max_maps, max_ports;	/* -1: no attribute */
 	} want[] = {
-		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1 },
+		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 3, true,
-		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" }, -1, -1 },
+		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" }, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 4, true,
 		  { IPPROTO_UDP, "203.0.113.5", 5000, 5010, "10.0.0.2", 6000,
-		    "game server" }, -1, -1 },
+		    "game server" }, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_DEL_MAP, 6, true,
-		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL }, -1, -1 },
-		{ HAIRPIN_CMD_SET_CONFIG, 7, false, { 0 }, HAIRPIN_SOURCE_EXTERNAL, -1 },
-		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF },
+		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL }, -1, -1, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 7, false, { 0 }, HAIRPIN_SOURCE_EXTERNAL, -1,
+		  -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF, -1, -1 },
 		{ HAIRPIN_CMD_REPLACE_MAP, 9, true,
-		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL }, -1, -1 },
+		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL }, -1, -1, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 10, false, { 0 }, -1, -1, 1024, UINT32_MAX },
+		{ HAIRPIN_CMD_SET_CONFIG, 11, false, { 0 }, -1, HAIRPIN_MODE_ALWAYS, -1, 0 },
 	};
 	const unsigned int n_want = sizeof(want) / sizeof(want[0]);
 	struct ops ops = { .n = 0 };
@@ -235,6 +241,14 @@ static void test_batch(void)
 		if (good && tb[HAIRPIN_OP_A_MODE])
 			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MODE], MNL_TYPE_U8) == 0 &&
 			       mnl_attr_get_u8(tb[HAIRPIN_OP_A_MODE]) == want[i].mode;
+		good = good && !tb[HAIRPIN_OP_A_MAX_MAPS] == (want[i].max_maps < 0) &&
+		       !tb[HAIRPIN_OP_A_MAX_PORTS] == (want[i].max_ports < 0);
+		if (good && tb[HAIRPIN_OP_A_MAX_MAPS])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MAX_MAPS], MNL_TYPE_U32) == 0 &&
+			       mnl_attr_get_u32(tb[HAIRPIN_OP_A_MAX_MAPS]) == want[i].max_maps;
+		if (good && tb[HAIRPIN_OP_A_MAX_PORTS])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MAX_PORTS], MNL_TYPE_U32) == 0 &&
+			       mnl_attr_get_u32(tb[HAIRPIN_OP_A_MAX_PORTS]) == want[i].max_ports;
 		ok(good, "op %u (line %u): command %u and its attributes", i + 1,
 		   want[i].line, want[i].cmd);
 		ok((uint32_t)((const char *)ops.op[i] - (const char *)nlh) == b.off[i] &&
@@ -245,6 +259,12 @@ static void test_batch(void)
 	/* NLMSGERR_ATTR_OFFS may name the op or something inside it. */
 	ok(hp_batch_find(&b, b.off[0]) == 0, "extack offset of op 1 -> op 1");
 	ok(hp_batch_find(&b, b.off[6]) == 6, "extack offset of op 7 -> op 7");
+	inner = mnl_attr_next(mnl_attr_get_payload(ops.op[8]));	/* op 9's OP_A_MODE */
+	inner = mnl_attr_next(inner);				/* its OP_A_MAX_PORTS */
+	ok(mnl_attr_get_type(inner) == HAIRPIN_OP_A_MAX_PORTS &&
+	   hp_batch_find(&b, (uint32_t)((const char *)inner - (const char *)nlh)) == 8 &&
+	   list.ops[8].line == 11,
+	   "extack offset of the limit inside op 9 -> op 9 (line 11)");
 	inner = mnl_attr_get_payload(ops.op[2]);	/* OP_A_CMD of op 3 */
 	inner = mnl_attr_next(inner);			/* OP_A_MAP of op 3 */
 	inner = mnl_attr_next(mnl_attr_get_payload(inner));	/* its ADDR */
@@ -275,7 +295,10 @@ static void test_single(void)
 	if (!ok(parse_text("map replace tcp 198.51.100.1:1-65535 to 10.9.8.7:1-65535 comment "
 			   "123456789012345678901234567890123456789012345678901234567890123\n"
 			   "set source lan hairpin auto\n"
-			   "map flush\n", &list) && list.len == 3, "three single commands parse"))
+			   "map flush\n"
+			   "set limit ports 65536 mappings 4294967295\n"
+			   "set source external limit mappings 0\n", &list) && list.len == 5,
+		"five single commands parse"))
 		return;
 
 	nlh = hp_msg_start(buf, FAMILY, list.ops[0].cmd, NLM_F_ACK);
@@ -295,8 +318,34 @@ static void test_single(void)
 	   tb[HAIRPIN_A_SOURCE] && mnl_attr_validate(tb[HAIRPIN_A_SOURCE], MNL_TYPE_U8) == 0 &&
 	   mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]) == HAIRPIN_SOURCE_LAN &&
 	   tb[HAIRPIN_A_MODE] && mnl_attr_validate(tb[HAIRPIN_A_MODE], MNL_TYPE_U8) == 0 &&
-	   mnl_attr_get_u8(tb[HAIRPIN_A_MODE]) == HAIRPIN_MODE_AUTO && !tb[HAIRPIN_A_MAP],
-	   "set: HAIRPIN_A_SOURCE and HAIRPIN_A_MODE as u8");
+	   mnl_attr_get_u8(tb[HAIRPIN_A_MODE]) == HAIRPIN_MODE_AUTO && !tb[HAIRPIN_A_MAP] &&
+	   !tb[HAIRPIN_A_MAX_MAPS] && !tb[HAIRPIN_A_MAX_PORTS],
+	   "set: HAIRPIN_A_SOURCE and HAIRPIN_A_MODE as u8, no limits");
+
+	memset(tb, 0, sizeof(tb));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[3].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[3]);
+	ok(check_header(nlh, HAIRPIN_CMD_SET_CONFIG, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_MAX_MAPS] && mnl_attr_validate(tb[HAIRPIN_A_MAX_MAPS], MNL_TYPE_U32) == 0 &&
+	   mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]) == UINT32_MAX &&
+	   tb[HAIRPIN_A_MAX_PORTS] && mnl_attr_validate(tb[HAIRPIN_A_MAX_PORTS], MNL_TYPE_U32) == 0 &&
+	   mnl_attr_get_u32(tb[HAIRPIN_A_MAX_PORTS]) == 65536 &&
+	   !tb[HAIRPIN_A_SOURCE] && !tb[HAIRPIN_A_MODE] && !tb[HAIRPIN_A_MAP] &&
+	   !tb[HAIRPIN_A_OP] && !tb[HAIRPIN_A_PORTS] &&
+	   nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr) + 2 * 8,
+	   "set limit: HAIRPIN_A_MAX_MAPS and HAIRPIN_A_MAX_PORTS as u32, nothing else");
+
+	memset(tb, 0, sizeof(tb));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[4].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[4]);
+	ok(check_header(nlh, HAIRPIN_CMD_SET_CONFIG, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_SOURCE] && mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]) == HAIRPIN_SOURCE_EXTERNAL &&
+	   tb[HAIRPIN_A_MAX_MAPS] && mnl_attr_validate(tb[HAIRPIN_A_MAX_MAPS], MNL_TYPE_U32) == 0 &&
+	   mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]) == 0 &&
+	   !tb[HAIRPIN_A_MAX_PORTS] && !tb[HAIRPIN_A_MODE],
+	   "set source and a limit of 0: HAIRPIN_A_SOURCE and HAIRPIN_A_MAX_MAPS only");
 
 	nlh = hp_msg_start(buf, FAMILY, list.ops[2].cmd, NLM_F_ACK);
 	hp_request_put(nlh, &list.ops[2]);
@@ -420,8 +469,23 @@ static void test_events(void)
 	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_EXTERNAL);
 	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_OFF);
 	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_SET_CONFIG &&
-	   op.source == HAIRPIN_SOURCE_EXTERNAL && op.mode == HAIRPIN_MODE_OFF,
-	   "event: settings");
+	   op.source == HAIRPIN_SOURCE_EXTERNAL && op.mode == HAIRPIN_MODE_OFF &&
+	   !op.has_max_maps && !op.has_max_ports,
+	   "event: settings, without limits");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_LAN);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_AUTO);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_MAPS, 1024);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_PORTS, 65536);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_SET_CONFIG &&
+	   op.source == HAIRPIN_SOURCE_LAN && op.mode == HAIRPIN_MODE_AUTO &&
+	   op.has_max_maps && op.max_maps == 1024 && op.has_max_ports &&
+	   op.max_ports == 65536, "event: settings with the limits");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u16(nlh, HAIRPIN_A_MAX_MAPS, 1024);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a limit of the wrong size is malformed");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
 	mnl_attr_put_u16(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_OFF);
@@ -443,8 +507,28 @@ static void test_events(void)
 	mnl_attr_put_u64(nlh, HAIRPIN_A_HAIRPINNED, 5);
 	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && !strcmp(c.version, "1.0") &&
 	   c.source == HAIRPIN_SOURCE_LAN && c.mode == HAIRPIN_MODE_ALWAYS &&
-	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5,
-	   "GET_CONFIG reply: every field");
+	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5 &&
+	   !c.has_ports && !c.has_max_maps && !c.has_max_ports,
+	   "GET_CONFIG reply of a module without limits: every field, no limits");
+
+	memset(&c, 0, sizeof(c));
+	c.source = HP_UNSET;
+	c.mode = HP_UNSET;
+	mnl_attr_put(nlh, HAIRPIN_A_PAD, 0, NULL);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_MAPS, 1024);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_PORTS, 65536);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_PORTS, 13);
+	mnl_attr_put_u32(nlh, 200, 0xdeadbeef);	/* from a newer module */
+	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && !strcmp(c.version, "1.0") &&
+	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5 &&
+	   c.has_ports && c.ports == 13 && c.has_max_maps && c.max_maps == 1024 &&
+	   c.has_max_ports && c.max_ports == 65536,
+	   "GET_CONFIG reply with limits: the ports in use and both limits");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
+	mnl_attr_put_u64(nlh, HAIRPIN_A_PORTS, 13);
+	ok(hp_config_cb(nlh, &c) == MNL_CB_ERROR,
+	   "GET_CONFIG reply: HAIRPIN_A_PORTS of the wrong size is refused");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
 	hp_map_put(nlh, HAIRPIN_A_MAP, &m);

@@ -113,8 +113,39 @@ static void test_good(void)
 	   "  fields: mode only");
 
 	good("set hairpin always source lan", &op);
-	ok(op.mode == HAIRPIN_MODE_ALWAYS && op.source == HAIRPIN_SOURCE_LAN,
-	   "  fields: both settings");
+	ok(op.mode == HAIRPIN_MODE_ALWAYS && op.source == HAIRPIN_SOURCE_LAN &&
+	   !op.has_max_maps && !op.has_max_ports,
+	   "  fields: both settings, no limits");
+
+	good("set limit mappings 1024", &op);
+	ok(op.cmd == HAIRPIN_CMD_SET_CONFIG && op.has_max_maps &&
+	   op.max_maps == 1024 && !op.has_max_ports && op.source == HP_UNSET &&
+	   op.mode == HP_UNSET, "  fields: the mappings limit only");
+
+	good("set limit ports 65536", &op);
+	ok(op.has_max_ports && op.max_ports == 65536 && !op.has_max_maps &&
+	   op.source == HP_UNSET && op.mode == HP_UNSET,
+	   "  fields: the ports limit only");
+
+	good("set limit mappings 3 ports 7", &op);
+	ok(op.has_max_maps && op.max_maps == 3 && op.has_max_ports &&
+	   op.max_ports == 7, "  fields: both limits");
+
+	good("set limit ports 4294967295 mappings 0", &op);
+	ok(op.has_max_maps && op.max_maps == 0 && op.has_max_ports &&
+	   op.max_ports == UINT32_MAX, "  fields: both limits the other way, 0 and 2^32-1");
+
+	good("set limit mappings 00000000000000000000042", &op);
+	ok(op.has_max_maps && op.max_maps == 42, "  fields: leading zeros");
+
+	good("set source external limit ports 10 mappings 2 hairpin off", &op);
+	ok(op.source == HAIRPIN_SOURCE_EXTERNAL && op.mode == HAIRPIN_MODE_OFF &&
+	   op.has_max_maps && op.max_maps == 2 && op.has_max_ports &&
+	   op.max_ports == 10, "  fields: limits between the settings");
+
+	good("set hairpin auto limit mappings 5", &op);
+	ok(op.mode == HAIRPIN_MODE_AUTO && op.has_max_maps && op.max_maps == 5 &&
+	   !op.has_max_ports && op.source == HP_UNSET, "  fields: a setting, then a limit");
 
 	good("  map   add\ttcp 22 to 10.0.0.3 comment \"ssh box\"   ", &op);
 	ok(!strcmp(m->comment, "ssh box"), "  fields: quoted comment, odd spacing");
@@ -209,16 +240,44 @@ static void test_bad(void)
 	bad("map add tcp 80 to 10.0.0.2 comment \"open",
 	    "hairpinctl: unterminated quote in '\"open'");
 	/* set */
-	bad("set", "hairpinctl: missing setting (source or hairpin)");
+	bad("set", "hairpinctl: missing setting (source, hairpin or limit)");
 	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
 	bad("set hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
 	bad("set source wan", "hairpinctl: unknown source 'wan' (lan or external)");
 	bad("set hairpin sometimes",
 	    "hairpinctl: unknown hairpin mode 'sometimes' (auto, always or off)");
-	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source or hairpin)");
+	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin or limit)");
 	bad("set source lan source external", "hairpinctl: 'source' given twice");
-	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source or hairpin)");
+	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source, hairpin or limit)");
 	bad("set source lan hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
+	/* set limit */
+	bad("set limit", "hairpinctl: missing limit after 'limit' (mappings or ports)");
+	bad("set source lan limit", "hairpinctl: missing limit after 'limit' (mappings or ports)");
+	bad("set limit bogus 3", "hairpinctl: unknown limit 'bogus' (mappings or ports)");
+	bad("set limit 3", "hairpinctl: unknown limit '3' (mappings or ports)");
+	bad("set limit source lan", "hairpinctl: unknown limit 'source' (mappings or ports)");
+	bad("set limit mappings", "hairpinctl: missing value after 'mappings' (0-4294967295)");
+	bad("set limit ports", "hairpinctl: missing value after 'ports' (0-4294967295)");
+	bad("set limit mappings 3 ports", "hairpinctl: missing value after 'ports' (0-4294967295)");
+	bad("set limit mappings -1", "hairpinctl: invalid limit '-1' (must be 0-4294967295)");
+	bad("set limit mappings +1", "hairpinctl: invalid limit '+1' (must be 0-4294967295)");
+	bad("set limit ports 4294967296", "hairpinctl: invalid limit '4294967296' (must be 0-4294967295)");
+	bad("set limit ports 99999999999999999999999",
+	    "hairpinctl: invalid limit '99999999999999999999999' (must be 0-4294967295)");
+	bad("set limit mappings 1e3", "hairpinctl: invalid limit '1e3' (must be 0-4294967295)");
+	bad("set limit mappings 0x10", "hairpinctl: invalid limit '0x10' (must be 0-4294967295)");
+	bad("set limit mappings 10k", "hairpinctl: invalid limit '10k' (must be 0-4294967295)");
+	bad("set limit mappings \"\"", "hairpinctl: invalid limit '' (must be 0-4294967295)");
+	bad("set limit mappings hairpin", "hairpinctl: invalid limit 'hairpin' (must be 0-4294967295)");
+	bad("set limit mappings 3 mappings 4", "hairpinctl: 'mappings' given twice");
+	bad("set limit ports 3 mappings 1 ports 4", "hairpinctl: 'ports' given twice");
+	bad("set limit mappings 3 limit ports 4", "hairpinctl: 'limit' given twice");
+	bad("set limit mappings 3 bogus 4",
+	    "hairpinctl: unknown setting 'bogus' (source, hairpin or limit)");
+	bad("set limit ports 9 hairpin off mappings 8",
+	    "hairpinctl: unknown setting 'mappings' (source, hairpin or limit)");
+	bad("set limits mappings 3",
+	    "hairpinctl: unknown setting 'limits' (source, hairpin or limit)");
 }
 
 static bool parse_text(const char *text, const char *name, struct hp_oplist *list)
@@ -246,12 +305,13 @@ static void test_files(void)
 		"map add udp 5000-5010 to 192.168.1.20:6000-6010 comment \"game server\"\r\n"
 		"map del tcp 8080  # gone\n"
 		"set source external hairpin always\n"
+		"set limit mappings 100 ports 1000  # room to grow\n"
 		"map replace tcp 443 to 192.168.1.10";	/* no final newline */
 	bool ret;
 
 	ret = parse_text(good_file, "house.conf", &list);
-	ok(ret && !*last_error && list.len == 6, "file with remarks, blanks, CRLF: 6 operations");
-	if (ret && list.len == 6) {
+	ok(ret && !*last_error && list.len == 7, "file with remarks, blanks, CRLF: 7 operations");
+	if (ret && list.len == 7) {
 		ok(list.ops[0].cmd == HAIRPIN_CMD_FLUSH_MAPS && list.ops[0].line == 3,
 		   "  op 1: flush on line 3");
 		ok(list.ops[1].cmd == HAIRPIN_CMD_NEW_MAP && list.ops[1].line == 5 &&
@@ -263,8 +323,13 @@ static void test_files(void)
 		ok(list.ops[4].cmd == HAIRPIN_CMD_SET_CONFIG && list.ops[4].line == 9 &&
 		   list.ops[4].source == HAIRPIN_SOURCE_EXTERNAL &&
 		   list.ops[4].mode == HAIRPIN_MODE_ALWAYS, "  op 5: set on line 9");
-		ok(list.ops[5].cmd == HAIRPIN_CMD_REPLACE_MAP && list.ops[5].line == 10,
-		   "  op 6: replace on line 10 without a newline");
+		ok(list.ops[5].cmd == HAIRPIN_CMD_SET_CONFIG && list.ops[5].line == 10 &&
+		   list.ops[5].source == HP_UNSET && list.ops[5].mode == HP_UNSET &&
+		   list.ops[5].has_max_maps && list.ops[5].max_maps == 100 &&
+		   list.ops[5].has_max_ports && list.ops[5].max_ports == 1000,
+		   "  op 6: set limit on line 10");
+		ok(list.ops[6].cmd == HAIRPIN_CMD_REPLACE_MAP && list.ops[6].line == 11,
+		   "  op 7: replace on line 11 without a newline");
 	}
 	hp_oplist_free(&list);
 
@@ -292,6 +357,15 @@ static void test_files(void)
 	ret = parse_text("map flush\nmap show\n", "x", &list);
 	ok(!ret && !strcmp(last_error, "hairpinctl: x:2: 'map show' cannot be part of a batch"),
 	   "map show refused in a file, with its line");
+	hp_oplist_free(&list);
+
+	ret = parse_text("map flush\nset limit mappings -1\nmap add tcp 80 to 10.0.0.2\n",
+			 "lim", &list);
+	ok(!ret && !strcmp(last_error,
+			   "hairpinctl: lim:2: invalid limit '-1' (must be 0-4294967295)"),
+	   "a bad limit in a file, with its line");
+	if (ret || strcmp(last_error, "hairpinctl: lim:2: invalid limit '-1' (must be 0-4294967295)"))
+		diag("got '%s'", last_error);
 	hp_oplist_free(&list);
 
 	ret = parse_text("\n\n\nmap add tcp 80 to 10.0.0.2 comment \"open\n", "q", &list);
@@ -339,10 +413,42 @@ static void roundtrip(const char *line, const char *want)
 	   "  and parses back to the same mapping");
 }
 
+/* A set line: format_op() gives want, which parses back to the same. */
+static void set_roundtrip(const char *line, const char *want)
+{
+	char text[HP_OP_TEXT_MAX];
+	struct hp_op op, op2;
+	int n;
+
+	if (!parse_line(line, &op)) {
+		ok(false, "format: %s (%s)", line, last_error);
+		return;
+	}
+	n = format_op(text, sizeof(text), &op);
+	ok(!strcmp(text, want) && n == (int)strlen(want), "format: %s -> %s", line, text);
+	if (strcmp(text, want))
+		diag("want %s", want);
+	ok(parse_line(text, &op2) && op2.cmd == HAIRPIN_CMD_SET_CONFIG &&
+	   op2.source == op.source && op2.mode == op.mode &&
+	   op2.has_max_maps == op.has_max_maps && op2.max_maps == op.max_maps &&
+	   op2.has_max_ports == op.has_max_ports && op2.max_ports == op.max_ports,
+	   "  and parses back to the same settings");
+}
+
 static void test_format(void)
 {
 	struct hp_op op;
 	char key[64];
+
+	set_roundtrip("set hairpin off source lan", "set source lan hairpin off");
+	set_roundtrip("set limit mappings 1024", "set limit mappings 1024");
+	set_roundtrip("set limit ports 65536", "set limit ports 65536");
+	set_roundtrip("set limit ports 4294967295 mappings 0",
+		      "set limit mappings 0 ports 4294967295");
+	set_roundtrip("set limit mappings 0042 hairpin always",
+		      "set hairpin always limit mappings 42");
+	set_roundtrip("set limit ports 9 mappings 8 hairpin always source external",
+		      "set source external hairpin always limit mappings 8 ports 9");
 
 	roundtrip("map add tcp 80 to 192.168.1.10 comment web",
 		  "tcp 80 to 192.168.1.10:80 comment web");

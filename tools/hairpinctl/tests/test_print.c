@@ -144,36 +144,76 @@ static void test_show(void)
 	struct hp_config c = {
 		.version = "v1.2-3-gabcdef", .source = HAIRPIN_SOURCE_EXTERNAL,
 		.mode = HAIRPIN_MODE_OFF, .mappings = 3, .conns = 12, .hairpinned = 3,
+		.has_ports = true, .ports = 13, .has_max_maps = true, .max_maps = 1024,
+		.has_max_ports = true, .max_ports = 65536,
 	};
 
 	out_start();
 	print_config(out, &c, 0);
-	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n",
-	   "show: settings, module, number of mappings");
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n"
+	   "limits mappings 3/1024 ports 13/65536\n",
+	   "show: settings, module, number of mappings, limits with their use");
 
 	out_start();
 	print_config(out, &c, PRINT_STATS);
 	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n"
+	   "limits mappings 3/1024 ports 13/65536\n"
 	   "conns 12 hairpinned 3\n", "show -s: and the totals");
 
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"hairpin\":\"off\","
-	   "\"mappings\":3,\"conns\":12,\"hairpinned\":3}\n",
-	   "show -j: one object, totals included");
+	   "\"mappings\":3,\"ports\":13,\"max_mappings\":1024,\"max_ports\":65536,"
+	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "show -j: one object, limits and totals included");
+
+	out_start();
+	print_config(out, &c, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(), "{\n  \"version\": \"v1.2-3-gabcdef\",\n  \"source\": \"external\",\n"
+	   "  \"hairpin\": \"off\",\n  \"mappings\": 3,\n  \"ports\": 13,\n"
+	   "  \"max_mappings\": 1024,\n  \"max_ports\": 65536,\n  \"conns\": 12,\n"
+	   "  \"hairpinned\": 3\n}\n", "show -p: indented");
+
+	c.mappings = 0;
+	c.ports = 0;
+	c.max_maps = 0;
+	c.max_ports = UINT32_MAX;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 0\n"
+	   "limits mappings 0/0 ports 0/4294967295\n", "show: limits of 0 and 2^32-1");
+
+	/* Only one limit told, or no ports in use: what there is. */
+	c.mappings = 3;
+	c.has_max_ports = false;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n"
+	   "limits mappings 3/0\n", "show: the mappings limit alone");
+	c.has_max_maps = false;
+	c.has_max_ports = true;
+	c.has_ports = false;
+	c.max_ports = 100;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source external\nhairpin off\nmodule v1.2-3-gabcdef\nmappings 3\n"
+	   "limits ports 100\n", "show: the ports limit without its use");
 
 	/* A newer module's values, and an older one that says less. */
 	c.source = 7;
 	c.mode = HP_UNSET;
 	c.version[0] = '\0';
+	c.has_ports = c.has_max_maps = c.has_max_ports = false;
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,"
-	   "\"mappings\":3,\"conns\":12,\"hairpinned\":3}\n",
-	   "show -j: unknown values as numbers, missing ones as null");
+	   "\"mappings\":3,\"ports\":null,\"max_mappings\":null,\"max_ports\":null,"
+	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "show -j: unknown values as numbers, missing ones (limits too) as null");
 	out_start();
 	print_config(out, &c, 0);
-	is(out_end(), "source 7\nmodule unknown\nmappings 3\n", "show: the same as text");
+	is(out_end(), "source 7\nmodule unknown\nmappings 3\n",
+	   "show: the same as text, no limits line");
 }
 
 static void event(const struct hp_op *op, const char *text, const char *json)
@@ -214,12 +254,29 @@ static void test_monitor(void)
 	op.source = HAIRPIN_SOURCE_LAN;
 	op.mode = HAIRPIN_MODE_ALWAYS;
 	event(&op, "set source lan hairpin always\n",
-	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\"}\n");
+	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "\"max_mappings\":null,\"max_ports\":null}\n");
 
 	out_start();
 	print_event(out, &op, PRINT_JSON | PRINT_PRETTY);
-	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\"\n}\n",
+	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\",\n"
+	   "  \"max_mappings\": null,\n  \"max_ports\": null\n}\n",
 	   "monitor -p: indented");
+
+	op.has_max_maps = true;
+	op.max_maps = 1024;
+	op.has_max_ports = true;
+	op.max_ports = 65536;
+	event(&op, "set source lan hairpin always limit mappings 1024 ports 65536\n",
+	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "\"max_mappings\":1024,\"max_ports\":65536}\n");
+
+	op.source = HP_UNSET;
+	op.mode = HP_UNSET;
+	op.has_max_maps = false;
+	event(&op, "set limit ports 65536\n",
+	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
+	      "\"max_mappings\":null,\"max_ports\":65536}\n");
 }
 
 static void test_save(void)
@@ -227,11 +284,14 @@ static void test_save(void)
 	struct hp_config c = {
 		.version = "1", .source = HAIRPIN_SOURCE_EXTERNAL,
 		.mode = HAIRPIN_MODE_ALWAYS, .mappings = 3,
+		.has_ports = true, .ports = 13, .has_max_maps = true, .max_maps = 1024,
+		.has_max_ports = true, .max_ports = 4294967295u,
 	};
 	struct hp_maplist list = { maps, 3, 3 };
 	static const char want[] =
 		"map flush\n"
 		"set source external hairpin always\n"
+		"set limit mappings 1024 ports 4294967295\n"
 		"map add tcp 80 to 192.168.1.10:80 comment web\n"
 		"map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"\n"
 		"map add tcp 8080 to 10.0.0.3:80\n";
@@ -244,26 +304,52 @@ static void test_save(void)
 	out_start();
 	print_save(out, &c, &list);
 	text = out_end();
-	is(text, want, "save: flush, settings, then every mapping as map add");
+	is(text, want, "save: flush, settings, limits, then every mapping as map add");
 
 	f = fmemopen((void *)text, strlen(text), "r");
-	same = parse_file(f, "saved", &ops) && ops.len == 5 &&
+	same = parse_file(f, "saved", &ops) && ops.len == 6 &&
 	       ops.ops[0].cmd == HAIRPIN_CMD_FLUSH_MAPS &&
 	       ops.ops[1].cmd == HAIRPIN_CMD_SET_CONFIG &&
 	       ops.ops[1].source == HAIRPIN_SOURCE_EXTERNAL &&
-	       ops.ops[1].mode == HAIRPIN_MODE_ALWAYS;
+	       ops.ops[1].mode == HAIRPIN_MODE_ALWAYS &&
+	       !ops.ops[1].has_max_maps && !ops.ops[1].has_max_ports &&
+	       ops.ops[2].cmd == HAIRPIN_CMD_SET_CONFIG &&
+	       ops.ops[2].source == HP_UNSET && ops.ops[2].mode == HP_UNSET &&
+	       ops.ops[2].has_max_maps && ops.ops[2].max_maps == 1024 &&
+	       ops.ops[2].has_max_ports && ops.ops[2].max_ports == UINT32_MAX;
 	for (i = 0; same && i < 3; i++) {
-		const struct hp_map *a = &ops.ops[2 + i].map, *b = &maps[i];
+		const struct hp_map *a = &ops.ops[3 + i].map, *b = &maps[i];
 
-		same = ops.ops[2 + i].cmd == HAIRPIN_CMD_NEW_MAP &&
+		same = ops.ops[3 + i].cmd == HAIRPIN_CMD_NEW_MAP &&
 		       a->proto == b->proto && a->has_addr == b->has_addr &&
 		       a->addr == b->addr && a->port == b->port &&
 		       a->port_max == b->port_max && a->to_addr == b->to_addr &&
 		       a->to_port == b->to_port && !strcmp(a->comment, b->comment);
 	}
-	ok(same, "  and -f reads it back to the same settings and mappings");
+	ok(same, "  and -f reads it back to the same settings, limits and mappings");
 	fclose(f);
 	hp_oplist_free(&ops);
+
+	/* A module without limits: no limit line. */
+	c.has_ports = c.has_max_maps = c.has_max_ports = false;
+	list.len = 1;
+	out_start();
+	print_save(out, &c, &list);
+	is(out_end(), "map flush\nset source external hairpin always\n"
+	   "map add tcp 80 to 192.168.1.10:80 comment web\n",
+	   "save of a module without limits: no limit line");
+
+	/* Limits without settings, and one limit alone. */
+	c.source = HP_UNSET;
+	c.mode = HP_UNSET;
+	c.has_max_ports = true;
+	c.max_ports = 0;
+	out_start();
+	print_save(out, &c, &list);
+	is(out_end(), "map flush\nset limit ports 0\n"
+	   "map add tcp 80 to 192.168.1.10:80 comment web\n",
+	   "save of a module that tells one limit and no settings");
+	c.has_max_ports = false;
 
 	c.source = HP_UNSET;
 	c.mode = HP_UNSET;
@@ -290,6 +376,19 @@ static void test_format_op(void)
 	op.mode = HAIRPIN_MODE_AUTO;
 	format_op(text, sizeof(text), &op);
 	is(text, "set hairpin auto", "format_op: one setting");
+	op.has_max_ports = true;
+	op.max_ports = 7;
+	format_op(text, sizeof(text), &op);
+	is(text, "set hairpin auto limit ports 7", "format_op: a setting and a limit");
+	op.has_max_maps = true;
+	op.max_maps = 4294967295u;
+	op.max_ports = 4294967295u;
+	op.source = HAIRPIN_SOURCE_EXTERNAL;
+	op.mode = HAIRPIN_MODE_ALWAYS;
+	n = format_op(text, sizeof(text), &op);
+	is(text, "set source external hairpin always limit mappings 4294967295 ports 4294967295",
+	   "format_op: every setting and limit");
+	ok(n == (int)strlen(text) && n < HP_OP_TEXT_MAX, "  fits HP_OP_TEXT_MAX (%d)", n);
 }
 
 static void str(const char *in, const char *want, const char *what)
