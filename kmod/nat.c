@@ -71,8 +71,8 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 	m = find_map(rcu_dereference(hn->table), tuple);
 	if (!m)
 		return NF_ACCEPT;
-	if (!m->head.key.addr &&
-	    !local_target(state->net, state->in ?: state->out, tuple->dst.u3.ip))
+	/* A named address too: after a DHCP change it may be someone else's. */
+	if (!local_target(state->net, state->in ?: state->out, tuple->dst.u3.ip))
 		return NF_ACCEPT;
 
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
@@ -81,8 +81,10 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 	range.min_proto.all = hairpin_map_target_port(m, tuple->dst.u.all);
 	range.max_proto.all = range.min_proto.all;
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST);
-	if (ret == NF_ACCEPT)
+	if (ret == NF_ACCEPT) {
 		hairpin_map_count(m, false);
+		this_cpu_write(hn->pcpu->translated, ct);
+	}
 	return ret;
 }
 
@@ -102,15 +104,21 @@ static __be32 onlink_addr(const struct net_device *dev, __be32 a, __be32 b)
 }
 
 /* An internal client is one the router reaches by a route more specific
- * than a default route: a LAN, or a subnet routed behind one.
+ * than a default route: a LAN, or a subnet routed behind one; but not by
+ * the device of the public address it connected to, whose own subnet and
+ * routes lead outside.
  */
-static bool internal_client(struct net *net, __be32 client)
+static bool internal_client(struct net *net, __be32 client, __be32 public)
 {
 	struct flowi4 fl4 = { .daddr = client };
+	const struct net_device *wan;
 	struct fib_result res;
 
-	return !fib_lookup(net, &fl4, &res, 0) && res.prefixlen > 0 &&
-	       res.type == RTN_UNICAST;
+	if (fib_lookup(net, &fl4, &res, 0) || !res.prefixlen ||
+	    res.type != RTN_UNICAST)
+		return false;
+	wan = __ip_dev_find(net, public, false);
+	return !wan || FIB_RES_DEV(res) != wan;
 }
 
 static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
@@ -130,6 +138,12 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (!ct || ctinfo != IP_CT_NEW || nf_ct_is_confirmed(ct) ||
 	    !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
+	/* Ours only if our DNAT lookup translated it: one of the operator's
+	 * rules may have sent it to a mapping's target as well.
+	 */
+	if (this_cpu_read(hn->pcpu->translated) != ct)
+		return NF_ACCEPT;
+	this_cpu_write(hn->pcpu->translated, NULL);
 	mode = READ_ONCE(hn->mode);
 	if (mode == HAIRPIN_MODE_OFF)
 		return NF_ACCEPT;
@@ -146,16 +160,9 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (lan == client)		/* the router itself */
 		return NF_ACCEPT;
 	if (!lan && (mode != HAIRPIN_MODE_ALWAYS ||
-		     !internal_client(state->net, client)))
+		     !internal_client(state->net, client, orig->dst.u3.ip)))
 		return NF_ACCEPT;
 
-	/* Ours if a mapping for the original destination sent it where the
-	 * reply now comes from: no per-connection state needed.
-	 */
-	m = find_map(rcu_dereference(hn->table), orig);
-	if (!m || server != m->to_addr ||
-	    reply->src.u.all != hairpin_map_target_port(m, orig->dst.u.all))
-		return NF_ACCEPT;
 	if (!lan) {
 		lan = inet_select_addr(state->out, server, RT_SCOPE_UNIVERSE);
 		if (!lan)
@@ -173,7 +180,12 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 		range.min_addr.ip = lan;
 	range.max_addr.ip = range.min_addr.ip;
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
-	if (ret == NF_ACCEPT)
+	if (ret != NF_ACCEPT)
+		return ret;
+	/* The mapping that translated it, unless a change replaced it since. */
+	m = find_map(rcu_dereference(hn->table), orig);
+	if (m && server == m->to_addr &&
+	    reply->src.u.all == hairpin_map_target_port(m, orig->dst.u.all))
 		hairpin_map_count(m, true);
 	return ret;
 }

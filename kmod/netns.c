@@ -37,9 +37,14 @@ static int __net_init hairpin_net_init(struct net *net)
 	struct hairpin_net *hn = hairpin_net(net);
 	struct hairpin_table *table;
 
-	table = hairpin_table_create(0);
-	if (!table)
+	hn->pcpu = alloc_percpu(struct hairpin_pcpu);
+	if (!hn->pcpu)
 		return -ENOMEM;
+	table = hairpin_table_create(0);
+	if (!table) {
+		free_percpu(hn->pcpu);
+		return -ENOMEM;
+	}
 
 	hn->net = net;
 	mutex_init(&hn->lock);
@@ -69,6 +74,7 @@ static void __net_exit hairpin_net_exit(struct net *net)
 	struct hairpin_net *hn = hairpin_net(net);
 
 	hairpin_table_destroy(rcu_dereference_protected(hn->table, true));
+	free_percpu(hn->pcpu);
 	mutex_destroy(&hn->lock);
 	pr_debug("netns %u: destroyed\n", net->ns.inum);
 }

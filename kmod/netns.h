@@ -11,6 +11,16 @@ struct hairpin_table;
 
 enum { HAIRPIN_NAT_DNAT_PRE, HAIRPIN_NAT_DNAT_OUT, HAIRPIN_NAT_SNAT, HAIRPIN_NAT_OPS };
 
+/* What the DNAT lookup tells the SNAT lookup about a new connection: the
+ * one it translated last on this CPU. A packet goes from PRE_ROUTING to
+ * POST_ROUTING on one CPU in one go, and a conntrack entry has no room for
+ * a module's own mark. The pointer is only compared, never followed: the
+ * entry may be gone.
+ */
+struct hairpin_pcpu {
+	const struct nf_conn *translated;
+};
+
 /* Everything hairpin knows about one network namespace. */
 struct hairpin_net {
 	struct net *net;
@@ -38,6 +48,7 @@ struct hairpin_net {
 	 */
 	bool nat_registered;
 	struct nf_hook_ops nat_ops[HAIRPIN_NAT_OPS];
+	struct hairpin_pcpu __percpu *pcpu;
 
 	/* Counters of deleted mappings, so that totals survive deletion. */
 	u64 retired_conns;

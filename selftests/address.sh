@@ -32,4 +32,14 @@ check_eq "the any-address mapping still serves the other address" \
 	"$WANHOST server" "$(peer_who wanhost tcp 203.0.113.7 80)"
 check "loopback is never mapped" \
 	no_answer router tcp 127.0.0.1 80
+
+# A named address the router gave up (a DHCP change): it is someone
+# else's now, and a LAN client going there must get there.
+ns router ip addr add 203.0.113.9/24 dev wan0
+hp router map add tcp 203.0.113.9:80 to 192.168.1.20
+check_eq "a mapping naming an address serves it" \
+	"$WANHOST server2" "$(peer_who wanhost tcp 203.0.113.9 80)"
+ns router ip addr del 203.0.113.9/24 dev wan0
+check "once the address is gone, the mapping redirects nobody" \
+	no_answer client tcp 203.0.113.9 80
 finish

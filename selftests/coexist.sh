@@ -37,4 +37,14 @@ check_eq "the operator's rule wins where both match" \
 	"$WANHOST server2" "$(peer_who wanhost tcp $PUBLIC 80)"
 check_eq "the mapping serves what the rule does not match" \
 	"$ROUTER_LAN server" "$(peer_who client tcp $PUBLIC 80)"
+
+# The operator's rule sends the LAN's connections to the mapping's own
+# target: they are still the operator's, and hairpin leaves them alone
+# (without a source NAT of the operator's, they fail as seed 000 says).
+ns router nft add rule ip own prerouting ip saddr $CLIENT tcp dport 80 dnat to $SERVER
+hairpinned() { hpq -j map show | jq -r '.mappings[0].hairpinned'; }
+before=$(hairpinned)
+check "a connection the operator DNATed to a mapping's target is not hairpinned" \
+	no_answer client tcp $PUBLIC 80
+check_eq "nor counted" "$before" "$(hairpinned)"
 finish

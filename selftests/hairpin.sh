@@ -58,6 +58,8 @@ check_eq "hairpin always: a routed internal client is source-NATed too" \
 	"$ROUTER_LAN" "$(peer_addr client2 tcp $PUBLIC 80)"
 check_eq "hairpin always: never a WAN client" \
 	"$WANHOST" "$(peer_addr wanhost tcp $PUBLIC 80)"
+check_eq "hairpin always: nor one on the WAN's own subnet" \
+	"203.0.113.254" "$(peer_addr isp tcp $PUBLIC 80)"
 
 hp router set hairpin off
 check "hairpin off: the LAN client fails again" \
