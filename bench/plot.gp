@@ -2,7 +2,7 @@
 #
 # New-flow rate against the number of mappings, one panel per path.
 #   gnuplot -e "datafile='F'; outfile='O.png'; kernel='K'" bench/plot.gp
-# Columns of datafile (written by bench/report.sh): N, then the WAN path's
+# Columns of datafile (written by bench/report.py): N, then the WAN path's
 # last-added and random rates of ipt-legacy, ipt-nft, nft-map and hairpin
 # (2-9), the same for the hairpin path (10-17), then conntrack-only and
 # no-conntrack references for the WAN (18, 19) and hairpin paths (20, 21).

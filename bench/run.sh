@@ -20,8 +20,9 @@ say() { printf '[bench] %s\n' "$*"; }
 start=$SECONDS
 
 # What the guest runs: the guest's root is this machine's, so installing
-# here is installing there.
-pkgs="gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq ethtool"
+# here is installing there. And python3 and gnuplot for bench/report.py,
+# here, at the end.
+pkgs="python3 gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq ethtool"
 missing=$(for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"
 done)
@@ -99,7 +100,7 @@ for series in ${BENCH_KERNELS:-6.1}; do
 		printf 'meta\tquick\t%s\n' "${BENCH_QUICK:-0}"
 	} >>"$out/results.tsv"
 	cp "$out/results.tsv" "$results/$series.tsv"
-	bench/report.sh "$results/$series.tsv" "$results/$series.md" "$results/$series.png"
+	bench/report.py "$results/$series.tsv" "$results/$series.md" "$results/$series.png"
 	say "wrote $results/$series.md and $results/$series.png"
 done
 say "done in $(((SECONDS - start) / 60)) min $(((SECONDS - start) % 60)) s"
