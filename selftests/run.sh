@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Runs every selftest (or those named) and reports in TAP. Meant for the VM
-# (tools/vm/run.sh), as root. Exits 1 if any test failed, 4 if all skipped.
+# Runs every selftest (Makefile's TEST_PROGS, or those named) and reports in
+# TAP. Meant for the VM (tools/vm/run.sh), as root. Exits 1 if any test
+# failed, 4 if all skipped. A test that runs longer than "settings" allows
+# is killed and fails.
 #
 # Tests build their own namespaces and so run side by side, HAIRPIN_JOBS
 # (default: one per CPU) at a time: in an emulated guest most of a test is
@@ -12,11 +14,8 @@
 # output is printed whole once it ends, so the report reads in order.
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
-if [ ${#tests[@]} = 0 ]; then
-	for t in *.sh; do
-		[ "$t" = lib.sh ] || [ "$t" = run.sh ] || tests+=("$t")
-	done
-fi
+[ ${#tests[@]} != 0 ] || read -ra tests < <(make -s list)
+timeout=${HAIRPIN_TEST_TIMEOUT:-$(sed -n "s/^timeout=//p" settings)}
 jobs=${HAIRPIN_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -35,7 +34,7 @@ n=0 fails=0 skips=0
 start() {
 	(
 		s=$SECONDS
-		./"$1" >"$tmp/$1.out" 2>&1
+		timeout -k 10 "$timeout" ./"$1" >"$tmp/$1.out" 2>&1
 		echo "$? $((SECONDS - s))" >"$tmp/$1.rc"
 	) &
 	running[$!]=$1
@@ -52,6 +51,7 @@ report() {
 	case $rc in
 	0) echo "ok $n selftests: hairpin: $t # ${took}s" ;;
 	4) echo "ok $n selftests: hairpin: $t # SKIP"; skips=$((skips + 1)) ;;
+	124 | 137) echo "not ok $n selftests: hairpin: $t # TIMEOUT ${timeout}s"; fails=$((fails + 1)) ;;
 	*) echo "not ok $n selftests: hairpin: $t # exit=$rc"; fails=$((fails + 1)) ;;
 	esac
 }

@@ -36,6 +36,14 @@ for kver in $(tools/vm/kernels.sh); do
 	tools/build-kmod.sh "$kver" C=2 >/dev/null
 done
 
+# The debug kernel is built from its own fragment: it must have every
+# option the selftests say they need.
+say "selftests/config against tools/vm/debug.config"
+while IFS='=' read -r opt _; do
+	grep -q "^$opt=[ym]$" tools/vm/debug.config ||
+		{ say "tools/vm/debug.config lacks $opt (selftests/config)"; exit 1; }
+done <selftests/config
+
 # Warnings and errors only: its style notes are matters of taste.
 say "shellcheck"
 mapfile -t scripts < <(git ls-files "*.sh" .ci/run)
