@@ -49,7 +49,15 @@ while [ ! -e "$stop" ]; do
 	udp) target=UDP:$addr:$port ;;
 	esac
 	echo x | timeout 3 socat -T 1 - "$target" >/dev/null 2>&1
+	echo >>"$stop.tries"
 done'
+# went_on [N]: until the traffic has made N more tries (default 8), so that
+# what was just done met traffic.
+tries() { cat "$stop.tries" 2>/dev/null | wc -l; }
+tried_since() { [ $(($(tries) - $1)) -ge "$2" ]; }
+went_on() {
+	until_ok 60 tried_since "$(tries)" "${1:-8}" || fail "the traffic stalled"
+}
 pids=()
 traffic() {
 	echo "[+] $1: $2 to $3:$4 until stopped" >&2
@@ -95,33 +103,33 @@ nsq router bash -c 'while [ ! -e "$1" ]; do
 	"$2" map del tcp 8000-8009; "$2" map add tcp 8000-8009 to $3:80-89
 done >/dev/null 2>&1' _ "$stop" "$HAIRPINCTL" $SERVER &
 pids+=($!)
-sleep 2
+went_on 16
 for i in $(seq "$cycles"); do
 	check "cycle $i: rmmod under traffic, with mappings" rmmod hairpin
 	check "cycle $i: the family is gone" eval '! nsq router "$HAIRPINCTL" show >/dev/null 2>&1'
-	sleep 1
+	went_on
 	check "cycle $i: insmod under traffic" reload
 	# But for what the changes in flight put back since.
 	check_eq "cycle $i: the namespace starts without the old mappings" "0" \
 		"$(nsq router "$HAIRPINCTL" -j map show |
 		   jq '[.mappings[] | select(.port != 8000)] | length')"
 	mappings
-	sleep 1
+	went_on
 done
 stop_traffic
 works "after $cycles reloads" $PUBLIC
 
 # The WAN address changes and interfaces go, under traffic.
 start_traffic $PUBLIC
-sleep 1
+went_on
 ns router ip addr del $PUBLIC/24 dev wan0
 ns router ip addr add 203.0.113.7/24 dev wan0
 ns router ip route add default via 203.0.113.254
-sleep 1
+went_on
 ns router ip link del br-lan
 ns router ip link del lan-server
 ns router ip link del wan0
-sleep 1
+went_on
 stop_traffic
 veth isp isp0 router wan0
 ns isp ip addr add 203.0.113.254/24 dev isp0
@@ -143,23 +151,17 @@ works "the interfaces rebuilt, a new WAN address, the same mappings" 203.0.113.7
 # The router's namespace goes, with its mappings and live connections.
 start_traffic 203.0.113.7
 inum=$(nsq router stat -L -c %i /proc/self/ns/net)
+destroyed() { dmesg | grep -q "hairpin: netns $1: destroyed"; }
 established() {
 	nsq router conntrack -L -p tcp --orig-dst 203.0.113.7 --dport 9000 --state ESTABLISHED 2>/dev/null | grep -c .
 }
-for i in $(seq 20); do
-	[ "$(established)" -lt 2 ] || break
-	sleep 0.5
-done
+two_established() { [ "$(established)" -ge 2 ]; }
+until_ok 10 two_established
 check_eq "the router's namespace has both long-lived connections" 2 "$(established)"
 ns router ip netns del "router-$sfx"
 stop_traffic
 if [ -w $dyndbg ]; then
-	for i in $(seq 120); do
-		dmesg | grep -q "hairpin: netns $inum: destroyed" && break
-		sleep 0.5
-	done
-	check "the namespace's hairpin state is destroyed" \
-		eval 'dmesg | grep -q "hairpin: netns $inum: destroyed"'
+	check "the namespace's hairpin state is destroyed" until_ok 60 destroyed "$inum"
 	echo 'module hairpin -p' >$dyndbg
 fi
 check "no device is left waiting for its references" \
