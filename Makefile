@@ -35,9 +35,15 @@ KMOD_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard k
 
 all: module tool
 
+# Kbuild takes no spaces in M=: a clone whose path has them builds through
+# a symlink to it, one per clone, under /tmp.
+MDIR = $$(m="$(CURDIR)"; case $$m in *" "*) \
+	l=/tmp/hairpin-src.$$(printf %s "$$m" | md5sum | cut -c 1-12); \
+	ln -sfn "$$m" "$$l"; m=$$l;; esac; echo "$$m")
+
 module:
 	@test -d $(KDIR) || { echo "no kernel headers at $(KDIR): install linux-headers-$(KVER) or set KVER"; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) V=$(V) modules
+	$(MAKE) -C $(KDIR) M="$(MDIR)" V=$(V) modules
 
 tool:
 	$(MAKE) -C tools/hairpinctl
@@ -89,7 +95,7 @@ ifeq ($(DESTDIR),)
 endif
 
 clean-module:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	-$(MAKE) -C $(KDIR) M="$(MDIR)" clean 2>/dev/null
 
 clean: clean-module
 	$(MAKE) -C tools/hairpinctl clean

@@ -76,10 +76,12 @@ for series in ${BENCH_KERNELS:-6.1}; do
 	# A copy, which edits to the tree during the run cannot change.
 	cp bench/guest.sh "$out/guest.sh"
 	# Other VMs booted meanwhile: sampled every 10 s, for the results.
+	# Ours is the one sharing $out, as run.sh writes it for qemu (commas
+	# doubled).
 	(
 		while sleep 10; do
 			pgrep -f qemu-system | while read -r p; do
-				grep -qz "path=$out" "/proc/$p/cmdline" 2>/dev/null || echo "$p"
+				grep -qzF "path=${out//,/,,}," "/proc/$p/cmdline" 2>/dev/null || echo "$p"
 			done | wc -l
 		done >"$out/others"
 	) &

@@ -16,9 +16,19 @@ kdir=${HAIRPIN_KDIR:-/lib/modules/$kver/build}
 out=$top/build/$kver
 mkdir -p "$out"
 cp -a "$top/Kbuild" "$top/kmod" "$top/uapi" "$out/"
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
-if ! make -C "$kdir" M="$out" W=1 "$@" modules >"$log" 2>&1; then
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/log
+# Kbuild cannot take a path with spaces (and a few other characters) in M=:
+# such a clone path builds through a plain one, a symlink to the copy.
+m=$out
+case $out in
+*[!A-Za-z0-9_./+-]*)
+	m=$tmp/m
+	ln -s "$out" "$m"
+	;;
+esac
+if ! make -C "$kdir" M="$m" W=1 "$@" modules >"$log" 2>&1; then
 	cat "$log"
 	exit 1
 fi

@@ -9,7 +9,9 @@
 #
 # HAIRPIN_CHECK_DEBUG=0 leaves the debug kernel out.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
+# Physical, as the VM mounts the repo there: a symlink on the way may be
+# under a directory the guest covers with a tmpfs (/root, /tmp).
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
 say() { printf '\n[check] %s\n' "$*"; }
 start=$SECONDS
@@ -37,12 +39,16 @@ tools/test-install.sh
 say "the netlink fuzzer and request writer for the selftests (tools/fuzz-nl)"
 make -s -C tools/fuzz-nl
 
+say "the VM harness from a clone path under /tmp, with a space and a comma"
+tools/vm/test-paths.sh
+
 for kver in $(tools/vm/kernels.sh); do
 	say "$kver: build"
 	tools/build-kmod.sh "$kver"
 	say "$kver: selftests in the VM"
+	# Words, not a script: run.sh quotes them, whatever the path holds.
 	tools/vm/run.sh -k "$kver" -t 1800 -- \
-		"HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko selftests/run.sh"
+		env HAIRPIN_KO="$top/build/$kver/kmod/hairpin.ko" selftests/run.sh
 done
 
 if [ "$debug" != 1 ]; then

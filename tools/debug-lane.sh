@@ -15,7 +15,9 @@
 # HAIRPIN_DEBUG_FUZZ_MESSAGES, HAIRPIN_DEBUG_CHURN_SECONDS and
 # HAIRPIN_DEBUG_TEARDOWN_CYCLES override them.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
+# Physical, as the VM mounts the repo there: a symlink on the way may be
+# under a directory the guest covers with a tmpfs (/root, /tmp).
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
 say() { printf '\n[debug-lane] %s\n' "$*"; }
 
@@ -36,16 +38,19 @@ make -s -C tools/hairpinctl
 make -s -C tools/fuzz-nl
 say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s, unload cycles: $cycles)"
 [ -z "$out" ] || { rm -rf "$out"; mkdir -p "$out"; }
+# The guest runs a script: paths and test names go in quoted, for a clone
+# path with spaces.
+tests=
+[ $# = 0 ] || tests=$(printf ' %q' "$@")
 # acpi=noirq: evaluating ACPI's PCI interrupt routing takes the debug kernel
 # a minute under TCG (AE_AML_LOOP_TIMEOUT); virtio uses MSI-X anyway. 1G:
 # each kmemleak scan reads all of it, and takes half a minute at 2G.
 # Its modprobe needs its modules.builtin: bound over /lib/modules in the VM.
-# shellcheck disable=SC2046 # the tests' names, one word each
 HAIRPIN_VM_MEM=1G HAIRPIN_KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage \
 HAIRPIN_KERNEL_APPEND="acpi=noirq panic_on_warn=1" \
 	tools/vm/run.sh -k "$kver" -t 3000 ${out:+-o "$out"} -- \
-	"mount --bind $kdir/modroot/lib/modules /lib/modules &&
-	 HAIRPIN_KO=$top/build/$kver/kmod/hairpin.ko HAIRPIN_FUZZ_MESSAGES=$fuzz \
+	"mount --bind $(printf %q "$kdir/modroot/lib/modules") /lib/modules &&
+	 HAIRPIN_KO=$(printf %q "$top/build/$kver/kmod/hairpin.ko") HAIRPIN_FUZZ_MESSAGES=$fuzz \
 	 HAIRPIN_FUZZ_SECONDS=1500 HAIRPIN_CHURN_SECONDS=$churn \
-	 HAIRPIN_TEARDOWN_CYCLES=$cycles selftests/run.sh $*"
+	 HAIRPIN_TEARDOWN_CYCLES=$cycles selftests/run.sh$tests"
 [ -z "$out" ] || say "report and kernel log in ${out#"$top/"}"

@@ -6,7 +6,9 @@
 # cannot load modules.  Fails, with the guest's status, if the demo did not
 # behave as it says.
 set -e
-top=$(cd "$(dirname "$0")/.." && pwd)
+# Physical, as the VM mounts the repo there: a symlink on the way may be
+# under a directory the guest covers with a tmpfs (/root, /tmp).
+top=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$top"
 say() { printf '[demo] %s\n' "$*"; }
 

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # PID 1 of the test guest booted by run.sh, in the host's root (read-only,
-# with tmpfs on /tmp, /run, /var/lib...).  $1 is the results share: it runs
-# $1/cmd as root in the repo, keeps its output in $1/log, its status in $1/rc
-# and the kernel log in $1/dmesg, then powers off.  Anything going wrong
-# here ends PID 1, which panics, which ends qemu: run.sh reports that.
+# with tmpfs on /tmp, /run, /var/lib..., and the repo back at its path).
+# $1 is the results share: it runs $1/cmd as root in the repo, keeps its
+# output in $1/log, its status in $1/rc and the kernel log in $1/dmesg, then
+# powers off.  Anything going wrong here ends PID 1, which panics, which ends
+# qemu: run.sh reports that.
 set -e
 
 out=$1
@@ -49,5 +50,9 @@ dmesg >"$out/dmesg"
 sync
 
 # Power off at once; PID 1 must not exit meanwhile, or the kernel panics.
+# Nor may it start a program: the power-off shuts the 9p devices down
+# before the machine, and a "sleep: command not found" then exits PID 1.
+# So it waits in a builtin, on a FIFO that nothing writes, on a tmpfs.
+mkfifo /run/hairpin-poweroff
 echo o >/proc/sysrq-trigger
-sleep 60
+read -r -t 60 <>/run/hairpin-poweroff || true

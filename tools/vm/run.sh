@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Boots a test kernel in qemu and runs one command in it as root.  The guest's
-# root is the host's, read-only over 9p, so it has the same tools, modules and
-# repo (at the same path) as the host, and nothing needs installing into it.
+# root is the host's, read-only over 9p, so it has the same tools and modules
+# as the host, and nothing needs installing into it; the repo is shared by
+# itself, at the same path, wherever it is (/root and /tmp included).
 #
 # The host kernel cannot load modules, so this is where every kernel test
 # runs.  Only TCG: nested KVM hangs on this machine.
@@ -65,31 +66,39 @@ fi
 [ -n "$HAIRPIN_KERNEL_IMAGE" ] || [ -d "/lib/modules/$kver" ] ||
 	{ say "no modules for $kver"; exit 1; }
 
-# The guest finds guest-init.sh through the kernel command line and qemu
-# takes the results dir in a comma-separated option: keep both paths plain.
-case $here in *[[:space:]]*) say "repo path has spaces: $here"; exit 1 ;; esac
+# The repo's physical path: the initramfs mounts it before switch_root, where
+# an absolute symlink on the way (/home -> /data/home) would resolve in the
+# initramfs rather than in the host's root.  The guest reads it from a file,
+# which keeps everything but trailing newlines.
+repo=$(cd "$here/../.." && pwd -P)
+case $repo in *$'\n') say "repo path ends in a newline"; exit 1 ;; esac
 if [ -z "$out" ]; then
 	out=$(mktemp -d /tmp/hairpin-vm.XXXXXX)
 	tmp_out=1
 fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
-case $out in *,*) say "results dir has a comma: $out"; exit 1 ;; esac
-rm -f "$out"/{cmd,log,rc,dmesg,console.log,kmemleak}
+rm -f "$out"/{cmd,repo,log,rc,dmesg,console.log,kmemleak}
+printf '%s' "$repo" >"$out/repo"
+# qemu's options are comma-separated: a comma in a value is written twice.
+qrepo=${repo//,/,,}
+qout=${out//,/,,}
 
 # The initramfs only gets the real root mounted: 9p over virtio, read-only,
 # with tmpfs where programs expect to write, plus the results share.  It
 # must switch_root, not chroot, into it: the kernel starts /sbin/modprobe
 # for module autoloading in the root of init's mount namespace, and the
 # initramfs has no modprobe.  The results share goes under /run: that
-# exists on any host and is a fresh tmpfs, unlike /mnt.
+# exists on any host and is a fresh tmpfs, unlike /mnt.  The repo comes last,
+# by itself, at its path: it may be under one of those tmpfs (a clone in
+# /root or /tmp), which would hide it.  Its path is in the results share, as
+# the kernel command line splits at spaces.
 # shellcheck disable=SC2016 # expanded by the guest
 init='#!/bin/busybox sh
 set -e
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 for m in /lib/modules/*.ko; do [ ! -e "$m" ] || insmod "$m"; done
-guest_init=$(sed -n "s/.*hairpin\.init=\([^ ]*\).*/\1/p" /proc/cmdline)
 # cache=loose: the root is read-only and nothing else changes it meanwhile.
 # msize: with 500 KB a request rather than the default, a program starts
 # three times faster (measured: bash -c true), and starting programs is
@@ -100,8 +109,11 @@ for d in tmp:1777 var/tmp:1777 run:755 var/lib:755 var/log:755 root:700; do
 done
 mkdir /newroot/run/hairpin
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 out /newroot/run/hairpin
+repo=$(cat /newroot/run/hairpin/repo)
+mkdir -p "/newroot$repo"
+mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 repo "/newroot$repo"
 umount /proc
-exec switch_root /newroot "$guest_init" /run/hairpin'
+exec switch_root /newroot "$repo/tools/vm/guest-init.sh" /run/hairpin'
 
 # Modules to mount 9p, in load order and without the built-in ones: kmod
 # resolves both from the kernel's modules.dep and modules.builtin.
@@ -141,11 +153,16 @@ if [ ! -s "$initrd" ]; then
 	done
 	(cd "$dir" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$initrd.$$"
 	rm -rf "$dir"
-	# Replace atomically, so runs in parallel never boot half an image,
-	# and drop images of older init scripts.
+	# Replace atomically, so runs in parallel never boot half an image.
 	mv "$initrd.$$" "$initrd"
-	find "$cache" -maxdepth 1 -name "initramfs-$kver-*.cpio.gz" ! -path "$initrd" -delete
 fi
+# Drop images of other init scripts once unused for a day, not at once:
+# another checkout on this machine (CI's, at another commit) may be about
+# to boot its own.  Booting one marks it used.  A user who may not write
+# the cache can still boot what is there.
+touch "$initrd" 2>/dev/null || true
+find "$cache" -maxdepth 1 -name "initramfs-$kver-*.cpio.gz" ! -path "$initrd" -mmin +1440 \
+	-delete 2>/dev/null || true
 
 # One argument is a script; several are a command line, kept word for word.
 if [ $# -eq 1 ]; then
@@ -163,11 +180,13 @@ start=$SECONDS
 timeout -k 10 "$tmo" qemu-system-x86_64 -accel tcg -cpu max -bios qboot.rom -nic none \
 	-m "${HAIRPIN_VM_MEM:-2G}" -smp 2 -nographic -no-reboot \
 	-kernel "$image" -initrd "$initrd" \
-	-append "console=ttyS0 edd=off loglevel=5 panic=-1 hairpin.init=$here/guest-init.sh${HAIRPIN_KERNEL_APPEND:+ $HAIRPIN_KERNEL_APPEND}" \
+	-append "console=ttyS0 edd=off loglevel=5 panic=-1${HAIRPIN_KERNEL_APPEND:+ $HAIRPIN_KERNEL_APPEND}" \
 	-fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
 	-device virtio-9p-pci,fsdev=root,mount_tag=root \
-	-fsdev local,id=out,path="$out",security_model=none \
+	-fsdev local,id=out,path="$qout",security_model=none \
 	-device virtio-9p-pci,fsdev=out,mount_tag=out \
+	-fsdev local,id=repo,path="$qrepo",security_model=none,readonly=on,multidevs=remap \
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$out/console.log"
 qrc=${PIPESTATUS[0]}
 secs=$((SECONDS - start))
