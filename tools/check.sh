@@ -33,6 +33,9 @@ tools/lint.sh
 say "host tests (hairpinctl parser, messages, printers, CLI, completion, man page, fuzzing)"
 make -s -C tools/hairpinctl test
 
+say "host tests of the benchmark's statistics (bench/test_report.py)"
+python3 -m unittest -q bench/test_report.py
+
 say "make install and dkms-install into a staging directory"
 tools/test-install.sh
 
