@@ -7,10 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
+#include "file.h"
 #include "hairpinctl.h"
 #include "msg.h"
 #include "nl.h"
-#include "parse.h"
 
 /* Sends the parsed file; reports a failure at the line the kernel's extack
  * points at. Returns an exit code.

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "error.h"
 #include "hairpinctl.h"
-#include "parse.h"
 #include "print.h"
 
 unsigned int print_flags;
@@ -59,6 +59,15 @@ bool parse_print_args(int argc, char *argv[])
 			return false;
 		}
 		print_flags |= flag;
+	}
+	return true;
+}
+
+bool no_args(int argc, char *argv[])
+{
+	if (argc > 1) {
+		hp_error("unexpected argument '%s'", argv[1]);
+		return false;
 	}
 	return true;
 }

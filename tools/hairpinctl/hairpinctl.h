@@ -44,5 +44,7 @@ void print_usage(FILE *f);
  * --stats); they add to print_flags. False after printing the error.
  */
 bool parse_print_args(int argc, char *argv[]);
+/* For a subcommand that takes no arguments: false after the error. */
+bool no_args(int argc, char *argv[]);
 
 #endif

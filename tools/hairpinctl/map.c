@@ -4,9 +4,11 @@
  */
 #include <string.h>
 
+#include "error.h"
+#include "format.h"
+#include "grammar.h"
 #include "hairpinctl.h"
 #include "nl.h"
-#include "parse.h"
 #include "print.h"
 
 static void map_usage(FILE *f);

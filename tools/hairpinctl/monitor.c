@@ -10,10 +10,10 @@
 #include <sys/socket.h>
 #include <linux/genetlink.h>
 
+#include "error.h"
 #include "hairpinctl.h"
 #include "msg.h"
 #include "nl.h"
-#include "parse.h"
 #include "print.h"
 
 /* A batch of many changes sends as many events at once: room for some. */

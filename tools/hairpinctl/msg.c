@@ -57,33 +57,42 @@ static const enum mnl_attr_data_type map_attr_types[HAIRPIN_MAP_A_MAX + 1] = {
 	[HAIRPIN_MAP_A_HAIRPINNED] = MNL_TYPE_U64,
 };
 
-static int map_attr_cb(const struct nlattr *attr, void *data)
+/* A nest or a message's attributes into tb, each of the type types[] says;
+ * newer modules may add attributes: what we do not know is skipped.
+ */
+struct attr_table {
+	const struct nlattr **tb;
+	const enum mnl_attr_data_type *types;
+	uint16_t max;
+};
+
+static int attr_cb(const struct nlattr *attr, void *data)
 {
-	const struct nlattr **tb = data;
+	const struct attr_table *t = data;
 	uint16_t type = mnl_attr_get_type(attr);
 
-	/* Newer modules may add attributes: skip what we do not know. */
-	if (mnl_attr_type_valid(attr, HAIRPIN_MAP_A_MAX) < 0 ||
-	    map_attr_types[type] == MNL_TYPE_UNSPEC)
+	if (mnl_attr_type_valid(attr, t->max) < 0 ||
+	    t->types[type] == MNL_TYPE_UNSPEC)
 		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, map_attr_types[type]) < 0)
+	if (mnl_attr_validate(attr, t->types[type]) < 0)
 		return MNL_CB_ERROR;
-	if (type == HAIRPIN_MAP_A_COMMENT &&
-	    mnl_attr_get_payload_len(attr) > HAIRPIN_COMMENT_MAX) {
-		errno = ERANGE;
-		return MNL_CB_ERROR;
-	}
-	tb[type] = attr;
+	t->tb[type] = attr;
 	return MNL_CB_OK;
 }
 
 bool hp_map_parse(const struct nlattr *nest, struct hp_map *m)
 {
 	const struct nlattr *tb[HAIRPIN_MAP_A_MAX + 1] = { NULL };
+	struct attr_table t = { tb, map_attr_types, HAIRPIN_MAP_A_MAX };
 
 	memset(m, 0, sizeof(*m));
-	if (mnl_attr_parse_nested(nest, map_attr_cb, tb) < 0)
+	if (mnl_attr_parse_nested(nest, attr_cb, &t) < 0)
 		return false;
+	if (tb[HAIRPIN_MAP_A_COMMENT] &&
+	    mnl_attr_get_payload_len(tb[HAIRPIN_MAP_A_COMMENT]) > HAIRPIN_COMMENT_MAX) {
+		errno = ERANGE;
+		return false;
+	}
 	if (!tb[HAIRPIN_MAP_A_PROTO] || !tb[HAIRPIN_MAP_A_PORT]) {
 		errno = EBADMSG;
 		return false;
@@ -138,29 +147,31 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_PORTS] = MNL_TYPE_U32,
 };
 
-static int top_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (mnl_attr_type_valid(attr, HAIRPIN_A_MAX) < 0 ||
-	    top_attr_types[type] == MNL_TYPE_UNSPEC)
-		return MNL_CB_OK;
-	if (mnl_attr_validate(attr, top_attr_types[type]) < 0)
-		return MNL_CB_ERROR;
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
 static bool parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
 {
+	struct attr_table t = { tb, top_attr_types, HAIRPIN_A_MAX };
+
 	memset(tb, 0, (HAIRPIN_A_MAX + 1) * sizeof(*tb));
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct genlmsghdr)) {
 		errno = EBADMSG;
 		return false;
 	}
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_attr_cb,
-			      tb) >= 0;
+	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), attr_cb, &t) >= 0;
+}
+
+/* A source or mode (u8) into *v, if attr is there. */
+static void get_setting(const struct nlattr *attr, int *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u8(attr);
+}
+
+/* The u32 of attr into *v, if it is there: whether it was. */
+static bool get_u32(const struct nlattr *attr, uint32_t *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u32(attr);
+	return attr != NULL;
 }
 
 int hp_config_cb(const struct nlmsghdr *nlh, void *data)
@@ -173,29 +184,17 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 	if (tb[HAIRPIN_A_VERSION])
 		snprintf(c->version, sizeof(c->version), "%s",
 			 mnl_attr_get_str(tb[HAIRPIN_A_VERSION]));
-	if (tb[HAIRPIN_A_SOURCE])
-		c->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
-	if (tb[HAIRPIN_A_MODE])
-		c->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
-	if (tb[HAIRPIN_A_MAPPINGS])
-		c->mappings = mnl_attr_get_u32(tb[HAIRPIN_A_MAPPINGS]);
+	get_setting(tb[HAIRPIN_A_SOURCE], &c->source);
+	get_setting(tb[HAIRPIN_A_MODE], &c->mode);
+	get_u32(tb[HAIRPIN_A_MAPPINGS], &c->mappings);
 	if (tb[HAIRPIN_A_CONNS])
 		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
 	if (tb[HAIRPIN_A_HAIRPINNED])
 		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
 	/* Older modules have no limits: the has_* flags stay false. */
-	if (tb[HAIRPIN_A_PORTS]) {
-		c->has_ports = true;
-		c->ports = mnl_attr_get_u32(tb[HAIRPIN_A_PORTS]);
-	}
-	if (tb[HAIRPIN_A_MAX_MAPS]) {
-		c->has_max_maps = true;
-		c->max_maps = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]);
-	}
-	if (tb[HAIRPIN_A_MAX_PORTS]) {
-		c->has_max_ports = true;
-		c->max_ports = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_PORTS]);
-	}
+	c->has_ports = get_u32(tb[HAIRPIN_A_PORTS], &c->ports);
+	c->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &c->max_maps);
+	c->has_max_ports = get_u32(tb[HAIRPIN_A_MAX_PORTS], &c->max_ports);
 	return MNL_CB_OK;
 }
 
@@ -221,10 +220,7 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 
 	if (!parse_top(nlh, tb))
 		return -1;
-	memset(op, 0, sizeof(*op));
-	op->cmd = genl->cmd;
-	op->source = HP_UNSET;
-	op->mode = HP_UNSET;
+	hp_op_init(op, genl->cmd);
 	switch (genl->cmd) {
 	case HAIRPIN_CMD_NEW_MAP:
 	case HAIRPIN_CMD_DEL_MAP:
@@ -236,18 +232,10 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 	case HAIRPIN_CMD_FLUSH_MAPS:
 		return 1;
 	case HAIRPIN_CMD_SET_CONFIG:
-		if (tb[HAIRPIN_A_SOURCE])
-			op->source = mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]);
-		if (tb[HAIRPIN_A_MODE])
-			op->mode = mnl_attr_get_u8(tb[HAIRPIN_A_MODE]);
-		if (tb[HAIRPIN_A_MAX_MAPS]) {
-			op->has_max_maps = true;
-			op->max_maps = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]);
-		}
-		if (tb[HAIRPIN_A_MAX_PORTS]) {
-			op->has_max_ports = true;
-			op->max_ports = mnl_attr_get_u32(tb[HAIRPIN_A_MAX_PORTS]);
-		}
+		get_setting(tb[HAIRPIN_A_SOURCE], &op->source);
+		get_setting(tb[HAIRPIN_A_MODE], &op->mode);
+		op->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &op->max_maps);
+		op->has_max_ports = get_u32(tb[HAIRPIN_A_MAX_PORTS], &op->max_ports);
 		return 1;
 	}
 	return 0;

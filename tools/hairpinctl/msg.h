@@ -11,7 +11,8 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-#include "parse.h"
+#include "list.h"
+#include "types.h"
 
 /* Upper bound of what hp_op_put() adds: the HAIRPIN_A_OP nest with a
  * command, a full mapping with a HAIRPIN_COMMENT_MAX comment, a source, a

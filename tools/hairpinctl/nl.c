@@ -12,6 +12,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "error.h"
 #include "hairpinctl.h"
 #include "msg.h"
 #include "nl.h"
@@ -451,4 +452,17 @@ int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
 			break;
 	}
 	return -1;
+}
+
+int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err)
+{
+	struct hp_nl nl;
+	int ret = 0;
+
+	if (!hp_nl_open(&nl))
+		return -1;
+	if (hp_nl_get_config(&nl, c, err) < 0)
+		ret = 1;
+	hp_nl_close(&nl);
+	return ret;
 }

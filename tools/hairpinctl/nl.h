@@ -10,7 +10,8 @@
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
-#include "parse.h"
+#include "list.h"
+#include "types.h"
 
 struct hp_nl {
 	struct mnl_socket *sock;
@@ -69,6 +70,11 @@ int hp_nl_run_op(const struct hp_op *op, const char *context);
 /* HAIRPIN_CMD_GET_CONFIG into c. Returns 0, or -1 with err filled in. */
 int hp_nl_get_config(struct hp_nl *nl, struct hp_config *c,
 		     struct hp_nl_err *err);
+/* Opens a socket for one HAIRPIN_CMD_GET_CONFIG into c. Returns 0; -1 when
+ * the socket or the family failed (and said so); 1 when the kernel refused,
+ * with err for the caller to report.
+ */
+int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err);
 /* Every mapping, sorted, into list (emptied first); a dump that races a
  * change is started again a few times. Returns 0, or -1 with err filled in.
  */

@@ -7,6 +7,8 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "format.h"
+#include "names.h"
 #include "print.h"
 
 static int digits(uint64_t v)

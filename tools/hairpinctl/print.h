@@ -20,7 +20,8 @@
 #include <stdio.h>
 
 #include "json.h"
-#include "parse.h"
+#include "list.h"
+#include "types.h"
 
 enum {
 	PRINT_JSON = 1 << 0,

@@ -5,9 +5,9 @@
 #include <errno.h>
 #include <string.h>
 
+#include "error.h"
 #include "hairpinctl.h"
 #include "nl.h"
-#include "parse.h"
 #include "print.h"
 
 /*
@@ -32,10 +32,8 @@ int save_main(int argc, char *argv[])
 		puts("Usage: " PROG_NAME " save > FILE; " PROG_NAME " -f FILE restores it");
 		return EXIT_OK;
 	}
-	if (argc > 1) {
-		hp_error("unexpected argument '%s'", argv[1]);
+	if (!no_args(argc, argv))
 		return EXIT_USAGE;
-	}
 	if (print_flags & PRINT_JSON) {
 		hp_error("save writes a file for -f, not JSON (try: map show -j and show -j)");
 		return EXIT_USAGE;

@@ -17,8 +17,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "file.h"
+#include "format.h"
+#include "grammar.h"
+#include "lex.h"
 #include "msg.h"
-#include "parse.h"
 #include "print.h"
 
 #define FAMILY 0x1234

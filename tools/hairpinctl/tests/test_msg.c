@@ -12,8 +12,9 @@
 #include <time.h>
 #include <linux/genetlink.h>
 
+#include "../file.h"
+#include "../format.h"
 #include "../msg.h"
-#include "../parse.h"
 #include "tap.h"
 
 #define FAMILY 0x1234

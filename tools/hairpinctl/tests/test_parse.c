@@ -7,7 +7,10 @@
 #include <netinet/in.h>
 #include <stdint.h>
 
-#include "../parse.h"
+#include "../file.h"
+#include "../format.h"
+#include "../grammar.h"
+#include "../lex.h"
 #include "tap.h"
 
 static const char *last_error;

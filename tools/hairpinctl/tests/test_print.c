@@ -8,8 +8,8 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include "../json.h"
-#include "../parse.h"
+#include "../file.h"
+#include "../format.h"
 #include "../print.h"
 #include "tap.h"
 

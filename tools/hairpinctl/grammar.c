@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The map and set commands: words into a struct hp_op.
+ */
+#include <string.h>
+
+#include "error.h"
+#include "grammar.h"
+#include "hairpinctl.h"
+#include "value.h"
+
+bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (argc < 1) {
+		parse_error("missing protocol (tcp or udp)");
+		return false;
+	}
+	if (!parse_proto(argv[0], &m->proto))
+		return false;
+	if (argc < 2) {
+		parse_error("missing port after '%s'", argv[0]);
+		return false;
+	}
+	if (!parse_map_key(argv[1], m))
+		return false;
+	if (cmd == HAIRPIN_CMD_DEL_MAP) {
+		if (argc > 2) {
+			parse_error("unexpected argument '%s'", argv[2]);
+			return false;
+		}
+		return true;
+	}
+
+	if (argc < 3) {
+		parse_error("missing 'to ADDR[:PORT[-PORT]]' after '%s'", argv[1]);
+		return false;
+	}
+	if (strcmp(argv[2], "to")) {
+		parse_error("expected 'to' instead of '%s'", argv[2]);
+		return false;
+	}
+	if (argc < 4) {
+		parse_error("missing address after 'to'");
+		return false;
+	}
+	if (!parse_map_target(argv[3], m))
+		return false;
+	if (argc == 4)
+		return true;
+
+	if (strcmp(argv[4], "comment")) {
+		parse_error("unexpected argument '%s'", argv[4]);
+		return false;
+	}
+	if (argc < 6) {
+		parse_error("missing text after 'comment'");
+		return false;
+	}
+	if (!parse_comment(argv[5], m->comment))
+		return false;
+	if (argc > 6) {
+		parse_error("unexpected argument '%s'", argv[6]);
+		return false;
+	}
+	return true;
+}
+
+bool parse_map_cmd(int argc, char *argv[], struct hp_op *op)
+{
+	static const struct {
+		const char *word;
+		uint8_t cmd;
+	} words[] = {
+		{ "add", HAIRPIN_CMD_NEW_MAP },
+		{ "del", HAIRPIN_CMD_DEL_MAP },
+		{ "replace", HAIRPIN_CMD_REPLACE_MAP },
+		{ "flush", HAIRPIN_CMD_FLUSH_MAPS },
+	};
+	size_t i;
+
+	if (argc < 1) {
+		parse_error("missing map command (add, del, replace, show or flush)");
+		return false;
+	}
+	for (i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strcmp(argv[0], words[i].word))
+			break;
+	if (i == ARRAY_SIZE(words)) {
+		if (!strcmp(argv[0], "show"))
+			parse_error("'map show' cannot be part of a batch");
+		else
+			parse_error("unknown map command '%s'", argv[0]);
+		return false;
+	}
+
+	hp_op_init(op, words[i].cmd);
+	if (op->cmd == HAIRPIN_CMD_FLUSH_MAPS) {
+		if (argc > 1) {
+			parse_error("unexpected argument '%s'", argv[1]);
+			return false;
+		}
+		return true;
+	}
+	return parse_map_args(argc - 1, argv + 1, op->cmd, &op->map);
+}
+
+/* "limit" and what follows it, from argv[*i] on: at least one of
+ * "mappings N" and "ports N", each once. Stops at the first other word,
+ * which the caller takes as the next setting.
+ */
+static bool parse_limits(int argc, char *argv[], int *i, struct hp_op *op)
+{
+	int first = ++*i;
+
+	while (*i < argc) {
+		const char *key = argv[*i];
+		bool is_maps = !strcmp(key, "mappings");
+		bool *has = is_maps ? &op->has_max_maps : &op->has_max_ports;
+		uint32_t *slot = is_maps ? &op->max_maps : &op->max_ports;
+
+		if (!is_maps && strcmp(key, "ports")) {
+			if (*i > first)
+				break;
+			parse_error("unknown limit '%s' (mappings or ports)", key);
+			return false;
+		}
+		if (*has) {
+			parse_error("'%s' given twice", key);
+			return false;
+		}
+		if (*i + 1 >= argc) {
+			parse_error("missing value after '%s' (0-4294967295)", key);
+			return false;
+		}
+		if (!parse_limit(argv[*i + 1], slot))
+			return false;
+		*has = true;
+		*i += 2;
+	}
+	if (*i == first) {
+		parse_error("missing limit after 'limit' (mappings or ports)");
+		return false;
+	}
+	return true;
+}
+
+bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
+{
+	bool had_limit = false;
+	int i = 1;
+
+	hp_op_init(op, HAIRPIN_CMD_SET_CONFIG);
+	if (argc < 2) {
+		parse_error("missing setting (source, hairpin or limit)");
+		return false;
+	}
+	while (i < argc) {
+		const char *key = argv[i];
+		bool is_source = !strcmp(key, "source");
+		int *slot = is_source ? &op->source : &op->mode;
+
+		if (!strcmp(key, "limit")) {
+			if (had_limit) {
+				parse_error("'%s' given twice", key);
+				return false;
+			}
+			had_limit = true;
+			if (!parse_limits(argc, argv, &i, op))
+				return false;
+			continue;
+		}
+		if (!is_source && strcmp(key, "hairpin")) {
+			parse_error("unknown setting '%s' (source, hairpin or limit)", key);
+			return false;
+		}
+		if (*slot != HP_UNSET) {
+			parse_error("'%s' given twice", key);
+			return false;
+		}
+		if (i + 1 >= argc) {
+			parse_error("missing value after '%s' (%s)", key,
+				    is_source ? "lan or external"
+					      : "auto, always or off");
+			return false;
+		}
+		if (is_source ? !parse_source(argv[i + 1], slot)
+			      : !parse_mode(argv[i + 1], slot))
+			return false;
+		i += 2;
+	}
+	return true;
+}
+
+bool parse_op(int argc, char *argv[], struct hp_op *op)
+{
+	if (argc < 1) {
+		parse_error("missing command");
+		return false;
+	}
+	if (!strcmp(argv[0], "map"))
+		return parse_map_cmd(argc - 1, argv + 1, op);
+	if (!strcmp(argv[0], "set"))
+		return parse_set_cmd(argc, argv, op);
+	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "version"))
+		parse_error("'%s' cannot be part of a batch", argv[0]);
+	else if (!strcmp(argv[0], PROG_NAME))
+		parse_error("unknown command '%s' (leave out the word %s)",
+			    argv[0], PROG_NAME);
+	else
+		parse_error("unknown command '%s'", argv[0]);
+	return false;
+}

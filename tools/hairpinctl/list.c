@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The growable arrays of list.h.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "list.h"
+
+/* Appends the size bytes at item to items, which holds *len of *cap:
+ * returns the array, moved maybe, or NULL when out of memory (items
+ * unchanged then).
+ */
+static void *append(void *items, size_t *len, size_t *cap, const void *item,
+		    size_t size)
+{
+	char *p = items;
+
+	if (*len == *cap) {
+		size_t n = *cap ? *cap * 2 : 64;
+
+		p = realloc(items, n * size);
+		if (!p)
+			return NULL;
+		*cap = n;
+	}
+	memcpy(p + *len * size, item, size);
+	(*len)++;
+	return p;
+}
+
+bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op)
+{
+	void *ops = append(list->ops, &list->len, &list->cap, op, sizeof(*op));
+
+	if (!ops)
+		return false;
+	list->ops = ops;
+	return true;
+}
+
+bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m)
+{
+	void *maps = append(list->maps, &list->len, &list->cap, m, sizeof(*m));
+
+	if (!maps)
+		return false;
+	list->maps = maps;
+	return true;
+}
+
+static int cmp_u32(uint32_t a, uint32_t b)
+{
+	return (a > b) - (a < b);
+}
+
+static int map_cmp(const void *pa, const void *pb)
+{
+	const struct hp_map *a = pa, *b = pb;
+
+	if (a->proto != b->proto)
+		return cmp_u32(a->proto, b->proto);
+	if (a->has_addr != b->has_addr)
+		return a->has_addr ? 1 : -1;
+	if (a->addr != b->addr)
+		return cmp_u32(ntohl(a->addr), ntohl(b->addr));
+	if (a->port != b->port)
+		return cmp_u32(a->port, b->port);
+	return cmp_u32(a->port_max, b->port_max);
+}
+
+void hp_maplist_sort(struct hp_maplist *list)
+{
+	if (list->len)
+		qsort(list->maps, list->len, sizeof(*list->maps), map_cmp);
+}
+
+void hp_oplist_free(struct hp_oplist *list)
+{
+	free(list->ops);
+	memset(list, 0, sizeof(*list));
+}
+
+void hp_maplist_free(struct hp_maplist *list)
+{
+	free(list->maps);
+	memset(list, 0, sizeof(*list));
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Growable arrays of operations (a -f file) and of mappings (a dump).
+ */
+#ifndef HAIRPINCTL_LIST_H
+#define HAIRPINCTL_LIST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "types.h"
+
+struct hp_oplist {
+	struct hp_op *ops;
+	size_t len;
+	size_t cap;
+};
+
+/* The mappings of a dump, in the order hp_maplist_sort() gives. */
+struct hp_maplist {
+	struct hp_map *maps;
+	size_t len;
+	size_t cap;
+};
+
+/* Append a copy; false with errno set. */
+bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op);
+bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m);
+/* By protocol, then address (any first), then ports. */
+void hp_maplist_sort(struct hp_maplist *list);
+void hp_oplist_free(struct hp_oplist *list);
+void hp_maplist_free(struct hp_maplist *list);
+
+#endif

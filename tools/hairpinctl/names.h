@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The names of protocols, sources and hairpin modes, both ways.
+ */
+#ifndef HAIRPINCTL_NAMES_H
+#define HAIRPINCTL_NAMES_H
+
+#include <stdint.h>
+
+/* NULL for values without a name. */
+const char *proto_name(uint8_t proto);
+const char *source_name(int source);
+const char *mode_name(int mode);
+
+/* The value named s, or -1 (no error printed). */
+int source_value(const char *s);
+int mode_value(const char *s);
+
+#endif

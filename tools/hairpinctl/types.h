@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What hairpinctl works on: a mapping, an operation (one command line or
+ * one line of a -f file), and what the module says of its settings.
+ */
+#ifndef HAIRPINCTL_TYPES_H
+#define HAIRPINCTL_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+#include <linux/hairpin.h>
+
+/* One mapping, as parsed from text or from a HAIRPIN_A_MAP nest. */
+struct hp_map {
+	uint8_t proto;			/* IPPROTO_TCP or IPPROTO_UDP */
+	bool has_addr;			/* false: every local address */
+	uint32_t addr;			/* external address, network order */
+	uint16_t port;			/* first external port */
+	uint16_t port_max;		/* last external port, >= port */
+	bool has_to;			/* to_addr is set (add, replace, dumps) */
+	uint32_t to_addr;		/* internal address, network order */
+	bool has_to_port;		/* false: the external ports */
+	uint16_t to_port;		/* first internal port (port if unset) */
+	char comment[HAIRPIN_COMMENT_MAX];	/* "" = none */
+	bool has_counters;		/* conns and hairpinned came from a dump */
+	uint64_t conns;
+	uint64_t hairpinned;
+};
+
+#define HP_UNSET (-1)
+
+/* One change: a command line or one line of a -f file. */
+struct hp_op {
+	uint8_t cmd;		/* HAIRPIN_CMD_{NEW,DEL,REPLACE}_MAP, _FLUSH_MAPS,
+				 * _SET_CONFIG */
+	struct hp_map map;	/* for the three map commands */
+	int source;		/* enum hairpin_source, or HP_UNSET */
+	int mode;		/* enum hairpin_mode, or HP_UNSET */
+	bool has_max_maps;	/* "limit mappings N" */
+	uint32_t max_maps;
+	bool has_max_ports;	/* "limit ports N" */
+	uint32_t max_ports;
+	unsigned int line;	/* line number in a file, 0 otherwise */
+};
+
+/* An operation of cmd that changes nothing yet. */
+static inline void hp_op_init(struct hp_op *op, uint8_t cmd)
+{
+	memset(op, 0, sizeof(*op));
+	op->cmd = cmd;
+	op->source = HP_UNSET;
+	op->mode = HP_UNSET;
+}
+
+/* What HAIRPIN_CMD_GET_CONFIG tells. The has_* flags are false for what
+ * the module did not say (older modules have no limits).
+ */
+struct hp_config {
+	char version[64];	/* "" if the module did not say */
+	int source;		/* enum hairpin_source, or HP_UNSET */
+	int mode;		/* enum hairpin_mode, or HP_UNSET */
+	uint32_t mappings;
+	uint64_t conns;
+	uint64_t hairpinned;
+	bool has_ports;		/* external ports in use */
+	uint32_t ports;
+	bool has_max_maps;	/* the limit on mappings */
+	uint32_t max_maps;
+	bool has_max_ports;	/* the limit on external ports */
+	uint32_t max_ports;
+};
+
+#endif

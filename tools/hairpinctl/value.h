@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The values of the grammar: protocols, addresses, ports and ranges,
+ * comments, settings and limits.
+ *
+ * Every parse_*() function returns false after printing one line to stderr
+ * that names the offending value: "hairpinctl: [FILE:LINE: ]why 'value'".
+ */
+#ifndef HAIRPINCTL_VALUE_H
+#define HAIRPINCTL_VALUE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "types.h"
+
+bool parse_proto(const char *s, uint8_t *proto);
+bool parse_addr(const char *s, uint32_t *addr);
+bool parse_port(const char *s, uint16_t *port);
+bool parse_port_range(const char *s, uint16_t *first, uint16_t *last);
+bool parse_comment(const char *s, char out[HAIRPIN_COMMENT_MAX]);
+bool parse_source(const char *s, int *source);
+bool parse_mode(const char *s, int *mode);
+/* A limit: a decimal number, 0..4294967295. */
+bool parse_limit(const char *s, uint32_t *limit);
+
+/* [ADDR:]PORT[-PORT]: fills proto-independent external fields of m. */
+bool parse_map_key(const char *s, struct hp_map *m);
+/* ADDR[:PORT[-PORT]], after parse_map_key(): fills the internal fields. */
+bool parse_map_target(const char *s, struct hp_map *m);
+
+/* The bytes a comment may hold: no control characters. */
+static inline bool comment_char_ok(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+#endif
