@@ -1,80 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A mapping and an operation as text, in the grammar of the commands.
+ * A mapping and an operation, field by field, for text and JSON at once.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "format.h"
 #include "names.h"
 #include "value.h"
 
-static void put(char **p, size_t *left, int *total, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static void put(char **p, size_t *left, int *total, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(*p, *left, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	*total += n;
-	if ((size_t)n >= *left)
-		n = *left ? (int)*left - 1 : 0;
-	*p += n;
-	*left -= (size_t)n;
-}
-
-static void put_ports(char **p, size_t *left, int *total,
-		      unsigned int first, unsigned int last)
-{
-	if (first == last)
-		put(p, left, total, "%u", first);
-	else
-		put(p, left, total, "%u-%u", first, last);
-}
-
-static void put_addr(char **p, size_t *left, int *total, uint32_t addr)
+static void print_addr(struct out *o, unsigned int type, const char *key,
+		       const char *fmt, bool has, uint32_t addr)
 {
 	char text[INET_ADDRSTRLEN];
 	struct in_addr in = { .s_addr = addr };
 
 	inet_ntop(AF_INET, &in, text, sizeof(text));
-	put(p, left, total, "%s", text);
-}
-
-static void put_key(char **p, size_t *left, int *total, const struct hp_map *m)
-{
-	const char *proto = proto_name(m->proto);
-
-	if (proto)
-		put(p, left, total, "%s ", proto);
-	else
-		put(p, left, total, "%u ", m->proto);
-	if (m->has_addr) {
-		put_addr(p, left, total, m->addr);
-		put(p, left, total, ":");
-	}
-	put_ports(p, left, total, m->port, m->port_max);
-}
-
-int format_map_key(char *buf, size_t len, const struct hp_map *m)
-{
-	int total = 0;
-
-	if (len)
-		buf[0] = '\0';
-	put_key(&buf, &len, &total, m);
-	return total;
+	print_string(o, type, key, fmt, has ? text : NULL);
 }
 
 /* Characters a comment may show unquoted, on a shell line and in a file. */
@@ -83,7 +28,8 @@ static bool plain_char(unsigned char c)
 	return isalnum(c) || strchr("._,:/@+=%^-", c);
 }
 
-static void put_comment(char **p, size_t *left, int *total, const char *s)
+/* s as one word of the grammar: as it is, or quoted with \" and \\. */
+static void quote(char *out, const char *s)
 {
 	const char *c;
 	bool plain = *s != '\0';
@@ -92,91 +38,151 @@ static void put_comment(char **p, size_t *left, int *total, const char *s)
 		if (!plain_char((unsigned char)*c))
 			plain = false;
 	if (plain) {
-		put(p, left, total, "%s", s);
+		strcpy(out, s);
 		return;
 	}
-	put(p, left, total, "\"");
+	*out++ = '"';
 	for (c = s; *c; c++) {
 		unsigned char ch = (unsigned char)*c;
 
 		if (ch == '"' || ch == '\\')
-			put(p, left, total, "\\%c", ch);
-		else
-			put(p, left, total, "%c", comment_char_ok(ch) ? ch : '?');
+			*out++ = '\\';
+		*out++ = comment_char_ok(ch) ? (char)ch : '?';
 	}
-	put(p, left, total, "\"");
+	*out++ = '"';
+	*out = '\0';
+}
+
+/* The text quotes the comment as the grammar needs, the JSON does not. */
+static void print_comment(struct out *o, unsigned int type, const char *s)
+{
+	char quoted[2 * HAIRPIN_COMMENT_MAX + 3];
+
+	print_string(o, type & PRINT_JSON, "comment", NULL, *s ? s : NULL);
+	if (!*s)
+		return;
+	quote(quoted, s);
+	print_string(o, type & PRINT_FP, "comment", " comment %s", quoted);
+}
+
+static void print_counters(struct out *o, const struct hp_map *m,
+			   const struct map_cols *cols)
+{
+	unsigned int type = cols ? PRINT_ANY : PRINT_JSON;
+
+	if (!m->has_counters) {
+		print_null(o, "conns");
+		print_null(o, "hairpinned");
+		return;
+	}
+	if (cols)
+		print_tab(o, cols->conns);
+	print_uint(o, type, "conns", "conns %" PRIu64, m->conns);
+	if (cols)
+		print_tab(o, cols->hairpinned);
+	print_uint(o, type, "hairpinned", "hairpinned %" PRIu64, m->hairpinned);
+}
+
+void print_map(struct out *o, const struct hp_map *m, bool target,
+	       const struct map_cols *cols)
+{
+	unsigned int to_port = m->has_to_port ? m->to_port : m->port;
+	unsigned int to_port_max = to_port + (unsigned int)(m->port_max - m->port);
+	unsigned int rest = target ? PRINT_ANY : PRINT_JSON;
+	bool range = m->port_max != m->port;
+
+	print_name(o, PRINT_ANY, "proto", "%s ", m->proto, proto_name(m->proto));
+	print_addr(o, PRINT_ANY, "addr", "%s:", m->has_addr, m->addr);
+	print_uint(o, PRINT_ANY, "port", "%" PRIu64, m->port);
+	print_uint(o, range ? PRINT_ANY : PRINT_JSON, "port_max", "-%" PRIu64,
+		   m->port_max);
+	print_addr(o, rest, "to_addr", " to %s:", m->has_to, m->to_addr);
+	print_uint_opt(o, rest, "to_port", "%" PRIu64, m->has_to, to_port);
+	print_uint_opt(o, range ? rest : PRINT_JSON, "to_port_max", "-%" PRIu64,
+		       m->has_to, to_port_max);
+	print_comment(o, rest, m->comment);
+	print_counters(o, m, cols);
+}
+
+/* monitor's names of the events; replace is never one. */
+static const char *event_name(uint8_t cmd)
+{
+	switch (cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+		return "add";
+	case HAIRPIN_CMD_DEL_MAP:
+		return "del";
+	case HAIRPIN_CMD_FLUSH_MAPS:
+		return "flush";
+	case HAIRPIN_CMD_SET_CONFIG:
+		return "set";
+	}
+	return NULL;
+}
+
+static void print_set(struct out *o, const struct hp_op *op)
+{
+	print_text(o, "set");
+	print_name(o, PRINT_ANY, "source", " source %s", op->source,
+		   source_name(op->source));
+	print_name(o, PRINT_ANY, "hairpin", " hairpin %s", op->mode,
+		   mode_name(op->mode));
+	if (op->has_max_maps || op->has_max_ports)
+		print_text(o, " limit");
+	print_uint_opt(o, PRINT_ANY, "max_mappings", " mappings %" PRIu64,
+		       op->has_max_maps, op->max_maps);
+	print_uint_opt(o, PRINT_ANY, "max_ports", " ports %" PRIu64,
+		       op->has_max_ports, op->max_ports);
+}
+
+void print_op(struct out *o, const struct hp_op *op)
+{
+	print_name(o, PRINT_JSON, "event", NULL, op->cmd, event_name(op->cmd));
+	switch (op->cmd) {
+	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_REPLACE_MAP:
+	case HAIRPIN_CMD_DEL_MAP:
+		print_text(o, "map %s ", op->cmd == HAIRPIN_CMD_NEW_MAP ? "add" :
+			   op->cmd == HAIRPIN_CMD_DEL_MAP ? "del" : "replace");
+		open_object(o, "mapping");
+		print_map(o, &op->map, op->cmd != HAIRPIN_CMD_DEL_MAP, NULL);
+		close_object(o);
+		break;
+	case HAIRPIN_CMD_FLUSH_MAPS:
+		print_text(o, "map flush");
+		break;
+	case HAIRPIN_CMD_SET_CONFIG:
+		print_set(o, op);
+		break;
+	default:
+		print_text(o, "# unknown operation %u", op->cmd);
+		break;
+	}
+}
+
+int format_map_key(char *buf, size_t len, const struct hp_map *m)
+{
+	struct out o;
+
+	out_to_buf(&o, buf, len);
+	print_map(&o, m, false, NULL);
+	return o.len;
 }
 
 int format_map(char *buf, size_t len, const struct hp_map *m)
 {
-	int total = 0;
+	struct out o;
 
-	if (len)
-		buf[0] = '\0';
-	put_key(&buf, &len, &total, m);
-	if (m->has_to) {
-		unsigned int first = m->has_to_port ? m->to_port : m->port;
-
-		put(&buf, &len, &total, " to ");
-		put_addr(&buf, &len, &total, m->to_addr);
-		put(&buf, &len, &total, ":");
-		put_ports(&buf, &len, &total, first,
-			  first + (unsigned int)(m->port_max - m->port));
-	}
-	if (m->comment[0]) {
-		put(&buf, &len, &total, " comment ");
-		put_comment(&buf, &len, &total, m->comment);
-	}
-	return total;
-}
-
-static void put_setting(char **p, size_t *left, int *total, const char *key,
-			int value, const char *name)
-{
-	if (value == HP_UNSET)
-		return;
-	if (name)
-		put(p, left, total, " %s %s", key, name);
-	else
-		put(p, left, total, " %s %d", key, value);
+	out_to_buf(&o, buf, len);
+	print_map(&o, m, true, NULL);
+	return o.len;
 }
 
 int format_op(char *buf, size_t len, const struct hp_op *op)
 {
-	int total = 0;
+	struct out o;
 
-	if (len)
-		buf[0] = '\0';
-	switch (op->cmd) {
-	case HAIRPIN_CMD_NEW_MAP:
-	case HAIRPIN_CMD_REPLACE_MAP:
-		put(&buf, &len, &total, "map %s ",
-		    op->cmd == HAIRPIN_CMD_NEW_MAP ? "add" : "replace");
-		total += format_map(buf, len, &op->map);
-		break;
-	case HAIRPIN_CMD_DEL_MAP:
-		put(&buf, &len, &total, "map del ");
-		total += format_map_key(buf, len, &op->map);
-		break;
-	case HAIRPIN_CMD_FLUSH_MAPS:
-		put(&buf, &len, &total, "map flush");
-		break;
-	case HAIRPIN_CMD_SET_CONFIG:
-		put(&buf, &len, &total, "set");
-		put_setting(&buf, &len, &total, "source", op->source,
-			    source_name(op->source));
-		put_setting(&buf, &len, &total, "hairpin", op->mode,
-			    mode_name(op->mode));
-		if (op->has_max_maps || op->has_max_ports)
-			put(&buf, &len, &total, " limit");
-		if (op->has_max_maps)
-			put(&buf, &len, &total, " mappings %" PRIu32, op->max_maps);
-		if (op->has_max_ports)
-			put(&buf, &len, &total, " ports %" PRIu32, op->max_ports);
-		break;
-	default:
-		put(&buf, &len, &total, "# unknown operation %u", op->cmd);
-		break;
-	}
-	return total;
+	out_to_buf(&o, buf, len);
+	print_op(&o, op);
+	return o.len;
 }

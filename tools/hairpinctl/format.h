@@ -1,29 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mappings and operations back into text, in the grammar of the commands:
- * a line parse_op() reads back.
+ * Mappings and operations through the output layer: as text, in the grammar
+ * of the commands (a line parse_op() reads back), and as JSON objects.
  */
 #ifndef HAIRPINCTL_FORMAT_H
 #define HAIRPINCTL_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
+#include "out.h"
 #include "types.h"
 
-/* "tcp 80", "udp 192.0.2.1:5000-5010". Returns what snprintf() returns. */
-int format_map_key(char *buf, size_t len, const struct hp_map *m);
-/* The key, then " to ADDR:PORT[-PORT]" and " comment TEXT" (quoted if
- * needed), in the grammar of "map add": the line can be pasted back.
+/* Where map show's text puts the counters. */
+struct map_cols {
+	int conns;		/* column of "conns N" */
+	int hairpinned;		/* column of "hairpinned N" */
+};
+
+/*
+ * The fields of m (JSON keys: proto, addr, port, port_max, to_addr,
+ * to_port, to_port_max, comment, conns, hairpinned; null for what m has
+ * not). The text is m's key, "tcp 80" or "udp 192.0.2.1:5000-5010", as
+ * "map del" takes it; with target, also " to ADDR:PORT[-PORT]" and
+ * " comment TEXT" (quoted if needed), as "map add" takes it; with cols,
+ * the counters in those columns.
  */
-int format_map(char *buf, size_t len, const struct hp_map *m);
-/* Big enough for format_map() of any mapping. */
-#define HP_MAP_TEXT_MAX 256
+void print_map(struct out *o, const struct hp_map *m, bool target,
+	       const struct map_cols *cols);
 
 /* op as the line of a -f file that parse_op() reads back as op: "map add
  * ...", "map replace ...", "map del KEY", "map flush" or "set [source S]
- * [hairpin M] [limit [mappings N] [ports N]]".
+ * [hairpin M] [limit [mappings N] [ports N]]". In JSON, monitor's event:
+ * "event" (add, del, flush, set) and "mapping", or the settings
+ * ("source", "hairpin", "max_mappings", "max_ports").
  */
+void print_op(struct out *o, const struct hp_op *op);
+
+/* The same into a buffer; they return what snprintf() returns. */
+int format_map_key(char *buf, size_t len, const struct hp_map *m);
+int format_map(char *buf, size_t len, const struct hp_map *m);
 int format_op(char *buf, size_t len, const struct hp_op *op);
+
+/* Big enough for format_map() of any mapping. */
+#define HP_MAP_TEXT_MAX 256
 /* Big enough for format_op() of any operation. */
 #define HP_OP_TEXT_MAX (HP_MAP_TEXT_MAX + 32)
 

@@ -8,7 +8,7 @@
 
 #include "error.h"
 #include "hairpinctl.h"
-#include "print.h"
+#include "out.h"
 
 unsigned int print_flags;
 

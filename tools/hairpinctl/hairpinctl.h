@@ -32,7 +32,7 @@ int monitor_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 int batch_main(const char *file);
 
-/* PRINT_* flags (print.h) from -j, -p and -s. */
+/* PRINT_* flags (out.h) from -j, -p and -s. */
 extern unsigned int print_flags;
 
 /* True when arg asks for help: "help", "-h" or "--help". */

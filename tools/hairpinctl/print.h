@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What hairpinctl prints: mappings, settings, events and saved tables, as
- * text for people (in the grammar of the commands where it can be) or as
- * JSON for scripts. No netlink here, so the tests can check every byte.
+ * What the commands print: map show, show, monitor and save, as text for
+ * people (in the grammar of the commands where it can be) or as JSON for
+ * scripts, each field once through the output layer (out.h). No netlink
+ * here, so the tests can check every byte.
  *
  * JSON keys (hairpinctl(8) documents them; only ever added to):
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
@@ -13,21 +14,16 @@
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
  *             {"event": "flush"}, {"event": "set", "source", "hairpin",
  *             "max_mappings", "max_ports"}
+ * flags: PRINT_JSON, PRINT_PRETTY, PRINT_STATS (out.h).
  */
 #ifndef HAIRPINCTL_PRINT_H
 #define HAIRPINCTL_PRINT_H
 
 #include <stdio.h>
 
-#include "json.h"
 #include "list.h"
+#include "out.h"
 #include "types.h"
-
-enum {
-	PRINT_JSON = 1 << 0,
-	PRINT_PRETTY = 1 << 1,	/* JSON, indented */
-	PRINT_STATS = 1 << 2,	/* show: the totals too */
-};
 
 /* map show: one line per mapping in the grammar of "map add", counters in
  * aligned columns after it.
@@ -46,8 +42,5 @@ void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
  */
 void print_save(FILE *f, const struct hp_config *c,
 		const struct hp_maplist *list);
-
-/* One mapping as a JSON object. */
-void print_map_json(struct json *j, const char *key, const struct hp_map *m);
 
 #endif
