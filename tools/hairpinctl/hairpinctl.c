@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * hairpinctl: configures the hairpin port mapping module over generic
- * netlink (see uapi/linux/hairpin.h).
+ * netlink (see uapi/linux/hairpin.h). The options, the table of commands,
+ * and the help made from them.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "command.h"
 #include "error.h"
 #include "hairpinctl.h"
 #include "out.h"
@@ -14,36 +16,68 @@ unsigned int print_flags;
 
 static int help_main(int argc, char *argv[]);
 
-static const struct {
-	const char *name;
-	int (*handler)(int argc, char *argv[]);
-	const char *description;
-} commands[] = {
-	{ "map", map_main, "add, delete, replace, list or flush port mappings" },
-	{ "set", set_main, "change how mapped connections are hairpinned, and the limits" },
-	{ "show", show_main, "show the settings, the usage and the limits (-s: the counters)" },
-	{ "save", save_main, "print the settings, limits and mappings as a file for -f" },
-	{ "monitor", monitor_main, "print changes as they happen, until Ctrl-C" },
-	{ "version", version_main, "show the version of hairpinctl and of the module" },
-	{ "help", help_main, "show this help" },
+static const struct hp_cmd commands[] = {
+	{ .name = "map", .subs = map_commands,
+	  .description = "add, delete, replace, list or flush port mappings",
+	  .notes = "PROTO is tcp or udp. Without ADDR a mapping matches every local\n"
+		   "address. Without internal ports the external ones are used; a range\n"
+		   "of internal ports must be as long as the external one. TEXT is one\n"
+		   "argument of at most 63 bytes.\n" },
+	{ .name = "set", .handler = set_main,
+	  .args = { "source lan|external", "hairpin auto|always|off",
+		    "limit mappings N [ports N]", "limit ports N [mappings N]" },
+	  .description = "change how mapped connections are hairpinned, and the limits",
+	  .notes = "Settings combine, as in: set source lan hairpin auto limit mappings 1024.\n"
+		   "The limits cap the mappings of the network namespace, and their\n"
+		   "external ports in all (N: 0-4294967295). Raising one above the\n"
+		   "namespace's default needs CAP_NET_ADMIN in the initial user namespace.\n" },
+	{ .name = "show", .handler = show_main, .args = { "[-s] [-j] [-p]" },
+	  .description = "show the settings, the usage and the limits (-s: the counters)" },
+	{ .name = "save", .handler = save_main,
+	  .description = "print the settings, limits and mappings as a file for -f",
+	  .notes = "\"" PROG_NAME " save > FILE\" writes a file that \"" PROG_NAME
+		   " -f FILE\" restores.\n" },
+	{ .name = "monitor", .handler = monitor_main, .args = { "[-j] [-p]" },
+	  .description = "print changes as they happen, until Ctrl-C" },
+	{ .name = "version", .handler = version_main,
+	  .description = "show the version of hairpinctl and of the module" },
+	{ .name = "help", .handler = help_main, .description = "show this help" },
+	{ .name = NULL },
 };
 
-#define N_COMMANDS ARRAY_SIZE(commands)
+/* The options that come before the command, as with ip(8). */
+static const struct {
+	const char *name, *long_name, *arg;
+	unsigned int print;	/* PRINT_* flags it sets */
+	const char *description;
+} options[] = {
+	{ "-j", "--json", NULL, PRINT_JSON, "JSON output (map show, show, monitor)" },
+	{ "-p", "--pretty", NULL, PRINT_JSON | PRINT_PRETTY, "indented JSON (implies -j)" },
+	{ "-s", "--stats", NULL, PRINT_STATS, "show: add the connection totals" },
+	{ "-f", NULL, "FILE", 0, "apply a file of commands (- for standard input)" },
+	{ "-V", "--version", NULL, 0, "as the version command" },
+	{ "-h", "--help", NULL, 0, "this help" },
+};
 
-int is_help(const char *arg)
+static bool is_option(const char *arg, const char *name)
 {
-	return !strcmp(arg, "help") || !strcmp(arg, "-h") || !strcmp(arg, "--help");
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(options); i++)
+		if (!strcmp(options[i].name, name))
+			return !strcmp(arg, name) ||
+			       (options[i].long_name && !strcmp(arg, options[i].long_name));
+	return false;
 }
 
 /* The PRINT_* flags an output option stands for, 0 if arg is none. */
 static unsigned int print_opt(const char *arg)
 {
-	if (!strcmp(arg, "-j") || !strcmp(arg, "--json"))
-		return PRINT_JSON;
-	if (!strcmp(arg, "-p") || !strcmp(arg, "--pretty"))
-		return PRINT_JSON | PRINT_PRETTY;
-	if (!strcmp(arg, "-s") || !strcmp(arg, "--stats"))
-		return PRINT_STATS;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(options); i++)
+		if (options[i].print && is_option(arg, options[i].name))
+			return options[i].print;
 	return 0;
 }
 
@@ -72,49 +106,31 @@ bool no_args(int argc, char *argv[])
 	return true;
 }
 
-void print_usage(FILE *f)
+static void print_usage(FILE *f)
 {
+	const struct hp_cmd *c;
 	size_t i;
 
-	fprintf(f,
-		"Usage: %s [-j] [-p] [-s] COMMAND [ARGS]\n"
-		"       %s -f FILE\n"
-		"\n"
-		"Commands:\n", PROG_NAME, PROG_NAME);
-	for (i = 0; i < N_COMMANDS; i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].description);
+	fputs("Usage: " PROG_NAME " [-j] [-p] [-s] COMMAND [ARGS]\n"
+	      "       " PROG_NAME " -f FILE\n"
+	      "\n"
+	      "Commands:\n", f);
+	for (c = commands; c->name; c++)
+		fprintf(f, "  %-8s %s\n", c->name, c->description);
+	fputs("\nSynopsis:\n", f);
+	print_synopsis(f, commands, "");
+	fputs("\nOptions:\n", f);
+	for (i = 0; i < ARRAY_SIZE(options); i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "%s%s%s%s%s", options[i].name,
+			 options[i].long_name ? ", " : "",
+			 options[i].long_name ? options[i].long_name : "",
+			 options[i].arg ? " " : "", options[i].arg ? options[i].arg : "");
+		fprintf(f, "  %-14s %s\n", name, options[i].description);
+	}
+	print_notes(f, commands);
 	fputs("\n"
-	      "  map add PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]\n"
-	      "  map del PROTO [ADDR:]PORT[-PORT]\n"
-	      "  map replace PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]\n"
-	      "  map show\n"
-	      "  map flush\n"
-	      "  set source lan|external\n"
-	      "  set hairpin auto|always|off\n"
-	      "  set limit mappings N [ports N]\n"
-	      "  set limit ports N [mappings N]\n"
-	      "  show [-s]\n"
-	      "  save\n"
-	      "  monitor\n"
-	      "  version\n"
-	      "\n"
-	      "Options:\n"
-	      "  -j, --json     JSON output (map show, show, monitor)\n"
-	      "  -p, --pretty   indented JSON (implies -j)\n"
-	      "  -s, --stats    show: add the connection totals\n"
-	      "  -f FILE        apply a file of commands (- for standard input)\n"
-	      "  -V, --version  as the version command\n"
-	      "  -h, --help     this help\n"
-	      "\n"
-	      "PROTO is tcp or udp. Without ADDR a mapping matches every local\n"
-	      "address. Without internal ports the external ones are used; a range\n"
-	      "of internal ports must be as long as the external one. TEXT is one\n"
-	      "argument of at most 63 bytes.\n"
-	      "\n"
-	      "The limits cap the mappings of the network namespace, and their\n"
-	      "external ports in all (N: 0-4294967295). Raising one above the\n"
-	      "namespace's default needs CAP_NET_ADMIN in the initial user namespace.\n"
-	      "\n"
 	      "-f FILE applies a file of commands all or nothing: one \"map\n"
 	      "add|del|replace|flush ...\" or \"set ...\" per line, without the word\n"
 	      PROG_NAME "; # starts a comment; \"double quotes\" make one word, with\n"
@@ -136,7 +152,6 @@ static int help_main(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
 	int i;
-	size_t c;
 
 	/* Options first, as with ip(8): hairpinctl -j map show. */
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -146,11 +161,11 @@ int main(int argc, char *argv[])
 			print_flags |= flag;
 			continue;
 		}
-		if (is_help(argv[i]))
+		if (is_option(argv[i], "-h"))
 			return help_main(argc - i, argv + i);
-		if (!strcmp(argv[i], "-V") || !strcmp(argv[i], "--version"))
+		if (is_option(argv[i], "-V"))
 			return version_main(1, argv + i);
-		if (!strcmp(argv[i], "-f")) {
+		if (is_option(argv[i], "-f")) {
 			if (i + 1 >= argc) {
 				hp_error("-f needs a file name (- for standard input)");
 				return EXIT_USAGE;
@@ -168,11 +183,5 @@ int main(int argc, char *argv[])
 		print_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (is_help(argv[i]))
-		return help_main(argc - i, argv + i);
-	for (c = 0; c < N_COMMANDS; c++)
-		if (!strcmp(argv[i], commands[c].name))
-			return commands[c].handler(argc - i, argv + i);
-	hp_error("unknown command '%s'", argv[i]);
-	return EXIT_USAGE;
+	return run_command(commands, "", argc - i, argv + i);
 }

@@ -6,7 +6,8 @@
 #define HAIRPINCTL_H
 
 #include <stdbool.h>
-#include <stdio.h>
+
+#include "command.h"
 
 #ifndef HAIRPINCTL_VERSION
 #define HAIRPINCTL_VERSION "0.1.0"
@@ -24,20 +25,17 @@ enum {
 };
 
 /* Each subcommand gets argv[0] = its own name. */
-int map_main(int argc, char *argv[]);
 int set_main(int argc, char *argv[]);
 int show_main(int argc, char *argv[]);
 int save_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 int batch_main(const char *file);
+/* map's subcommands (map.c), for the table of commands. */
+extern const struct hp_cmd map_commands[];
 
 /* PRINT_* flags (out.h) from -j, -p and -s. */
 extern unsigned int print_flags;
-
-/* True when arg asks for help: "help", "-h" or "--help". */
-int is_help(const char *arg);
-void print_usage(FILE *f);
 
 /* The output options a subcommand takes after its name, as in "show -s":
  * each of argv[1..] must be one of -j, -p, -s (or --json, --pretty,

@@ -2,16 +2,13 @@
 /*
  * hairpinctl map add|del|replace|show|flush
  */
-#include <string.h>
+#include <stdio.h>
 
-#include "error.h"
 #include "format.h"
 #include "grammar.h"
 #include "hairpinctl.h"
 #include "nl.h"
 #include "print.h"
-
-static void map_usage(FILE *f);
 
 /* add, del, replace, flush: one request. */
 static int map_change(int argc, char *argv[])
@@ -52,60 +49,19 @@ static int map_show(int argc, char *argv[])
 	return ret;
 }
 
-static int map_help(int argc, char *argv[])
-{
-	(void)argc;
-	(void)argv;
-	map_usage(stdout);
-	return EXIT_OK;
-}
+#define MAP_RULE "PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]"
 
-static const struct {
-	const char *name;
-	int (*handler)(int argc, char *argv[]);
-	const char *args;
-	const char *description;
-} map_commands[] = {
-	{ "add", map_change, "PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]",
-	  "add a mapping; fails if it overlaps one" },
-	{ "del", map_change, "PROTO [ADDR:]PORT[-PORT]",
-	  "delete the mapping of exactly these ports" },
-	{ "replace", map_change, "PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]",
-	  "replace the mapping of exactly these ports, or add it" },
-	{ "show", map_show, "[-j] [-p]", "list the mappings with their counters" },
-	{ "flush", map_change, "", "delete every mapping" },
-	{ "help", map_help, "", "show this help" },
+const struct hp_cmd map_commands[] = {
+	{ .name = "add", .handler = map_change, .args = { MAP_RULE },
+	  .description = "add a mapping; fails if it overlaps one" },
+	{ .name = "del", .handler = map_change, .args = { "PROTO [ADDR:]PORT[-PORT]" },
+	  .description = "delete the mapping of exactly these ports" },
+	{ .name = "replace", .handler = map_change, .args = { MAP_RULE },
+	  .description = "replace the mapping of exactly these ports, or add it" },
+	{ .name = "show", .handler = map_show, .args = { "[-j] [-p]" },
+	  .description = "list the mappings with their counters" },
+	{ .name = "flush", .handler = map_change,
+	  .description = "delete every mapping" },
+	{ .name = "help", .description = "show this help" },
+	{ .name = NULL },
 };
-
-#define N_MAP_COMMANDS ARRAY_SIZE(map_commands)
-
-static void map_usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "Usage: %s map COMMAND [ARGS]\n\n", PROG_NAME);
-	for (i = 0; i < N_MAP_COMMANDS; i++)
-		fprintf(f, "  map %s%s%s\n      %s\n", map_commands[i].name,
-			*map_commands[i].args ? " " : "", map_commands[i].args,
-			map_commands[i].description);
-	fputs("\nPROTO is tcp or udp. Without ADDR: every local address. Without\n"
-	      "the internal ports: the external ones; with them, as many as the\n"
-	      "external ones. TEXT: one word, at most 63 bytes.\n", f);
-}
-
-int map_main(int argc, char *argv[])
-{
-	size_t i;
-
-	if (argc < 2) {
-		hp_error("missing map command (add, del, replace, show or flush)");
-		return EXIT_USAGE;
-	}
-	if (is_help(argv[1]))
-		return map_help(argc - 1, argv + 1);
-	for (i = 0; i < N_MAP_COMMANDS; i++)
-		if (!strcmp(argv[1], map_commands[i].name))
-			return map_commands[i].handler(argc - 1, argv + 1);
-	hp_error("unknown map command '%s'", argv[1]);
-	return EXIT_USAGE;
-}

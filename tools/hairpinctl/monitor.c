@@ -97,10 +97,6 @@ int monitor_main(int argc, char *argv[])
 	struct hp_nl nl;
 	int fd, ret = EXIT_RUNTIME;
 
-	if (argc > 1 && is_help(argv[1])) {
-		puts("Usage: " PROG_NAME " [-j] [-p] monitor");
-		return EXIT_OK;
-	}
 	if (!parse_print_args(argc, argv))
 		return EXIT_USAGE;
 	if (!hp_nl_open(&nl))

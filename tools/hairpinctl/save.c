@@ -28,10 +28,6 @@ int save_main(int argc, char *argv[])
 	struct hp_nl nl;
 	int ret = EXIT_RUNTIME;
 
-	if (argc > 1 && is_help(argv[1])) {
-		puts("Usage: " PROG_NAME " save > FILE; " PROG_NAME " -f FILE restores it");
-		return EXIT_OK;
-	}
 	if (!no_args(argc, argv))
 		return EXIT_USAGE;
 	if (print_flags & PRINT_JSON) {

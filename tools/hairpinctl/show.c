@@ -20,10 +20,6 @@ int show_main(int argc, char *argv[])
 	struct hp_config c;
 	int ret;
 
-	if (argc > 1 && is_help(argv[1])) {
-		puts("Usage: " PROG_NAME " [-j] [-p] show [-s]");
-		return EXIT_OK;
-	}
 	if (!parse_print_args(argc, argv))
 		return EXIT_USAGE;
 	ret = hp_nl_read_config(&c, &err);

@@ -34,10 +34,6 @@ int version_main(int argc, char *argv[])
 	struct hp_config c;
 	int ret;
 
-	if (argc > 1 && is_help(argv[1])) {
-		puts("Usage: " PROG_NAME " version");
-		return EXIT_OK;
-	}
 	if (!no_args(argc, argv))
 		return EXIT_USAGE;
 	printf(PROG_NAME " %s\n", HAIRPINCTL_VERSION);

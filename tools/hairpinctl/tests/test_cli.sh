@@ -11,18 +11,8 @@
 prog=${1:-./hairpinctl}
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {	# ok COND-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 # expect WANT_EXIT WANT_STDERR ARGS...: runs hairpinctl ARGS.
 expect() {
@@ -162,5 +152,4 @@ else
 	fi
 fi
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

@@ -29,18 +29,8 @@ fi
 
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$here/tap.sh"
 
 # expect WANT_EXIT WANT_OUTPUT ARGS...: stdout and stderr together.
 expect() {
@@ -230,5 +220,4 @@ expect 0 "" map flush
 "$prog" show | grep -qx 'mappings 0'
 ok $? "flushed"
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done

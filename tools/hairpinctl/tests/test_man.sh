@@ -1,30 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The man page renders without groff warnings and within 80 columns, and
-# has the sections it must have. TAP; skips without man-db.
+# The man page renders without groff warnings and within 80 columns, has
+# the sections it must have, and says what the tool says: its SYNOPSIS
+# lists exactly the command lines of "hairpinctl --help" (made from the
+# tool's table of commands), COMMANDS describes each of them and OPTIONS
+# each option. TAP; skips without man-db.
 #
-# Usage: tests/test_man.sh hairpinctl.8
+# Usage: tests/test_man.sh hairpinctl.8 ./hairpinctl
 
 page=${1:-hairpinctl.8}
+prog=${2:-./hairpinctl}
 if ! command -v man >/dev/null; then
 	echo "1..0 # SKIP man is not installed (apt-get install man-db)"
 	exit 0
 fi
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {	# ok COND-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=tap.sh
+. "$(dirname "$0")/tap.sh"
 
 MANWIDTH=80 man --warnings -l "$page" >"$tmp/out" 2>"$tmp/err"
 [ $? = 0 ] && [ ! -s "$tmp/err" ]
@@ -37,17 +31,65 @@ for section in NAME SYNOPSIS DESCRIPTION OPTIONS COMMANDS "FILE FORMAT" \
 	grep -qx "$section" "$tmp/out"
 	ok $? "section $section"
 done
-# Every command of "hairpinctl --help" is described.
-for cmd in "map add" "map replace" "map del" "map show" "map flush" "set source" \
-	"set hairpin" "set limit mappings" "set limit ports" show save monitor version help; do
-	grep -q "^       $cmd" "$tmp/out"
+
+# section NAME: the rendered lines of that section.
+section() {
+	awk -v s="$1" '/^[A-Z]/ { on = ($0 == s); next } on' "$tmp/out"
+}
+
+# The command lines: from --help, and from the SYNOPSIS after "is one of:",
+# where a line indented deeper goes on with the one before.
+"$prog" --help >"$tmp/help"
+ok $? "$prog --help"
+sed -n '/^Synopsis:$/,/^$/s/^  //p' "$tmp/help" >"$tmp/help.cmds"
+section SYNOPSIS | awk '
+	/is one of:$/ { on = 1; next }
+	on && /^$/ { exit }
+	on {
+		match($0, /^ */)
+		indent = RLENGTH
+		sub(/^ +/, "")
+		gsub(/ +/, " ")
+		if (first == "")
+			first = indent
+		if (indent > first) {
+			line = line " " $0
+			next
+		}
+		if (line != "")
+			print line
+		line = $0
+	}
+	END { if (line != "") print line }' >"$tmp/man.cmds"
+[ -s "$tmp/help.cmds" ] && cmp -s "$tmp/help.cmds" "$tmp/man.cmds"
+ok $? "SYNOPSIS lists the command lines of --help, in its order"
+diff "$tmp/help.cmds" "$tmp/man.cmds" | sed -n 's/^[<>]/#&/p'
+
+# Each command (the words of a command line before its arguments) is
+# described under COMMANDS.
+section COMMANDS >"$tmp/commands"
+awk '{ w = $1; for (i = 2; i <= NF && $i ~ /^[a-z]+$/; i++) w = w " " $i; print w }' \
+	"$tmp/help.cmds" | uniq >"$tmp/names"
+while read -r cmd; do
+	grep -q "^       $cmd\( \|$\)" "$tmp/commands"
 	ok $? "command $cmd"
-done
+done <"$tmp/names"
+
+# Each option of --help ("-j, --json", "-f FILE") under OPTIONS.
+section OPTIONS >"$tmp/options"
+awk -F '  +' '/^Options:$/ { on = 1; next } on && /^$/ { exit } on { print $2 }' \
+	"$tmp/help" >"$tmp/opts"
+[ -s "$tmp/opts" ]
+ok $? "--help lists options"
+while read -r opt; do
+	grep -qxF "       $opt" "$tmp/options"
+	ok $? "option $opt"
+done <"$tmp/opts"
+
 for key in proto addr port port_max to_addr to_port to_port_max comment conns hairpinned \
 	mappings ports max_mappings max_ports; do
 	grep -qw "$key" "$tmp/out"
 	ok $? "JSON key $key documented"
 done
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done
