@@ -55,6 +55,7 @@
 #include <linux/netlink.h>
 #include <libmnl/libmnl.h>
 
+#include "genl.h"
 #include "msg.h"
 
 #define BUF_LEN (512 * 1024)
@@ -147,73 +148,17 @@ static struct mnl_socket *sock_open(bool ext_ack)
 	return s;
 }
 
-static int mcgrp_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if ((type == CTRL_ATTR_MCAST_GRP_NAME &&
-	     mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0) ||
-	    (type == CTRL_ATTR_MCAST_GRP_ID &&
-	     mnl_attr_validate(attr, MNL_TYPE_U32) == 0))
-		tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr *grp;
-
-	(void)data;
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		family = mnl_attr_get_u16(attr);
-	if (mnl_attr_get_type(attr) != CTRL_ATTR_MCAST_GROUPS)
-		return MNL_CB_OK;
-	mnl_attr_for_each_nested(grp, attr) {
-		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
-
-		if (mnl_attr_parse_nested(grp, mcgrp_cb, tb) >= 0 &&
-		    tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-			    HAIRPIN_MCGRP_CHANGES))
-			mcgrp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	}
-	return MNL_CB_OK;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
-}
-
+/* The family is looked up as hairpinctl does it (genl.c). */
 static bool resolve_family(void)
 {
-	alignas(struct nlmsghdr) char buf[512];
 	struct mnl_socket *s = sock_open(false);
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-	ssize_t n;
-	int ret;
+	struct genl_family fam = HP_FAMILY;
+	bool ok = genl_family_lookup(s, &fam) == 0;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = 1;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, HAIRPIN_GENL_NAME);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		die("send");
-	do {
-		n = mnl_socket_recvfrom(s, rbuf, RECV_LEN);
-		if (n < 0)
-			break;
-		ret = mnl_cb_run(rbuf, (size_t)n, 1, mnl_socket_get_portid(s),
-				 family_cb, NULL);
-	} while (ret > 0);
 	mnl_socket_close(s);
-	return family != 0;
+	family = fam.id;
+	mcgrp = fam.mcgrp;
+	return ok;
 }
 
 /* Answers */

@@ -42,6 +42,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/hairpin.h>
 
+#include "genl.h"
+
 #define BUF_LEN 65536
 
 #ifndef NLMSGERR_ATTR_MISS_TYPE
@@ -366,32 +368,6 @@ static uint16_t parse_flags(const char *s)
 	return flags;
 }
 
-static uint16_t resolve(struct mnl_socket *s, char *rbuf)
-{
-	alignas(struct nlmsghdr) char req[256];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(req);
-	struct genlmsghdr *g;
-	const struct nlattr *a;
-	ssize_t n;
-
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = CTRL_CMD_GETFAMILY;
-	g->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, HAIRPIN_GENL_NAME);
-	if (mnl_socket_sendto(s, nlh, nlh->nlmsg_len) < 0)
-		return 0;
-	n = mnl_socket_recvfrom(s, rbuf, BUF_LEN);
-	nlh = (struct nlmsghdr *)rbuf;
-	if (n <= 0 || !mnl_nlmsg_ok(nlh, (int)n) || nlh->nlmsg_type != GENL_ID_CTRL)
-		return 0;
-	mnl_attr_for_each(a, nlh, sizeof(*g))
-		if (mnl_attr_get_type(a) == CTRL_ATTR_FAMILY_ID)
-			return mnl_attr_get_u16(a);
-	return 0;
-}
-
 int main(int argc, char *argv[])
 {
 	const char *want_errno = NULL, *want_msg = NULL, *want_miss = NULL;
@@ -402,7 +378,7 @@ int main(int argc, char *argv[])
 	struct nlmsghdr *nlh;
 	struct genlmsghdr *g;
 	uint32_t len = 0, seq = 7;
-	uint16_t family;
+	struct genl_family fam = HP_FAMILY;
 	bool ok = true, done = false;
 	unsigned long cmd;
 	int one = 1;
@@ -434,8 +410,7 @@ int main(int argc, char *argv[])
 	}
 	mnl_socket_setsockopt(s, NETLINK_EXT_ACK, &one, sizeof(one));
 	mnl_socket_setsockopt(s, NETLINK_CAP_ACK, &one, sizeof(one));
-	family = resolve(s, rbuf);
-	if (!family) {
+	if (genl_family_lookup(s, &fam) < 0) {
 		fprintf(stderr, "nlmsg: no hairpin family: is the module loaded?\n");
 		return 2;
 	}
@@ -445,13 +420,9 @@ int main(int argc, char *argv[])
 			break;
 	if (cmd == sizeof(cmds) / sizeof(cmds[0]))
 		cmd = number(argv[optind], argv[optind]);
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh = genl_start(buf, fam.id, (uint8_t)cmd, HAIRPIN_GENL_VERSION, NLM_F_ACK);
 	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = (uint8_t)cmd;
-	g->version = HAIRPIN_GENL_VERSION;
+	g = mnl_nlmsg_get_payload(nlh);
 
 	for (i = optind + 1; i < argc; i++) {
 		if (!strncmp(argv[i], "flags=", 6))

@@ -8,20 +8,13 @@
 #include <string.h>
 #include <linux/genetlink.h>
 
+#include "genl.h"
 #include "msg.h"
 
 struct nlmsghdr *hp_msg_start(void *buf, uint16_t family, uint8_t cmd,
 			      uint16_t flags)
 {
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
-
-	nlh->nlmsg_type = family;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = cmd;
-	genl->version = HAIRPIN_GENL_VERSION;
-	return nlh;
+	return genl_start(buf, family, cmd, HAIRPIN_GENL_VERSION, flags);
 }
 
 void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m)

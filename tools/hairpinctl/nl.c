@@ -13,6 +13,7 @@
 #include <linux/netlink.h>
 
 #include "error.h"
+#include "genl.h"
 #include "hairpinctl.h"
 #include "msg.h"
 #include "nl.h"
@@ -208,90 +209,14 @@ struct nlmsghdr *hp_nl_start(const struct hp_nl *nl, void *buf, uint8_t cmd,
 	return hp_msg_start(buf, nl->family, cmd, flags);
 }
 
-static int mcgrp_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	if (type == CTRL_ATTR_MCAST_GRP_NAME &&
-	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
-		tb[type] = attr;
-	else if (type == CTRL_ATTR_MCAST_GRP_ID &&
-		 mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
-		tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-/* CTRL_ATTR_MCAST_GROUPS: a nest of nests, each a name and an id. */
-static void find_mcgrp(const struct nlattr *groups, struct hp_nl *nl)
-{
-	const struct nlattr *grp;
-
-	mnl_attr_for_each_nested(grp, groups) {
-		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1] = { NULL };
-
-		if (mnl_attr_parse_nested(grp, mcgrp_attr_cb, tb) < 0)
-			continue;
-		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-			    HAIRPIN_MCGRP_CHANGES))
-			nl->mcgrp = mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	}
-}
-
-static int family_attr_cb(const struct nlattr *attr, void *data)
-{
-	const struct nlattr **tb = data;
-	uint16_t type = mnl_attr_get_type(attr);
-
-	switch (type) {
-	case CTRL_ATTR_FAMILY_ID:
-		if (mnl_attr_validate(attr, MNL_TYPE_U16) < 0)
-			return MNL_CB_ERROR;
-		break;
-	case CTRL_ATTR_MCAST_GROUPS:
-		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
-			return MNL_CB_ERROR;
-		break;
-	default:
-		return MNL_CB_OK;
-	}
-	tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static int family_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1] = { NULL };
-	struct hp_nl *nl = data;
-
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, tb) < 0)
-		return MNL_CB_ERROR;
-	if (!tb[CTRL_ATTR_FAMILY_ID]) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	if (tb[CTRL_ATTR_MCAST_GROUPS])
-		find_mcgrp(tb[CTRL_ATTR_MCAST_GROUPS], nl);
-	return MNL_CB_OK;
-}
-
 static bool resolve_family(struct hp_nl *nl)
 {
-	alignas(struct nlmsghdr) char buf[256];
+	alignas(struct nlmsghdr) char buf[GENL_FAMILY_REQ_LEN];
+	struct genl_family fam = HP_FAMILY;
 	struct hp_nl_err err;
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *genl;
 
-	nlh->nlmsg_type = GENL_ID_CTRL;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
-	genl->cmd = CTRL_CMD_GETFAMILY;
-	genl->version = 1;
-	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, HAIRPIN_GENL_NAME);
-
-	if (hp_nl_talk(nl, nlh, family_cb, nl, &err) < 0) {
+	if (hp_nl_talk(nl, genl_family_request(buf, &fam), genl_family_cb, &fam,
+		       &err) < 0) {
 		if (err.error == ENOENT)
 			hp_error("the hairpin module is not loaded (try: modprobe hairpin)");
 		else
@@ -299,11 +224,13 @@ static bool resolve_family(struct hp_nl *nl)
 				     HAIRPIN_GENL_NAME "'", &err);
 		return false;
 	}
-	if (!nl->family) {
+	if (!fam.id) {
 		hp_error("looking up the generic netlink family '"
 			 HAIRPIN_GENL_NAME "': no id in the reply");
 		return false;
 	}
+	nl->family = fam.id;
+	nl->mcgrp = fam.mcgrp;
 	return true;
 }
 
@@ -430,6 +357,19 @@ int hp_nl_get_config(struct hp_nl *nl, struct hp_config *c,
 	return hp_nl_talk(nl, nlh, hp_config_cb, c, err);
 }
 
+int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err)
+{
+	struct hp_nl nl;
+	int ret = 0;
+
+	if (!hp_nl_open(&nl))
+		return -1;
+	if (hp_nl_get_config(&nl, c, err) < 0)
+		ret = 1;
+	hp_nl_close(&nl);
+	return ret;
+}
+
 /* How often a dump that raced a change is started again. */
 #define DUMP_TRIES 10
 
@@ -452,17 +392,4 @@ int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
 			break;
 	}
 	return -1;
-}
-
-int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err)
-{
-	struct hp_nl nl;
-	int ret = 0;
-
-	if (!hp_nl_open(&nl))
-		return -1;
-	if (hp_nl_get_config(&nl, c, err) < 0)
-		ret = 1;
-	hp_nl_close(&nl);
-	return ret;
 }

@@ -10,6 +10,7 @@
 #include <stdalign.h>
 #include <linux/genetlink.h>
 
+#include "../genl.h"
 #include "../msg.h"
 #include "../nl.h"
 #include "tap.h"
@@ -142,6 +143,29 @@ int main(void)
 		   "%u-byte request sent and answered (%s%s%s)", bnlh->nlmsg_len,
 		   ret ? strerror(err.error) : "ok", err.msg[0] ? ": " : "", err.msg);
 		free(bbuf);
+	}
+
+	/* The family lookup that hairpinctl and fuzz-nl share, on nlctrl
+	 * itself: its id and its "notify" group; ENOENT for no family. Then
+	 * the same request and callback through hp_nl_talk(), as hp_nl_open()
+	 * does it.
+	 */
+	{
+		struct genl_family fam = { .name = "nlctrl", .group = "notify" };
+		struct genl_family none = { .name = "no-such-family" };
+
+		ret = genl_family_lookup(nl.sock, &fam);
+		ok(ret == 0 && fam.id == GENL_ID_CTRL && fam.mcgrp != 0,
+		   "genl_family_lookup: nlctrl %u, its notify group %u", fam.id, fam.mcgrp);
+		ret = genl_family_lookup(nl.sock, &none);
+		ok(ret < 0 && errno == ENOENT && none.id == 0,
+		   "genl_family_lookup: ENOENT for no family (%s)", strerror(errno));
+		memset(&fam, 0, sizeof(fam));
+		fam.name = "nlctrl";
+		ret = hp_nl_talk(&nl, genl_family_request(buf, &fam), genl_family_cb,
+				 &fam, &err);
+		ok(ret == 0 && fam.id == GENL_ID_CTRL && fam.mcgrp == 0,
+		   "genl_family_request and _cb through hp_nl_talk: %u, no group asked", fam.id);
 	}
 
 	/* Still in step after all that. */
