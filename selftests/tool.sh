@@ -87,6 +87,17 @@ check_eq "show: no totals without -s" "" "$(hpq show | grep '^conns')"
 check_eq "show -s: the totals" "conns 0 hairpinned 0" "$(hpq show -s | grep '^conns')"
 check_eq "map show -j of router2, without mappings" '{"mappings":[]}' "$(nsq router2 "$HAIRPINCTL" -j map show)"
 
+echo "# -n NETNS, from outside the namespace"
+check_eq "-n router-$sfx show: the router's settings and mappings" "$(hpq show)" \
+	"$("$HAIRPINCTL" -n "router-$sfx" show)"
+check_eq "-n router-$sfx show: its 3 mappings, not this namespace's" "mappings 3" \
+	"$("$HAIRPINCTL" -n "router-$sfx" show | grep '^mappings')"
+check_eq "-n router-$sfx -j map show" "$(cat "$tmp/maps.json")" \
+	"$("$HAIRPINCTL" -n "router-$sfx" -j map show)"
+expect "-n of a namespace that does not exist" 1 \
+	"hairpinctl: network namespace 'none-$sfx' does not exist (no /run/netns/none-$sfx)" \
+	"$HAIRPINCTL" -n "none-$sfx" show
+
 echo "# save and restore"
 hp router set source external hairpin always
 hpq save >"$tmp/saved"

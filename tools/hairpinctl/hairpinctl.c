@@ -10,6 +10,7 @@
 #include "command.h"
 #include "error.h"
 #include "hairpinctl.h"
+#include "netns.h"
 #include "out.h"
 
 unsigned int print_flags;
@@ -54,6 +55,7 @@ static const struct {
 	{ "-j", "--json", NULL, PRINT_JSON, "JSON output (map show, show, monitor)" },
 	{ "-p", "--pretty", NULL, PRINT_JSON | PRINT_PRETTY, "indented JSON (implies -j)" },
 	{ "-s", "--stats", NULL, PRINT_STATS, "show: add the connection totals" },
+	{ "-n", NULL, "NETNS", 0, "in the network namespace NETNS, as ip -n does" },
 	{ "-f", NULL, "FILE", 0, "apply a file of commands (- for standard input)" },
 	{ "-V", "--version", NULL, 0, "as the version command" },
 	{ "-h", "--help", NULL, 0, "this help" },
@@ -111,8 +113,8 @@ static void print_usage(FILE *f)
 	const struct hp_cmd *c;
 	size_t i;
 
-	fputs("Usage: " PROG_NAME " [-j] [-p] [-s] COMMAND [ARGS]\n"
-	      "       " PROG_NAME " -f FILE\n"
+	fputs("Usage: " PROG_NAME " [-j] [-p] [-s] [-n NETNS] COMMAND [ARGS]\n"
+	      "       " PROG_NAME " [-n NETNS] -f FILE\n"
 	      "\n"
 	      "Commands:\n", f);
 	for (c = commands; c->name; c++)
@@ -165,6 +167,18 @@ int main(int argc, char *argv[])
 			return help_main(argc - i, argv + i);
 		if (is_option(argv[i], "-V"))
 			return version_main(1, argv + i);
+		if (is_option(argv[i], "-n")) {
+			int ret;
+
+			if (i + 1 >= argc) {
+				hp_error("-n needs the name of a network namespace");
+				return EXIT_USAGE;
+			}
+			ret = netns_enter(argv[++i]);
+			if (ret != EXIT_OK)
+				return ret;
+			continue;
+		}
 		if (is_option(argv[i], "-f")) {
 			if (i + 1 >= argc) {
 				hp_error("-f needs a file name (- for standard input)");

@@ -1,18 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0
-# bash completion for hairpinctl(8): options, commands, map subcommands,
-# protocols, the words of the map grammar, and the settings and limits
-# with their values. Needs nothing from the bash-completion package.
+# bash completion for hairpinctl(8): options, the network namespaces of
+# /run/netns after -n, commands, map subcommands, protocols, the words of
+# the map grammar, and the settings and limits with their values. Needs
+# nothing from the bash-completion package.
+
+# _hairpinctl_reply COMPGEN-ARGS...: what compgen gives for the word being
+# completed ($cur of _hairpinctl).
+_hairpinctl_reply() {
+	mapfile -t COMPREPLY < <(compgen "$@" -- "$cur")
+}
 
 _hairpinctl() {
-	local cur=${COMP_WORDS[COMP_CWORD]} prev= words=() i cmd=0 w
+	local cur=${COMP_WORDS[COMP_CWORD]} prev='' words=() i cmd=0 w
 
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	COMPREPLY=()
 
 	if [ "$prev" = -f ]; then
-		COMPREPLY=($(compgen -f -- "$cur"))
+		_hairpinctl_reply -f
 		[ -z "$cur" ] || [ "$cur" = - ] && COMPREPLY+=(-)
 		compopt -o filenames 2>/dev/null
+		return
+	fi
+	if [ "$prev" = -n ]; then
+		local netns=(/run/netns/*)
+		[ -e "${netns[0]}" ] && _hairpinctl_reply -W "${netns[*]##*/}"
 		return
 	fi
 
@@ -20,15 +32,16 @@ _hairpinctl() {
 	for ((i = 1; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-f) return ;;	# -f FILE takes nothing more
+		-n) ((i++)) ;;	# its NETNS
 		-*) ;;
 		*) cmd=$i; break ;;
 		esac
 	done
 	if [ "$cmd" = 0 ]; then
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "-j -p -s -f -V -h --json --pretty --stats --version --help" -- "$cur"))
+			_hairpinctl_reply -W "-j -p -s -n -f -V -h --json --pretty --stats --version --help"
 		else
-			COMPREPLY=($(compgen -W "map set show save monitor version help" -- "$cur"))
+			_hairpinctl_reply -W "map set show save monitor version help"
 		fi
 		return
 	fi
@@ -38,35 +51,35 @@ _hairpinctl() {
 	case ${COMP_WORDS[cmd]} in
 	map)
 		if [ ${#words[@]} = 0 ]; then
-			COMPREPLY=($(compgen -W "add del replace show flush help" -- "$cur"))
+			_hairpinctl_reply -W "add del replace show flush help"
 			return
 		fi
 		case ${words[0]} in
 		add | replace)
 			case ${#words[@]} in
-			1) COMPREPLY=($(compgen -W "tcp udp" -- "$cur")) ;;
-			3) COMPREPLY=($(compgen -W "to" -- "$cur")) ;;
-			5) COMPREPLY=($(compgen -W "comment" -- "$cur")) ;;
+			1) _hairpinctl_reply -W "tcp udp" ;;
+			3) _hairpinctl_reply -W "to" ;;
+			5) _hairpinctl_reply -W "comment" ;;
 			esac
 			;;
 		del)
-			[ ${#words[@]} = 1 ] && COMPREPLY=($(compgen -W "tcp udp" -- "$cur"))
+			[ ${#words[@]} = 1 ] && _hairpinctl_reply -W "tcp udp"
 			;;
 		show)
-			COMPREPLY=($(compgen -W "-j -p" -- "$cur"))
+			_hairpinctl_reply -W "-j -p"
 			;;
 		esac
 		;;
 	set)
 		case $prev in
-		source) COMPREPLY=($(compgen -W "lan external" -- "$cur")) ;;
-		hairpin) COMPREPLY=($(compgen -W "auto always off" -- "$cur")) ;;
+		source) _hairpinctl_reply -W "lan external" ;;
+		hairpin) _hairpinctl_reply -W "auto always off" ;;
 		mappings | ports) ;;	# a number
 		*)
 			# Each setting once; after "limit", its two limits
 			# until another setting starts.
 			w=" ${words[*]} "
-			local left= in_limit=
+			local left='' in_limit=''
 			for i in "${words[@]}"; do
 				case $i in
 				limit) in_limit=1 ;;
@@ -82,15 +95,15 @@ _hairpinctl() {
 				[[ $w == *" hairpin "* ]] || left+=" hairpin"
 				[[ $w == *" limit "* ]] || left+=" limit"
 			fi
-			COMPREPLY=($(compgen -W "$left" -- "$cur"))
+			_hairpinctl_reply -W "$left"
 			;;
 		esac
 		;;
 	show)
-		COMPREPLY=($(compgen -W "-s -j -p" -- "$cur"))
+		_hairpinctl_reply -W "-s -j -p"
 		;;
 	monitor)
-		COMPREPLY=($(compgen -W "-j -p" -- "$cur"))
+		_hairpinctl_reply -W "-j -p"
 		;;
 	esac
 }

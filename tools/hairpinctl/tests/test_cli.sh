@@ -10,7 +10,8 @@
 
 prog=${1:-./hairpinctl}
 tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
+netns=
+trap 'rm -rf "$tmp"; [ -z "$netns" ] || ip netns del "$netns"' EXIT
 # shellcheck source=tap.sh
 . "$(dirname "$0")/tap.sh"
 
@@ -32,7 +33,7 @@ expect() {
 # Help
 "$prog" --help >"$tmp/out" 2>&1
 ok $? "--help exits 0"
-grep -q '^Usage: hairpinctl \[-j\] \[-p\] \[-s\] COMMAND' "$tmp/out"
+grep -q '^Usage: hairpinctl \[-j\] \[-p\] \[-s\] \[-n NETNS\] COMMAND' "$tmp/out"
 ok $? "--help prints the usage"
 for word in save monitor --json --pretty --stats "show \[-s\]"; do
 	grep -q -- "$word" "$tmp/out"
@@ -119,6 +120,35 @@ printf '# nothing to do\n\n' >"$tmp/empty.conf"
 expect 0 "" -f "$tmp/empty.conf"
 expect 1 "hairpinctl: $tmp/missing.conf: No such file or directory" -f "$tmp/missing.conf"
 expect 2 "hairpinctl: unexpected argument 'more'" -f "$tmp/empty.conf" more
+
+# -n NETNS, as ip -n: a namespace of /run/netns, named when it is missing.
+expect 1 "hairpinctl: network namespace 'hp-none-$$' does not exist (no /run/netns/hp-none-$$)" \
+	-n "hp-none-$$" show
+expect 2 "hairpinctl: invalid network namespace name '../x'" -n ../x map show
+expect 2 "hairpinctl: -n needs the name of a network namespace" -n
+# Entering one takes root: "-f -" waits for its input in there, where
+# "ip netns identify" finds it.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "hp-cli-$$" 2>/dev/null; then
+	netns=hp-cli-$$
+	mkfifo "$tmp/fifo"
+	exec 3<>"$tmp/fifo"
+	"$prog" -n "$netns" -f - <"$tmp/fifo" >/dev/null 2>&1 3>&- &
+	pid=$!
+	tries=0
+	while [ "$(ip netns identify "$pid" 2>/dev/null)" != "$netns" ] && [ $tries -lt 50 ]; do
+		sleep 0.1
+		tries=$((tries + 1))
+	done
+	[ "$(ip netns identify "$pid" 2>/dev/null)" = "$netns" ]
+	ok $? "-n $netns: hairpinctl runs in that namespace"
+	exec 3>&-
+	wait "$pid"
+	ok $? "  and applies the (empty) file there"
+	"$prog" -n "$netns" version 2>/dev/null | grep -q '^hairpinctl [^ ]'
+	ok $? "-n $netns version prints the tool's version"
+else
+	echo "# skip entering a namespace: needs root and ip(8)"
+fi
 
 # The kernel side, read-only when the module is there.
 if "$prog" show >/dev/null 2>&1; then

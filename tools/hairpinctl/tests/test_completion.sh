@@ -34,7 +34,7 @@ expect() {
 expect "map set show save monitor version help" ""
 expect "map monitor" m
 expect "map set show save monitor version help" -j ""
-expect "-j -p -s -f -V -h --json --pretty --stats --version --help" -
+expect "-j -p -s -n -f -V -h --json --pretty --stats --version --help" -
 expect "--json --pretty --stats --version --help" --
 expect "add del replace show flush help" map ""
 expect "replace" map r
@@ -64,12 +64,24 @@ expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -
 expect "map set show save monitor version help" -j -p ""
+expect "map set show save monitor version help" -n router ""
+expect "add del replace show flush help" -j -n router map ""
 
 tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
+made_ns=''
+trap 'rm -rf "$tmp"; [ -z "$made_ns" ] || ip netns del "$made_ns"' EXIT
 touch "$tmp/router.conf" "$tmp/other.conf"
 expect "$tmp/router.conf" -f "$tmp/r"
 expect "" -f "$tmp/router.conf" ""
+
+# -n completes the names of /run/netns, which takes root to add one to.
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "hp-comp-$$" 2>/dev/null; then
+	made_ns=hp-comp-$$
+	expect "$made_ns" -n "hp-comp-$$"
+	expect "$made_ns" -j -n hp-comp-
+else
+	echo "# skip -n NETNS: needs root and ip(8)"
+fi
 
 echo "1..$n"
 [ $failed = 0 ]
