@@ -32,6 +32,7 @@ DKMS ?= dkms
 VERSION ?= $(shell git -C $(CURDIR) describe --always --dirty --tags 2>/dev/null || echo 0.1)
 DKMS_SRC := $(DESTDIR)/usr/src/hairpin-$(VERSION)
 KMOD_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
+KMOD_SELFTEST := $(filter-out %.mod.c,$(wildcard kmod/selftest/*.c)) $(wildcard kmod/selftest/*.h)
 
 all: module tool
 
@@ -83,9 +84,10 @@ install-tool: tool
 # What dkms needs to build the module, with the version written in: the
 # copy is not a git tree.
 dkms-install:
-	$(INSTALL) -d "$(DKMS_SRC)/kmod" "$(DKMS_SRC)/uapi/linux"
+	$(INSTALL) -d "$(DKMS_SRC)/kmod/selftest" "$(DKMS_SRC)/uapi/linux"
 	$(INSTALL) -m 0644 Makefile Kbuild "$(DKMS_SRC)/"
 	$(INSTALL) -m 0644 $(KMOD_SRCS) "$(DKMS_SRC)/kmod/"
+	$(INSTALL) -m 0644 $(KMOD_SELFTEST) "$(DKMS_SRC)/kmod/selftest/"
 	$(INSTALL) -m 0644 uapi/linux/hairpin.h "$(DKMS_SRC)/uapi/linux/"
 	sed 's/^PACKAGE_VERSION=.*/PACKAGE_VERSION="$(VERSION)"/' dkms.conf >"$(DKMS_SRC)/dkms.conf"
 ifeq ($(DESTDIR),)

@@ -9,6 +9,7 @@
 #include "netns.h"
 #include "table.h"
 #include "netlink.h"
+#include "selftest/selftest.h"
 
 static int __init hairpin_init(void)
 {
@@ -22,6 +23,14 @@ static int __init hairpin_init(void)
 	if (ret)
 		goto err_netns;
 
+	/* Debug builds only: the engine against a naive twin, on the initial
+	 * namespace's state before anyone can reach it.
+	 */
+	if (!hairpin_txn_selftest()) {
+		ret = -ENOTRECOVERABLE;
+		goto err_selftest;
+	}
+
 	/* Last: requests can arrive as soon as the family exists. */
 	ret = hairpin_netlink_init();
 	if (ret)
@@ -31,6 +40,7 @@ static int __init hairpin_init(void)
 	return 0;
 
 err_netlink:
+err_selftest:
 	hairpin_netns_uninit();
 err_netns:
 	hairpin_table_uninit();

@@ -6,7 +6,8 @@
 # kernel gets its own copy of it: the result is build/KVER/kmod/hairpin.ko.
 #   tools/build-kmod.sh KVER [make args...]
 # HAIRPIN_KDIR names the kernel's build tree if it is not installed (the
-# debug kernel: tools/vm/debug-kernel.sh).
+# debug kernel: tools/vm/debug-kernel.sh). HAIRPIN_DEBUG=y among the make
+# args makes a debug build (kmod/Kbuild), as tools/debug-lane.sh does.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 kver=$1

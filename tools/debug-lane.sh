@@ -33,7 +33,8 @@ cycles=${HAIRPIN_DEBUG_TEARDOWN_CYCLES:-$cycles}
 kdir=$(tools/vm/debug-kernel.sh)
 kver=$(cat "$kdir/kernel.release")
 say "$kver: build"
-HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver"
+# HAIRPIN_DEBUG=y: a debug build, which runs the module's self-test at load.
+HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver" HAIRPIN_DEBUG=y
 make -s -C tools/hairpinctl
 make -s -C tools/fuzz-nl
 say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s, unload cycles: $cycles)"
