@@ -12,18 +12,8 @@ cd "$top" || exit 99
 kver=${1:-$(tools/vm/kernels.sh | head -n 1)} || exit 99
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-n=0
-failed=0
-
-ok() {	# ok COND-EXIT-STATUS DESCRIPTION
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		failed=$((failed + 1))
-	fi
-}
+# shellcheck source=hairpinctl/tests/tap.sh
+. tools/hairpinctl/tests/tap.sh
 
 dest=$tmp/root
 make -s install DESTDIR="$dest" KVER="$kver" >"$tmp/log" 2>&1
@@ -79,5 +69,4 @@ for k in 'PACKAGE_NAME="hairpin"' 'BUILT_MODULE_LOCATION[0]="kmod/"' \
 	ok $? "dkms.conf: $k"
 done
 
-echo "1..$n"
-[ $failed = 0 ]
+tap_done
