@@ -19,12 +19,16 @@
 # Engines: noct (plain forwarding), ct (conntrack only), ctnat (conntrack
 # and empty nat chains: what every NAT engine pays), ipt-legacy and ipt-nft
 # (one DNAT rule a mapping plus the hairpin MASQUERADE rule), nft-map (a
-# dnat map plus "ct status dnat" masquerade), hairpin.
+# dnat map plus "ct status dnat" masquerade), hairpin, and nft1 (one rule
+# "udp dport P dnat to SERVER", no map, no fib, plus the map's masquerade
+# line for the hairpin path): the cheapest engine that translates, goal
+# 3's reference.
 #
 # The nft map and hairpin, which the goals compare, are measured side by
 # side with conntrack only (ct@0): each has a router (rt, rt2...) and a
 # sink (srv, srv2...) of its own, wan and lan a veth to each (eth0,
-# eth1...), and their windows alternate. At N=1 the empty nat chains
+# eth1...), and their windows alternate; so does the single rule (nft1),
+# whose flows all go to its one port. At N=1 the empty nat chains
 # (ctnat@0) take their turn too; above N=1 a router holding hairpin with
 # one mapping (hairpin@1), the reference of hairpin's flatness in N.
 #
@@ -588,7 +592,7 @@ rates() {
 			set -- "$last_addr" "$last_addr" "$last_port" "$last_port" ""
 			if [ "$e" != "${e%@0}" ]; then
 				set -- $SRV0 $SRV0 $BASE $BASE ""
-			elif [ "$e" != "${e%@1}" ]; then
+			elif [ "$e" != "${e%@1}" ] || [ "$e" = nft1 ]; then
 				set -- $PUB1 $PUB1 $BASE $BASE ""
 			elif [ "$match" = random ]; then
 				set -- "$PUB1" "203.0.113.$((naddr + 1))" "$BASE" "$((BASE + nports))" \
@@ -785,6 +789,22 @@ rules_nft() {
 	}'
 }
 
+# The single rule, whatever N: goal 3's reference.
+rules_nft1() {
+	cat <<-EOF
+	table ip hp {
+		chain pre {
+			type nat hook prerouting priority dstnat; policy accept;
+			udp dport $BASE dnat to $SRV0
+		}
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname "br-lan" ip saddr 198.18.0.0/16 ct status dnat masquerade
+		}
+	}
+	EOF
+}
+
 rules_hairpin() {
 	layout "$1"
 	awk -v naddr="$naddr" -v nports="$nports" -v base=$BASE '
@@ -809,6 +829,7 @@ rules() {
 	case $1 in
 	ipt-*) rules_ipt "$2" ;;
 	nft-map) rules_nft "$2" ;;
+	nft1) rules_nft1 ;;
 	hairpin) rules_hairpin "$2" ;;
 	esac
 }
@@ -820,7 +841,7 @@ eng_load() {
 	case ${1%@1} in
 	ipt-legacy) nx "$rt" iptables-legacy-restore <"$2" ;;
 	ipt-nft) nx "$rt" iptables-nft-restore <"$2" ;;
-	nft-map) nx "$rt" nft -f "$2" ;;
+	nft-map | nft1) nx "$rt" nft -f "$2" ;;
 	hairpin) nx "$rt" "$hpctl" -f "$2" ;;
 	esac
 }
@@ -830,7 +851,7 @@ eng_flush() {
 	case ${1%@1} in
 	ipt-legacy) nx "$rt" iptables-legacy -t nat -F ;;
 	ipt-nft) nx "$rt" iptables-nft -t nat -F ;;
-	nft-map) nx "$rt" nft flush ruleset ;;
+	nft-map | nft1) nx "$rt" nft flush ruleset ;;
 	hairpin) nx "$rt" "$hpctl" map flush ;;
 	esac
 }
@@ -880,7 +901,9 @@ run_engines() {
 			ref_table "$eng"
 			continue
 		fi
-		if [ "$eng" != "${eng%@1}" ]; then
+		# One mapping, set up and measured, not timed: so is the
+		# single rule, which only ever has one.
+		if [ "$eng" != "${eng%@1}" ] || [ "$eng" = nft1 ]; then
 			rules "${eng%@1}" 1 >"/tmp/rules.$eng"
 			eng_load "$eng" "/tmp/rules.$eng"
 			rm -f "/tmp/rules.$eng"
@@ -1102,9 +1125,9 @@ for n in $sizes; do
 	for e in $order; do
 		if [ "$e" = pair ]; then
 			if [ "$n" = "${sizes%% *}" ]; then
-				run_engines "$n" nft-map hairpin ct@0 ctnat@0
+				run_engines "$n" nft-map hairpin nft1 ct@0 ctnat@0
 			else
-				run_engines "$n" nft-map hairpin hairpin@1 ct@0
+				run_engines "$n" nft-map hairpin hairpin@1 nft1 ct@0
 			fi
 		else
 			run_engines "$n" "$e"

@@ -407,7 +407,17 @@ before either is measured, and the generators (`wan`, `lan`) have a veth
 to each. Their windows alternate, one engine's then the other's, in
 the reverse order every other round (A B, B A, A B...); the goals compare
 them by the ratios of the windows of one round, which the machine's
-drift over minutes cannot reach. Conntrack only takes its turn too, in
+drift over minutes cannot reach. """
+        s += """\
+The single nftables rule (`udp dport P
+dnat to SERVER`, and on the hairpin path the map's masquerade line: the
+cheapest engine that translates, goal 3's reference) takes its turn too,
+in a router of its own, its flows all to its one port; so do conntrack
+only (context: no engine that translates can reach it), at N=1 the empty
+nat chains, and above N=1 hairpin with one mapping (goal 2's reference).
+
+""" if "nft1" in res.engines else """\
+Conntrack only takes its turn too, in
 a router of its own (goal 3's reference), and so do, at N=1, the empty
 nat chains, and above N=1, hairpin with one mapping (goal 2's).
 
