@@ -872,16 +872,14 @@ def goal3(res, why):
 
 
 def goal3_nft1(res, why):
-    t, units = 0.95, []
-    for n in res.sizes:
-        for path in PATHS:
-            r = [x for m in MATCHES for x in res.rounds("rate", "hairpin", "nft1", n, path, m)]
-            c = side_by_side(r, t) if r else res.compare("rate", "hairpin", "nft1", n, path, "last", t)
-            if c is not None:
-                units.append((c, f"N={size(n)}, {path} path"))
-    ok = bool(units) and all(met(c, t) for c, _ in units)
-    s = (f"{yes(ok)} (lowest {cellfmt(lowest(units), t)}; "
-         f"{below([c for c, _ in units], t, 'N and paths', bool(res.pairs))}).\n")
+    """Cell by cell, as goal 1: at 100k mappings the random match's lookups
+    miss the cache where the single rule has no lookup at all, and pooling
+    it with the last-added match would hide that."""
+    t = 0.95
+    cells = cells_of(res, "rate", "hairpin", "nft1", res.sizes, t)
+    ok = bool(cells) and all(met(c, t) for c, _ in cells)
+    s = (f"{yes(ok)} (lowest {cellfmt(lowest(cells), t)}; "
+         f"{below([c for c, _ in cells], t, 'cells', bool(res.pairs))}).\n")
     return s + ("" if ok else explain(why, "nft1"))
 
 

@@ -229,10 +229,10 @@ class Goals(unittest.TestCase):
         pairs = [pair("hairpin", "nft1", n, p, "last", [1.0, 1.1, 0.9, 1.0, 1.0]) for n in (1, 100000) for p in report.PATHS]
         s = report.goal3(tsv(*nft1, *pairs), "")
         self.assertIn("at every N, on both paths: **met** (lowest 1.00x", s)
-        self.assertIn("below by more than the noise in 0 of 4 N and paths", s)
+        self.assertIn("below by more than the noise in 0 of 4 cells", s)
         pairs[-1] = pair("hairpin", "nft1", 100000, "hairpin", "last", LOW)
         s = report.goal3(tsv(*nft1, *pairs), "")
-        self.assertIn("**not met** (lowest 0.90x, at N=100k, hairpin path, below 0.95x by more than the noise", s)
+        self.assertIn("**not met** (lowest 0.90x, at N=100k, hairpin path, last, below 0.95x by more than the noise", s)
 
     def test_goal4_windows(self):
         # Four windows under four times ten: U = 0, p = 1/70.
