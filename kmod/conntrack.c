@@ -20,15 +20,12 @@
 #include "conntrack.h"
 #include "table.h"
 
-/* The map a table gives a tuple: one that names the address wins over one
- * for any local address, as in the packet path.
- */
+/* The map a table gives a tuple, as in the packet path. */
 static const struct hairpin_map *lookup(const struct hairpin_table *t,
 					const struct nf_conntrack_tuple *orig)
 {
-	return hairpin_table_lookup(t, orig->dst.protonum, orig->dst.u3.ip,
-				    orig->dst.u.all) ?:
-	       hairpin_table_lookup(t, orig->dst.protonum, 0, orig->dst.u.all);
+	return hairpin_table_find(t, orig->dst.protonum, orig->dst.u3.ip,
+				  orig->dst.u.all);
 }
 
 /* The same, for the removed maps, by index or one by one. */
@@ -76,11 +73,10 @@ static const struct hairpin_map *lookup_before(const struct hairpin_ct_change *c
 /* Whether @m sends @ct where it goes. */
 static bool translates(const struct hairpin_map *m, const struct nf_conn *ct)
 {
-	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct nf_conntrack_tuple *reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 
-	return m && reply->src.u3.ip == m->to_addr &&
-	       reply->src.u.all == hairpin_map_target_port(m, orig->dst.u.all);
+	return hairpin_map_sends(m, ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.all,
+				 reply->src.u3.ip, reply->src.u.all);
 }
 
 /* The packet path asks the FIB with the ingress device, which the entry no

@@ -33,18 +33,11 @@ static bool local_target(struct net *net, const struct net_device *dev,
 	       inet_addr_type_dev_table(net, dev, daddr) == RTN_LOCAL;
 }
 
-/* The mapping for a new connection's destination: one that names the
- * address wins over one for any local address.
- */
 static struct hairpin_map *find_map(const struct hairpin_table *t,
 				    const struct nf_conntrack_tuple *tuple)
 {
-	struct hairpin_map *m;
-
-	m = hairpin_table_lookup(t, tuple->dst.protonum, tuple->dst.u3.ip,
-				 tuple->dst.u.all);
-	return m ?: hairpin_table_lookup(t, tuple->dst.protonum, 0,
-					 tuple->dst.u.all);
+	return hairpin_table_find(t, tuple->dst.protonum, tuple->dst.u3.ip,
+				  tuple->dst.u.all);
 }
 
 static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
@@ -184,8 +177,7 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 		return ret;
 	/* The mapping that translated it, unless a change replaced it since. */
 	m = find_map(rcu_dereference(hn->table), orig);
-	if (m && server == m->to_addr &&
-	    reply->src.u.all == hairpin_map_target_port(m, orig->dst.u.all))
+	if (hairpin_map_sends(m, orig->dst.u.all, server, reply->src.u.all))
 		hairpin_map_count(m, true);
 	return ret;
 }

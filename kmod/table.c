@@ -102,6 +102,16 @@ struct hairpin_map *hairpin_table_lookup(const struct hairpin_table *table,
 	return hairpin_map_pending(m) ? NULL : m;
 }
 
+/* The committed map for a connection to @addr:@port: one that names the
+ * address wins over one for any local address.
+ */
+struct hairpin_map *hairpin_table_find(const struct hairpin_table *table,
+				       u8 proto, __be32 addr, __be16 port)
+{
+	return hairpin_table_lookup(table, proto, addr, port) ?:
+	       hairpin_table_lookup(table, proto, 0, port);
+}
+
 int hairpin_table_insert(struct hairpin_table *t, struct hairpin_port *p)
 {
 	return rhashtable_lookup_insert_fast(&t->ht, &p->node, hairpin_rht_params);

@@ -142,6 +142,14 @@ static inline __be16 hairpin_map_target_port(const struct hairpin_map *m,
 	return htons(m->to_port + (ntohs(port) - hairpin_map_port(m)));
 }
 
+/* Whether @m sends a connection to external port @dport to @addr:@port. */
+static inline bool hairpin_map_sends(const struct hairpin_map *m, __be16 dport,
+				     __be32 addr, __be16 port)
+{
+	return m && addr == m->to_addr &&
+	       port == hairpin_map_target_port(m, dport);
+}
+
 /* Flags change under the mutex while packets read them. */
 static inline void hairpin_port_set(struct hairpin_port *p, u8 flag, bool on)
 {
@@ -169,6 +177,8 @@ struct hairpin_port *hairpin_table_find_port(const struct hairpin_table *table,
 struct hairpin_map *hairpin_port_map(struct hairpin_port *p);
 struct hairpin_map *hairpin_table_lookup(const struct hairpin_table *table,
 					 u8 proto, __be32 addr, __be16 port);
+struct hairpin_map *hairpin_table_find(const struct hairpin_table *table,
+				       u8 proto, __be32 addr, __be16 port);
 
 int hairpin_table_insert(struct hairpin_table *t, struct hairpin_port *p);
 void hairpin_table_remove(struct hairpin_table *t, struct hairpin_port *p);
