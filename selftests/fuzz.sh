@@ -60,6 +60,9 @@ check_eq "the bystander namespace is untouched" "$before" \
 check "the fuzzed namespace still takes a flush" ns fuzz1 "$HAIRPINCTL" map flush
 check_eq "and is empty afterwards" "0" \
 	"$(nsq fuzz1 "$HAIRPINCTL" -j show | jq -r .mappings)"
+# The fuzzer sets limits too, and may have left them at 0: the defaults
+# back (a flush keeps the settings).
+check "and its default limits" ns fuzz1 "$HAIRPINCTL" set limit mappings 1048576 ports 4194304
 check "and a mapping" ns fuzz1 "$HAIRPINCTL" map add tcp 1 to 192.0.2.1
 check_eq "which it shows" "1" \
 	"$(nsq fuzz1 "$HAIRPINCTL" -j show | jq -r .mappings)"
