@@ -24,6 +24,7 @@
 #include "nat.h"
 #include "netns.h"
 #include "table.h"
+#include "selftest/selftest.h"
 
 /* Connections to these are never mapped: they are the router's own. */
 static bool local_target(struct net *net, const struct net_device *dev,
@@ -33,9 +34,12 @@ static bool local_target(struct net *net, const struct net_device *dev,
 	       inet_addr_type_dev_table(net, dev, daddr) == RTN_LOCAL;
 }
 
-static struct hairpin_map *find_map(const struct hairpin_table *t,
+static struct hairpin_map *find_map(const struct hairpin_net *hn,
 				    const struct nf_conntrack_tuple *tuple)
 {
+	const struct hairpin_table *t = rcu_dereference(hn->table);
+
+	hairpin_race_reader(hn);
 	return hairpin_table_find(t, tuple->dst.protonum, tuple->dst.u3.ip,
 				  tuple->dst.u.all);
 }
@@ -61,7 +65,7 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 	if (tuple->dst.protonum != IPPROTO_TCP && tuple->dst.protonum != IPPROTO_UDP)
 		return NF_ACCEPT;
 
-	m = find_map(rcu_dereference(hn->table), tuple);
+	m = find_map(hn, tuple);
 	if (!m)
 		return NF_ACCEPT;
 	/* A named address too: after a DHCP change it may be someone else's. */
@@ -176,7 +180,7 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (ret != NF_ACCEPT)
 		return ret;
 	/* The mapping that translated it, unless a change replaced it since. */
-	m = find_map(rcu_dereference(hn->table), orig);
+	m = find_map(hn, orig);
 	if (hairpin_map_sends(m, orig->dst.u.all, server, reply->src.u.all))
 		hairpin_map_count(m, true);
 	return ret;

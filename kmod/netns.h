@@ -50,6 +50,11 @@ struct hairpin_net {
 	struct nf_hook_ops nat_ops[HAIRPIN_NAT_OPS];
 	struct hairpin_pcpu __percpu *pcpu;
 
+#ifdef DEBUG
+	/* selftest/race.c: commit holds its race window open. */
+	bool race_open;
+#endif
+
 	/* Counters of deleted mappings, so that totals survive deletion. */
 	u64 retired_conns;
 	u64 retired_hairpinned;

@@ -30,6 +30,7 @@
 #include "netns.h"
 #include "table.h"
 #include "txn.h"
+#include "selftest/selftest.h"
 
 static bool in_place(const struct hairpin_txn *txn)
 {
@@ -495,6 +496,8 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 			NL_SET_ERR_MSG(extack, "could not register with the NAT core");
 			return ret;
 		}
+		/* Packets now look up the table being replaced. */
+		hairpin_race_writer(hn);
 	}
 	if (in_place(txn))
 		commit_in_place(txn);
