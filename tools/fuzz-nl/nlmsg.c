@@ -5,7 +5,7 @@
  * and which one it says is missing. For tables of malformed requests
  * (selftests/badinput.sh), where hairpinctl would never send them.
  *
- *   nlmsg [-e ERRNO] [-m TEXT] [-M TYPE] CMD [HEADER...] [ATTR...]
+ *   nlmsg [-e ERRNO] [-m TEXT] [-M TYPE] [-f N | -F] CMD [HEADER...] [ATTR...]
  *
  * CMD: get_config, set_config, new_map, del_map, replace_map, get_map,
  *      flush_maps, batch, unspec, or a number.
@@ -24,10 +24,17 @@
  * -e: the errno name or number the kernel must answer (ok or 0: success).
  * -m: text the extack message must contain.  -M: the missing attribute's
  *      type the kernel must report.
+ * -f: the kernel fails the N-th fault-injection point the request reaches
+ *      (fail-nth: CONFIG_FAULT_INJECTION); prints "fault: injected" or
+ *      "fault: not reached" (the request has fewer points than N).
+ * -F: the request runs with make-it-fail set, for the fault attributes in
+ *      debugfs whose task-filter is on (failslab: CONFIG_FAILSLAB): which
+ *      allocations fail is theirs to say.
  * Prints what it sent and got; exits 0 if every expectation holds, 1 if
  * not, 2 on a usage error.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdalign.h>
 #include <stdbool.h>
@@ -35,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
 #include <linux/genetlink.h>
@@ -344,6 +352,63 @@ static int attr_type(const char *s)
 	return (int)number(s, s);
 }
 
+/* Fault injection, armed from the request's send to its answer: nothing
+ * else this process does may take the fault. The files are opened before,
+ * as opening is itself a fault-injection point.
+ */
+struct fault {
+	long nth;		/* -f */
+	bool everything;	/* -F */
+	int nth_fd, fail_fd;
+};
+
+static void fault_write(int fd, const char *val, const char *file)
+{
+	if (fd >= 0 && pwrite(fd, val, strlen(val), 0) < 0) {
+		fprintf(stderr, "nlmsg: %s: %s\n", file, strerror(errno));
+		exit(2);
+	}
+}
+
+static void fault_open(struct fault *f)
+{
+	f->nth_fd = f->fail_fd = -1;
+	if (f->nth)
+		f->nth_fd = open("/proc/thread-self/fail-nth", O_RDWR);
+	if (f->everything)
+		f->fail_fd = open("/proc/self/make-it-fail", O_WRONLY);
+	if ((f->nth && f->nth_fd < 0) || (f->everything && f->fail_fd < 0)) {
+		fprintf(stderr, "nlmsg: no fault injection in this kernel: %s\n",
+			strerror(errno));
+		exit(2);
+	}
+}
+
+static void fault_arm(struct fault *f)
+{
+	char n[24];
+
+	snprintf(n, sizeof(n), "%ld", f->nth);
+	fault_write(f->fail_fd, "1", "make-it-fail");
+	fault_write(f->nth_fd, n, "fail-nth");
+}
+
+static void fault_disarm(struct fault *f)
+{
+	char left[24] = "";
+
+	fault_write(f->fail_fd, "0", "make-it-fail");
+	if (f->nth_fd < 0)
+		return;
+	/* What is left of the count: 0 once the fault was injected. */
+	if (pread(f->nth_fd, left, sizeof(left) - 1, 0) < 0) {
+		fprintf(stderr, "nlmsg: fail-nth: %s\n", strerror(errno));
+		exit(2);
+	}
+	fault_write(f->nth_fd, "0", "fail-nth");
+	printf("fault: %s\n", atol(left) ? "not reached" : "injected");
+}
+
 static uint16_t parse_flags(const char *s)
 {
 	static const struct { const char *name; uint16_t flag; } names[] = {
@@ -381,9 +446,10 @@ int main(int argc, char *argv[])
 	struct genl_family fam = HP_FAMILY;
 	bool ok = true, done = false;
 	unsigned long cmd;
+	struct fault fault = { 0 };
 	int one = 1;
 
-	while ((opt = getopt(argc, argv, "+e:m:M:")) != -1) {
+	while ((opt = getopt(argc, argv, "+e:m:M:f:F")) != -1) {
 		switch (opt) {
 		case 'e':
 			want_errno = optarg;
@@ -393,6 +459,14 @@ int main(int argc, char *argv[])
 			break;
 		case 'M':
 			want_miss = optarg;
+			break;
+		case 'f':
+			fault.nth = number(optarg, optarg);
+			if (fault.nth <= 0)
+				usage("-f wants a count from 1", optarg);
+			break;
+		case 'F':
+			fault.everything = true;
 			break;
 		default:
 			usage("unknown option", argv[optind - 1]);
@@ -451,6 +525,9 @@ int main(int argc, char *argv[])
 	for (i = optind; i < argc; i++)
 		printf(" %s", argv[i]);
 	printf("\n");
+	fflush(stdout);
+	fault_open(&fault);
+	fault_arm(&fault);
 	if (mnl_socket_sendto(s, buf, len) < 0) {
 		error = errno;
 		done = true;
@@ -505,6 +582,7 @@ int main(int argc, char *argv[])
 		}
 	}
 
+	fault_disarm(&fault);
 	printf("got: %s", error < 0 ? "no answer" : errno_name(error));
 	if (*msg)
 		printf(" \"%s\"", msg);
