@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# hairpinctl as an operator uses it: JSON that jq takes, save and restore,
-# monitor seeing every change (and surviving an overrun), and each error
-# with its message and exit code. No traffic: two routers alone.
+# hairpinctl as an operator uses it: the exact text of map show and show,
+# JSON that jq takes, save and restore, monitor seeing every change (and
+# surviving an overrun), each error with its message and exit code, and a
+# batch of 100,000 lines. No traffic: two routers alone.
 #
 #   router   the one configured
 #   router2  fresh, to replay what the monitor printed into
@@ -55,6 +56,44 @@ mon_drops() {
 
 lines_after() { tail -n +"$(($2 + 1))" "$1"; }
 has_lines() { [ "$(wc -l <"$1")" -ge "$2" ]; }
+# silent CMD...: CMD succeeds and prints nothing, on stdout or stderr.
+silent() {
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	[ $rc = 0 ] && [ -z "$out" ] && return 0
+	echo "# exit $rc: $out"
+	return 1
+}
+module=$(hpq version | sed -n 's/^module //p')
+
+echo "# text"
+check "map show of an empty table prints nothing" silent hpq map show
+check "map add succeeds in silence" silent hpq map add tcp 80 to 192.168.1.10 comment web
+hp router map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment "game server"
+hp router map add tcp 8080 to 10.0.0.2:80
+check "map replace too" silent hpq map replace tcp 8080 to 10.0.0.3:8081 comment 'q"b\'
+check_eq "map show: sorted, comments quoted, the counters in a column" \
+"tcp 80 to 192.168.1.10:80 comment web                                  conns 0 hairpinned 0
+tcp 8080 to 10.0.0.3:8081 comment \"q\\\"b\\\\\"                             conns 0 hairpinned 0
+udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"  conns 0 hairpinned 0" \
+	"$(hpq map show)"
+shown="source lan
+hairpin auto
+module $module
+mappings 3
+limits mappings 3/1048576 ports 13/4194304"
+check_eq "show: the settings, the module, the mappings, the limits (a range takes each of its ports)" \
+	"$shown" "$(hpq show)"
+check_eq "show -s: the same, then the totals" "$shown
+conns 0 hairpinned 0" "$(hpq show -s)"
+# What map show prints, map add takes.
+hpq map show >"$tmp/shown"
+{ echo "map flush"; sed 's/  *conns .*//; s/^/map add /' "$tmp/shown"; } >"$tmp/pasted"
+check "map show's lines, after map add, make a -f file" silent hpq -f "$tmp/pasted"
+check_eq "which puts back the same mappings" "$(cat "$tmp/shown")" "$(hpq map show)"
+check "map del succeeds in silence" silent hpq map del tcp 80
+check "map flush too" silent hpq map flush
 
 echo "# JSON"
 hp router map add tcp 80 to 192.168.1.10 comment web
@@ -78,13 +117,10 @@ check "map show -p is indented" test "$(wc -l <"$tmp/maps.pretty")" -gt 30
 check_eq "map show -p is the same JSON" "$(jq -cS . "$tmp/maps.json")" "$(jq -cS . "$tmp/maps.pretty")"
 check_eq "map show -j after the command too" "$(cat "$tmp/maps.json")" "$(hpq map show -j)"
 hpq -j show >"$tmp/show.json"
-check_eq "show -j: settings, count and totals" "lan auto 3 number number string" \
-	"$(jq -r '"\(.source) \(.hairpin) \(.mappings) \(.conns | type) \(.hairpinned | type) \(.version | type)"' "$tmp/show.json")"
-check_eq "show -j: the module's version" "$(hpq version | sed -n 's/^module //p')" \
-	"$(jq -r .version "$tmp/show.json")"
+check_eq "show -j: settings, count, ports in use and totals" "lan auto 3 13 number number string" \
+	"$(jq -r '"\(.source) \(.hairpin) \(.mappings) \(.ports) \(.conns | type) \(.hairpinned | type) \(.version | type)"' "$tmp/show.json")"
+check_eq "show -j: the module's version" "$module" "$(jq -r .version "$tmp/show.json")"
 check_eq "show -s -p is the same JSON" "$(jq -cS . "$tmp/show.json")" "$(hpq show -s -p | jq -cS .)"
-check_eq "show: no totals without -s" "" "$(hpq show | grep '^conns')"
-check_eq "show -s: the totals" "conns 0 hairpinned 0" "$(hpq show -s | grep '^conns')"
 check_eq "map show -j of router2, without mappings" '{"mappings":[]}' "$(nsq router2 "$HAIRPINCTL" -j map show)"
 
 echo "# -n NETNS, from outside the namespace"
@@ -99,7 +135,7 @@ expect "-n of a namespace that does not exist" 1 \
 	"$HAIRPINCTL" -n "none-$sfx" show
 
 echo "# save and restore"
-hp router set source external hairpin always
+check "set succeeds in silence" silent hpq set source external hairpin always
 hpq save >"$tmp/saved"
 check_eq "save: map flush, the settings, the limits, the mappings" "map flush
 set source external hairpin always
@@ -215,9 +251,10 @@ expect "overlap: the kernel's message after the command" 1 \
 expect "no such mapping" 1 \
 	"hairpinctl: map del tcp 81: No such file or directory (kernel: no mapping with this protocol, address and range)" \
 	hpq map del tcp 81
-printf 'map flush\nmap add tcp 1 to 10.0.0.1\nmap add tcp 1-5 to 10.0.0.2\n' >"$tmp/overlap.conf"
-expect "a batch: the kernel's message after the file and line" 1 \
-	"hairpinctl: $tmp/overlap.conf:3: File exists (kernel: mapping overlaps an existing mapping)" \
+printf '# one port twice\nmap flush\n\nmap add tcp 1 to 10.0.0.1\nmap add tcp 1-5 to 10.0.0.2  # overlaps\n' \
+	>"$tmp/overlap.conf"
+expect "a batch: the kernel's message after the file and line, comments counted" 1 \
+	"hairpinctl: $tmp/overlap.conf:5: File exists (kernel: mapping overlaps an existing mapping)" \
 	hpq -f "$tmp/overlap.conf"
 eperm="Operation not permitted (CAP_NET_ADMIN is needed)"
 expect "without CAP_NET_ADMIN: map add" 1 "hairpinctl: map add tcp 5: $eperm" \
@@ -228,6 +265,25 @@ expect "without CAP_NET_ADMIN: save" 1 "hairpinctl: save: $eperm" nobody save
 expect "without CAP_NET_ADMIN: set" 1 "hairpinctl: set hairpin off: $eperm" nobody set hairpin off
 expect "without CAP_NET_ADMIN: -f" 1 "hairpinctl: <stdin>: $eperm" nobody -f - <"$tmp/reset"
 expect "without CAP_NET_ADMIN: monitor" 1 "hairpinctl: monitor: $eperm" nobody monitor
+check "without CAP_NET_ADMIN: version, which needs none" grep -q '^module ' <<<"$(nobody version)"
 hp router map flush
+
+echo "# 100,000 mappings in one batch"
+awk 'BEGIN { print "map flush"; for (i = 0; i < 100000; i++)
+	printf "map add %s %d to 10.%d.%d.%d comment n%d\n", (i % 2 ? "udp" : "tcp"),
+		1 + int(i / 2), int(i / 65536) % 256, int(i / 256) % 256, 1 + i % 128, i }' >"$tmp/big"
+check "-f a file of 100,001 lines" silent hpq -f "$tmp/big"
+check_eq "all of them in the table" 100000 "$(hpq -j show | jq .mappings)"
+hpq map show >"$tmp/big.shown"
+rc=$?
+check_eq "map show lists them all, sorted" \
+	"0 100000 tcp 1 to 10.0.0.1:1 comment n0                  conns 0 hairpinned 0" \
+	"$rc $(wc -l <"$tmp/big.shown") $(head -n 1 "$tmp/big.shown")"
+sed -i '$ s/.*/map add tcp 1 to 10.9.9.9/' "$tmp/big"
+expect "its last line overlapping: the line, among 100,001" 1 \
+	"hairpinctl: $tmp/big:100001: File exists (kernel: mapping overlaps an existing mapping)" \
+	hpq -f "$tmp/big"
+check "map flush of them all" silent hpq map flush
+check_eq "which leaves none" 0 "$(hpq -j show | jq .mappings)"
 
 finish
