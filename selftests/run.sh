@@ -12,6 +12,13 @@
 # namespace sees (it unloads the module, or loads br_netfilter) is marked
 # "# hairpin: alone" and runs by itself, after the others. Each test's
 # output is printed whole once it ends, so the report reads in order.
+# Paths the caller gave relative to where it is, before leaving it.
+for v in HAIRPIN_KO HAIRPINCTL HAIRPIN_NLMSG; do
+	case ${!v} in
+	'' | /*) ;;
+	*) export "$v=$PWD/${!v}" ;;
+	esac
+done
 cd "$(dirname "$0")" || exit 1
 tests=("$@")
 [ ${#tests[@]} != 0 ] || read -ra tests < <(make -s list)
