@@ -39,9 +39,8 @@ if [ -n "$BENCH_QUICK" ]; then
 	: "${BENCH_SIZES:=1 1000}" "${BENCH_WINDOWS:=2}" "${BENCH_WINDOW:=1}"
 fi
 env=
-for v in BENCH_SIZES BENCH_ENGINES BENCH_WINDOW BENCH_WINDOWS BENCH_WARMUP \
-	 BENCH_FLOW_WINDOW BENCH_PERF BENCH_REFS BENCH_CAP_WAN BENCH_CAP_LAN \
-	 BENCH_IPERF_ROUNDS BENCH_IPERF_TIME; do
+for v in BENCH_SIZES BENCH_WINDOW BENCH_WINDOWS BENCH_WARMUP BENCH_FLOW_WINDOW \
+	 BENCH_PERF BENCH_CAP_WAN BENCH_CAP_LAN BENCH_IPERF_ROUNDS BENCH_IPERF_TIME; do
 	[ -z "${!v+x}" ] || env="$env $v=$(printf '%q' "${!v}")"
 done
 
@@ -74,7 +73,7 @@ for series in ${BENCH_KERNELS:-6.1}; do
 	mkdir -p "$out"
 	say "running the benchmark on $kver (progress below; raw results in $out)"
 	# A copy, which edits to the tree during the run cannot change.
-	cp bench/guest.sh "$out/guest.sh"
+	cp bench/guest.sh bench/windows.sh "$out/"
 	# Other VMs booted meanwhile: sampled every 10 s, for the results.
 	# Ours is the one sharing $out, as run.sh writes it for qemu (commas
 	# doubled).
