@@ -7,7 +7,7 @@
 Every rate is also given as a ratio to the conntrack-only rate of the same
 boot (and path), which the machine's speed and load cancel out of. The goals
 of the benchmark issue are checked here, each by the one rule of met(); for
-a goal that is missed, its section of bench/why.md is quoted. The plot is
+a goal that is missed, its section of bench/README.md is quoted. The plot is
 drawn by gnuplot with bench/plot.gp, when gnuplot is installed.
 
 Reading order: the statistics (pure functions), the formats, the reading of
@@ -336,7 +336,7 @@ def read(text):
 
 
 def report(res, why, png):
-    """The results page, in Markdown. why: the text of bench/why.md."""
+    """The results page, in Markdown. why: the text of bench/README.md."""
     rates = rate_table(res, "wan") + rate_table(res, "hairpin")
     return "".join([header(res), method(res), rates, rate_notes("†" in rates),
                     pairs_table(res), established(res), loading(res), memory(res),
@@ -790,8 +790,9 @@ translated tuple is free); conntrack the other `nf_conntrack_*`, `nf_ct_*`,
 
 
 def explain(why, goal):
-    """The section '## GOAL' of why.md, quoted under a goal it missed."""
-    text = re.search(rf"^## {re.escape(goal)}\n(.*?)(?=^## |\Z)", why, re.M | re.S)
+    """The section '### Goal GOAL: ...' of bench/README.md, quoted under a
+    goal it missed: up to the next heading."""
+    text = re.search(rf"^### Goal {re.escape(goal)}:.*?\n(.*?)(?=^#|\Z)", why, re.M | re.S)
     text = text.group(1).strip("\n") if text else ""
     return f"\n{text}\n\n" if text else ""
 
@@ -817,7 +818,7 @@ def goal1(res, why):
          f"(lowest {cellfmt(lowest(cells), 1.0)}; "
          f"{above} of {len(cells)} cells at or above, geometric mean {gmean}; "
          f"{below([c for c, _ in cells], 1.0, anypairs=bool(res.pairs))}).\n")
-    return s + ("" if ok else explain(why, "nft"))
+    return s + ("" if ok else explain(why, "1"))
 
 
 def goal2(res, why):
@@ -857,7 +858,7 @@ def goal2(res, why):
               + f"; lowest single cell {rfmt(lowest(cells)[0].ratio)}, at {lowest(cells)[1]}; {sig}).\n")
     else:
         s += f"lowest {cellfmt(lowest(cells), t)}; {sig}).\n"
-    return s + ("" if ok else explain(why, "flat"))
+    return s + ("" if ok else explain(why, "2"))
 
 
 def goal3(res, why):
@@ -880,7 +881,7 @@ def goal3_nft1(res, why):
     ok = bool(cells) and all(met(c, t) for c, _ in cells)
     s = (f"{yes(ok)} (lowest {cellfmt(lowest(cells), t)}; "
          f"{below([c for c, _ in cells], t, 'cells', bool(res.pairs))}).\n")
-    return s + ("" if ok else explain(why, "nft1"))
+    return s + ("" if ok else explain(why, "3"))
 
 
 def goal3_conntrack(res, why):
@@ -911,7 +912,7 @@ def goal3_conntrack(res, why):
             f" {rfmt(q)} on the {'WAN' if path == 'wan' else 'hairpin'} path"
     s += (f", side by side at N={size(nmin)}" if nat else "") + ").\n"
     missed = not cells or not all(met(c, t) for c, _ in cells)
-    return s + (explain(why, "conntrack") if missed else "")
+    return s + (explain(why, "3 of older runs") if missed else "")
 
 
 def goal4(res, why):
@@ -920,7 +921,7 @@ def goal4(res, why):
              if (c := res.compare("rate", "hairpin", "ipt-legacy", 10000, path, match, 10)) is not None]
     ok = bool(cells) and all(met(c, 10) for c, _ in cells)
     s = f"4. ≥ 10x iptables-legacy at N=10k: {yes(ok)} (lowest {cellfmt(lowest(cells), 10)}).\n"
-    return s + ("" if ok else explain(why, "iptables"))
+    return s + ("" if ok else explain(why, "4"))
 
 
 def goal5(res, why):
@@ -955,7 +956,7 @@ def goal5(res, why):
     if busy:
         s += (f"; CPU 1 was {int(min(busy))}-{int(max(busy))}% busy in the one-flow windows"
               + (": the generator, not the router, set their rates" if max(busy) < 90 else ""))
-    return s + ").\n" + ("" if ok else explain(why, "established"))
+    return s + ").\n" + ("" if ok else explain(why, "5"))
 
 
 def goal6(res, why):
@@ -965,7 +966,7 @@ def goal6(res, why):
     ok = a is not None and b is not None and a < b
     s = (f"6. Loading N={size(n)} faster than `nft -f` loads as many map entries: "
          f"{yes(ok)} ({secs(a)} against {secs(b)}).\n")
-    return s + ("" if ok else explain(why, "load"))
+    return s + ("" if ok else explain(why, "6"))
 
 
 def goal7(res, why):
@@ -975,7 +976,7 @@ def goal7(res, why):
     ok = v is not None and v <= 100
     s = (f"7. ≤ 100 B of kernel memory per mapping: {yes(ok)} ({'–' if v is None else f'{v:.0f}'} B "
          f"at N={size(n)}; the nft map: {'–' if nft is None else f'{nft:.0f}'} B).\n")
-    return s + ("" if ok else explain(why, "memory"))
+    return s + ("" if ok else explain(why, "7"))
 
 
 def checks(res, png):
@@ -1031,7 +1032,7 @@ def main(argv):
     if not res.sizes:
         print(f"report.py: {argv[1]}: no engine was measured", file=sys.stderr)
         return 1
-    why = (here / "why.md").read_text(encoding="utf-8")
+    why = (here / "README.md").read_text(encoding="utf-8")
     Path(argv[2]).write_text(report(res, why, Path(argv[3]).name), encoding="utf-8")
     plot(res, argv[3], here)
     return 0

@@ -10,6 +10,7 @@ on small made-up results, and the page it writes from the run of
 
 import math
 import random
+import re
 import sys
 import unittest
 from pathlib import Path
@@ -58,7 +59,7 @@ class Statistics(unittest.TestCase):
             self.assertEqual(median_ci(xs), (k, n + 1 - k), f"n={n}")
 
     def test_sign_test(self):
-        # The WAN path's random cell at N=10k in bench/why.md: one round
+        # The WAN path's random cell at N=10k in bench/README.md: one round
         # of five above 1.0: p = (1 + 5)/32 = 0.1875.
         self.assertEqual(sign_p([0.65, 0.92, 0.95, 0.96, 1.20], 1.0), 6 / 32)
         self.assertEqual(sign_p([0.9] * 5, 1.0), 1 / 32)
@@ -147,11 +148,12 @@ class Formats(unittest.TestCase):
                          ["0.19", "0.03", "0.048", "0.05", "0.001", "1.0e-06"])
 
     def test_explain(self):
-        why = "# Why\n\n## nft\n\nOne.\n\nTwo.\n\n## load\n\n## memory\nThree.\n"
-        self.assertEqual(report.explain(why, "nft"), "\nOne.\n\nTwo.\n\n")
-        self.assertEqual(report.explain(why, "load"), "")
-        self.assertEqual(report.explain(why, "memory"), "\nThree.\n\n")
-        self.assertEqual(report.explain(why, "nft1"), "")
+        why = ("# bench\n\n## Why a goal is missed\n\n### Goal 1: one\n\nOne.\n\nTwo.\n\n"
+               "### Goal 3 of older runs: three\n\n### Goal 7: seven\nThree.\n## Other\n\nFour.\n")
+        self.assertEqual(report.explain(why, "1"), "\nOne.\n\nTwo.\n\n")
+        self.assertEqual(report.explain(why, "3 of older runs"), "")
+        self.assertEqual(report.explain(why, "7"), "\nThree.\n\n")
+        self.assertEqual(report.explain(why, "3"), "")
 
 
 def tsv(*lines):
@@ -181,7 +183,7 @@ class Goals(unittest.TestCase):
     def test_goal1_below_by_more_than_the_noise(self):
         # The pair is recorded the other way round: nft map over hairpin.
         res = tsv(pair("nft-map", "hairpin", 100000, "wan", "random", [round(1 / x, 4) for x in LOW]))
-        s = report.goal1(res, "## nft\n\nWhy.\n")
+        s = report.goal1(res, "### Goal 1: nft\n\nWhy.\n")
         self.assertIn("**not met** (lowest 0.90x, at N=100k, wan path, random, below 1.0x by more "
                       "than the noise (the sign test, p = 0.03)", s)
         self.assertIn("below by more than the noise in 1 of 8 cells", s)
@@ -218,7 +220,7 @@ class Goals(unittest.TestCase):
 
     def test_goal3_reference_not_measured(self):
         res = tsv(pair("hairpin", "ct@0", 1, "wan", "last", [0.9] * 5))
-        s = report.goal3(res, "## conntrack\n\nWhy.\n")
+        s = report.goal3(res, "### Goal 3 of older runs: conntrack\n\nWhy.\n")
         self.assertIn("**reference not measured in this run**; as context, the older goal of ≥ 0.85x "
                       "conntrack only (lowest 0.90x, at N=1, wan path, last;", s)
         self.assertNotIn("**met**", s)
@@ -267,9 +269,10 @@ class Goals(unittest.TestCase):
 
 # What report.py changes in the page bench/report.sh wrote from the same
 # results: the verdict rule in the method; goal 1, met by that rule (its one
-# cell below 1.0x is not below by more than the noise), so why.md is no
-# longer quoted under it; goal 3, redefined against one nftables rule, which
-# this run did not measure.
+# cell below 1.0x is not below by more than the noise), so nothing is
+# quoted under it any more; goal 3, redefined against one nftables rule,
+# which this run did not measure; and the prose quoted under a missed goal,
+# bench/README.md's now, where it was bench/why.md's.
 SH_GOAL1 = ("1. New-flow rate ≥ 1.0x the nft map at every N: **not met** (lowest 0.95x, at N=10k, wan path, "
             "random; 13 of 14 cells at or above, geometric mean 1.17x; below by more than the noise in 0 of 14 "
             "cells (one-sided sign test of the rounds' ratios, p < 0.05)).\n")
@@ -283,19 +286,28 @@ PY_GOAL3 = ("3. ≥ 0.95x a single nftables rule (`udp dport P dnat to SERVER`) 
             "(lowest 0.65x")
 
 
+def quoted(page, n):
+    """What a page quotes under goal N: from the end of its line to the
+    next goal's."""
+    m = re.search(rf"^{n}\. [^\n]*\n(.*?)^{n + 1}\. ", page, re.M | re.S)
+    return m.group(1)
+
+
 class EndToEnd(unittest.TestCase):
     def test_report_sh_run(self):
         data = HERE / "testdata"
         res = report.read((data / "6.1-2026-12-04.tsv").read_text(encoding="utf-8"))
-        why = (HERE / "why.md").read_text(encoding="utf-8")
+        why = (HERE / "README.md").read_text(encoding="utf-8")
         page = report.report(res, why, "6.1.png")
         committed = (data / "6.1-2026-12-04.md").read_text(encoding="utf-8")
         # report.sh's page, but for the changes above.
         expected = committed.replace("on the router.\n\n", "on the router.\n" + report.VERDICTS + "\n", 1)
-        self.assertIn(SH_GOAL1 + report.explain(why, "nft"), expected)
-        expected = expected.replace(SH_GOAL1 + report.explain(why, "nft"), PY_GOAL1)
+        self.assertIn(SH_GOAL1 + quoted(expected, 1), expected)
+        expected = expected.replace(SH_GOAL1 + quoted(expected, 1), PY_GOAL1)
         self.assertIn(SH_GOAL3, expected)
         expected = expected.replace(SH_GOAL3, PY_GOAL3)
+        expected = expected.replace(quoted(expected, 3), report.explain(why, "3 of older runs"))
+        self.assertNotEqual(report.explain(why, "3 of older runs"), "")
         self.assertEqual(page, expected)
 
     def test_plot_data(self):
