@@ -109,7 +109,7 @@ conntrack_only() {
 	new_flows 0 hairpin - ct
 	[ "$perf" != 1 ] || profile 0 ct 0 $SRV0 $BASE
 	one_flow 0 $SRV0 $BASE ct
-	iperf 0 $SRV0 $BASE $SRV0 ct
+	iperf 0 one $SRV0 $BASE $SRV0 ct
 }
 
 # The engines the goals compare, side by side, window for window: the nft
@@ -157,7 +157,17 @@ side_by_side() {
 		one_flow "$n" "$addr" "$port" nft-map hairpin
 		# The nft map's rule takes TCP too.
 		nx rt1 "$hpctl" map add tcp "$addr:$port" to "$target:$port"
-		iperf "$n" "$addr" "$port" "$target" nft-map hairpin
+		iperf "$n" one "$addr" "$port" "$target" nft-map hairpin
+		# The same, offloaded: past the hooks, and so past either engine.
+		flowtable rt0
+		flowtable rt1
+		iperf "$n" offload "$addr" "$port" "$target" nft-map hairpin
+		say "offload: the forward chains saw" \
+			"$(nx rt0 nft list chain inet fastpath forward | grep -o 'packets [0-9]*') and" \
+			"$(nx rt1 nft list chain inet fastpath forward | grep -o 'packets [0-9]*')" \
+			"(each connection's first few: the rest were offloaded)"
+		nx rt0 nft delete table inet fastpath
+		nx rt1 nft delete table inet fastpath
 		nx rt1 "$hpctl" map del tcp "$addr:$port"
 	fi
 	# Where the engines do the least work of their own: what is left is
@@ -232,14 +242,16 @@ one_flow() {
 	done
 }
 
-# iperf N DST PORT TARGET LABEL...: iperf3 TCP to DST:PORT (a mapping to
-# TARGET:PORT) through slots 0, 1... at once, each flow (client, router,
-# server) alone on a CPU, slot K's on CPU (K + round) % 2: the host's
-# noise, which moves a run by a quarter from one second to the next, falls
-# on all alike, and on each CPU in turn. No RPS meanwhile.
+# iperf N MATCH DST PORT TARGET LABEL...: iperf3 TCP to DST:PORT (a
+# mapping to TARGET:PORT) through slots 0, 1... at once, each flow (client,
+# router, server) alone on a CPU, slot K's on CPU (K + round) % 2: the
+# host's noise, which moves a run by a quarter from one second to the
+# next, falls on all alike, and on each CPU in turn. No RPS meanwhile.
+# MATCH names the routers' set-up: one (a flow through the netfilter
+# hooks) or offload (through a flowtable).
 iperf() {
-	local n=$1 dst=$2 port=$3 target=$4 k i r pids list med w=''
-	shift 4
+	local n=$1 match=$2 dst=$3 port=$4 target=$5 k i r pids list med w=''
+	shift 5
 	local labels=("$@")
 	local -A run=()	# run[K,I]: slot K's Mbit/s in round I, empty if it failed
 	for k in "${!labels[@]}"; do
@@ -280,17 +292,17 @@ iperf() {
 		for ((i = 0; i < iperf_rounds; i++)); do
 			list="$list${run[$k,$i]:+ ${run[$k,$i]}}"
 		done
-		[ -n "$list" ] || { say "iperf3 ${labels[k]} N=$n: failed"; continue; }
+		[ -n "$list" ] || { say "iperf3 ${labels[k]} N=$n $match: failed"; continue; }
 		# shellcheck disable=SC2086
 		med=$(median $list)
-		emit iperf "${labels[k]}" "$n" wan one "$med" "${list# }" 0 0
-		say "iperf3 ${labels[k]} N=$n: $med Mbit/s (${list# })"
+		emit iperf "${labels[k]}" "$n" wan "$match" "$med" "${list# }" 0 0
+		say "iperf3 ${labels[k]} N=$n $match: $med Mbit/s (${list# })"
 	done
 	[ -n "$w" ] || return 0
 	# shellcheck disable=SC2086
 	med=$(median $w)
-	emit pair iperf "${labels[1]}" "${labels[0]}" "$n" wan one "$med" "${w# }"
-	say "pair iperf ${labels[1]} / ${labels[0]} N=$n: $med (rounds:$w)"
+	emit pair iperf "${labels[1]}" "${labels[0]}" "$n" wan "$match" "$med" "${w# }"
+	say "pair iperf ${labels[1]} / ${labels[0]} N=$n $match: $med (rounds:$w)"
 }
 
 # profile K LABEL N DST PORT: where CPU 1, the router's, spends two 2 s
@@ -458,6 +470,25 @@ iptables_add() {
 iptables_del() {
 	nx "$1" "iptables-$2" -t nat -D PREROUTING -d $PUB1/32 -p udp -m udp --dport 60001 \
 		-j DNAT --to-destination $SRV0:60001
+}
+
+# Software flow offload: a flowtable on the router's devices, to which
+# the forward chain adds every established TCP connection. Its packets then
+# go from the ingress hook straight to the output device, translated by
+# the flowtable from the conntrack entry: no engine's code, and no other
+# netfilter hook, sees them.
+flowtable() {
+	nx "$1" nft -f - <<-EOF
+	table inet fastpath {
+		flowtable ft {
+			hook ingress priority 0; devices = { wan0, br-lan };
+		}
+		chain forward {
+			type filter hook forward priority 0; policy accept;
+			meta l4proto tcp counter flow add @ft
+		}
+	}
+	EOF
 }
 
 # Conntrack on, with no rule in any packet's path: a ct expression in a

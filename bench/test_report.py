@@ -257,6 +257,35 @@ class Goals(unittest.TestCase):
                       "median 0.95-1.05x; lowest cell 0.90x, one flow, N=1; below by more than the noise in "
                       "1 of 4 cells", s)
 
+    def test_goal5_offload(self):
+        flows = [pair("hairpin", "nft-map", n, "wan", "one", [1.0] * 6, kind="iperf") for n in (1, 100000)]
+        s = report.goal5(tsv(*flows), "")
+        self.assertNotIn("offload", s)
+        # 12 rounds, 9 below 0.98: p = P(Bin(12) <= 3) = 299/4096 = 0.073.
+        off = [pair("hairpin", "nft-map", 1, "wan", "offload", [0.9] * 6, kind="iperf"),
+               pair("hairpin", "nft-map", 100000, "wan", "offload", [0.95] * 3 + [1.0] * 3, kind="iperf")]
+        s = report.goal5(tsv(*flows, *off), "### Goal 5 with offload: o\n\nWhy.\n")
+        self.assertIn("\n   - With software flow offload (a flowtable on the router's devices): **met** (all 12 "
+                      "iperf3 rounds of both sizes pooled: 0.93x, which the sign test does not tell from 0.98x "
+                      "(p = 0.07), 95% confidence interval of that median 0.90-1.00x).\n", s)
+        off[1] = pair("hairpin", "nft-map", 100000, "wan", "offload", [0.95] * 5 + [1.0], kind="iperf")
+        s = report.goal5(tsv(*flows, *off), "### Goal 5 with offload: o\n\nWhy.\n")
+        self.assertIn("offload (a flowtable on the router's devices): **not met** (all 12 iperf3 rounds", s)
+        self.assertTrue(s.endswith("\nWhy.\n\n"))
+
+    def test_offload_tables(self):
+        lines = [f"iperf\t{e}\t{n}\twan\t{m}\t{v}\t{v}\t0\t0" for e, v in (("nft-map", 900), ("hairpin", 1000))
+                 for n in (1, 100000) for m in ("one", "offload")]
+        lines += [f"flow\t{e}\t{n}\twan\tone\t100\t100\t0\t0\t99" for e in ("nft-map", "hairpin") for n in (1, 100000)]
+        lines.append(pair("hairpin", "nft-map", 1, "wan", "offload", [1.1, 1.2], kind="iperf"))
+        res = tsv(*lines)
+        s = report.established(res)
+        self.assertIn("| iperf3 TCP offloaded, Mbit/s, N=1 | N=100k |\n|---|---:|---:|---:|---:|---:|---:|\n", s)
+        self.assertIn("| (d) hairpin | 100 (–; CPU 1 99%) | 100 (–; CPU 1 99%) | 1.00k | 1.00k | 1.00k | 1.00k |\n", s)
+        self.assertIn("Offloaded: the same iperf3 runs", s)
+        self.assertIn("| hairpin / nft map | iperf3, offloaded | | 1.15x (1.10-1.20) | |\n", report.pairs_table(res))
+        self.assertNotIn("offloaded", report.established(tsv(*[x for x in lines if "offload" not in x])))
+
     def test_goals_6_and_7(self):
         res = tsv("load\thairpin\t100000\t1.6", "load\tnft-map\t100000\t11",
                   "mem\thairpin\t100000\t0 0 0 0 1000\t0 9600 0 0 900".replace(" ", "\t"))
