@@ -198,7 +198,7 @@ peer() {
 	tcp) target="TCP:$addr:$port,connect-timeout=3$opts" ;;
 	udp) target="UDP:$addr:$port$opts" ;;
 	esac
-	for _ in $(seq "${PEER_TRIES:-3}"); do
+	for _ in $(seq "${PEER_TRIES:-5}"); do
 		echo "[+] $n: $proto connect $addr:$port" >&2
 		echo "$n $proto $addr:$port" >>"$peer_log"
 		out=$(echo x | nsq "$n" timeout 10 socat -T 5 -t 3 - "$target" 2>/dev/null | head -n 1)
