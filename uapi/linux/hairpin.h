@@ -53,14 +53,54 @@
  * is refused (ENOSPC). The memory behind a namespace's mappings is charged
  * to the memory cgroup of whoever created them.
  *
+ * Masquerade with endpoint-independent mapping
+ * ---------------------------------------------
+ * A masq rule source-NATs every TCP and UDP connection that leaves by the
+ * interface IFNAME (by name, so that it holds across a PPPoE redial) to
+ * that interface's address, as masquerade does, but through bindings
+ * (RFC 4787 for UDP, RFC 5382 for TCP): all connections from one internal
+ * (protocol, address, port) share one external (address, port), whatever
+ * their destination; the internal port is kept when no other binding or
+ * mapping holds it, and a port below 1024 stays below. An inbound
+ * connection to a bound external port is sent to the binding's internal
+ * endpoint if the rule's filter allows it, and dropped silently if not.
+ * An internal host connecting to a bound external port of the router is
+ * hairpinned to the binding's endpoint, from its own binding's external
+ * address and port. A binding lives while a conntrack entry uses it and at
+ * least the UDP timeout (UDP) or 240 s (TCP) after; it is rebuilt from the
+ * conntrack table (entries that leave by a masq rule's interface, or came
+ * in through a binding), which is what conntrackd replicates, so nothing of
+ * it lives only in the module. The rules take precedence over an nftables
+ * or iptables masquerade (they run at srcnat - 10).
+ *
+ * HAIRPIN_A_MASQ: NLA_NESTED
+ *     HAIRPIN_MASQ_A_IFNAME: NLA_NUL_STRING, the interface's name (required)
+ *     HAIRPIN_MASQ_A_FILTER: NLA_U8, enum hairpin_filter; absent = independent
+ *     HAIRPIN_MASQ_A_BINDINGS: NLA_U32, bindings through it (read only)
+ *
+ * HAIRPIN_A_BINDING: NLA_NESTED, read only
+ *     HAIRPIN_BINDING_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
+ *     HAIRPIN_BINDING_A_INT_ADDR, HAIRPIN_BINDING_A_INT_PORT: NLA_BE32,
+ *         NLA_U16, the internal endpoint
+ *     HAIRPIN_BINDING_A_EXT_ADDR, HAIRPIN_BINDING_A_EXT_PORT: the external
+ *     HAIRPIN_BINDING_A_FILTER: NLA_U8, enum hairpin_filter
+ *     HAIRPIN_BINDING_A_CONNS: NLA_U32, conntrack entries using it, as of
+ *         the last walk of the conntrack table
+ *     HAIRPIN_BINDING_A_IDLE: NLA_U32, seconds since a connection last used it
+ *
+ * A namespace holds at most HAIRPIN_A_MAX_BINDINGS bindings; past that, a
+ * new connection is masqueraded without one, as by plain masquerade.
+ *
  * Commands
  * --------
  * HAIRPIN_CMD_GET_CONFIG (do): replies with HAIRPIN_A_VERSION,
  *     HAIRPIN_A_SOURCE, HAIRPIN_A_MODE, HAIRPIN_A_MAPPINGS, HAIRPIN_A_CONNS,
  *     HAIRPIN_A_HAIRPINNED (totals since the namespace got the module),
- *     HAIRPIN_A_PORTS, HAIRPIN_A_MAX_MAPS and HAIRPIN_A_MAX_PORTS.
+ *     HAIRPIN_A_PORTS, HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS,
+ *     HAIRPIN_A_UDP_TIMEOUT, HAIRPIN_A_MAX_BINDINGS and HAIRPIN_A_BINDINGS.
  * HAIRPIN_CMD_SET_CONFIG (do): any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
- *     HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS.
+ *     HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT
+ *     (seconds, 120 to 86400; default 300), HAIRPIN_A_MAX_BINDINGS.
  * HAIRPIN_CMD_NEW_MAP (do): one HAIRPIN_A_MAP to add; fails with EEXIST
  *     (and the extack message) when it overlaps an existing mapping, and
  *     with ENOSPC when the namespace would hold more mappings or external
@@ -74,14 +114,26 @@
  *     HAIRPIN_A_MAP with its counters. A dump that races a change ends with
  *     NLM_F_DUMP_INTR set; start it again.
  * HAIRPIN_CMD_FLUSH_MAPS (do): removes every mapping.
+ * HAIRPIN_CMD_NEW_MASQ (do): one HAIRPIN_A_MASQ to add; EEXIST when the
+ *     interface has a rule already, ENOSPC past HAIRPIN_MASQ_MAX rules.
+ * HAIRPIN_CMD_DEL_MASQ (do): one HAIRPIN_A_MASQ naming the interface; its
+ *     bindings go, but not the connections made through them, which keep
+ *     their translation as masquerade's do when its rule goes.
+ * HAIRPIN_CMD_GET_MASQ (dump): one message per rule, each one HAIRPIN_A_MASQ.
+ * HAIRPIN_CMD_GET_BINDING (dump): one message per binding, each one
+ *     HAIRPIN_A_BINDING. Bindings come and go with traffic: a dump is a
+ *     walk, not a snapshot, and never sets NLM_F_DUMP_INTR.
  * HAIRPIN_CMD_BATCH (do): any number of HAIRPIN_A_OP, applied in order and
  *     all or nothing: on the first failure nothing has changed, and the
  *     extack offset points at the failing HAIRPIN_A_OP or inside it.
  *     HAIRPIN_A_OP: NLA_NESTED
  *         HAIRPIN_OP_A_CMD: NLA_U8, one of HAIRPIN_CMD_SET_CONFIG, NEW_MAP,
- *                           DEL_MAP, REPLACE_MAP, FLUSH_MAPS (required)
- *         HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE: as the
- *                           single command's HAIRPIN_A_MAP, _SOURCE, _MODE
+ *                           DEL_MAP, REPLACE_MAP, FLUSH_MAPS, NEW_MASQ,
+ *                           DEL_MASQ (required)
+ *         HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
+ *         HAIRPIN_OP_A_MAX_MAPS, HAIRPIN_OP_A_MAX_PORTS, HAIRPIN_OP_A_MASQ,
+ *         HAIRPIN_OP_A_UDP_TIMEOUT, HAIRPIN_OP_A_MAX_BINDINGS: as the
+ *                           single command's attribute of that name
  *     A batch with a flush replaces the whole table at once; without,
  *     each port passes from its old mapping to its new one at commit,
  *     never through none. A batch is one netlink message, so its size is
@@ -98,7 +150,9 @@
  * The multicast group HAIRPIN_MCGRP_CHANGES ("changes") carries one message
  * per change, after it has been applied: HAIRPIN_CMD_NEW_MAP and
  * HAIRPIN_CMD_DEL_MAP with the mapping (a replacement is a DEL then a NEW),
- * HAIRPIN_CMD_FLUSH_MAPS, and HAIRPIN_CMD_SET_CONFIG with the settings.
+ * HAIRPIN_CMD_FLUSH_MAPS, HAIRPIN_CMD_NEW_MASQ and HAIRPIN_CMD_DEL_MASQ with
+ * the rule, and HAIRPIN_CMD_SET_CONFIG with the settings. Bindings, which
+ * come and go with traffic, have no events.
  */
 #ifndef _UAPI_LINUX_HAIRPIN_H
 #define _UAPI_LINUX_HAIRPIN_H
@@ -108,6 +162,7 @@
 #define HAIRPIN_MCGRP_CHANGES "changes"
 
 #define HAIRPIN_COMMENT_MAX 64
+#define HAIRPIN_MASQ_MAX 16
 
 enum hairpin_cmd {
 	HAIRPIN_CMD_UNSPEC,
@@ -119,6 +174,10 @@ enum hairpin_cmd {
 	HAIRPIN_CMD_GET_MAP,
 	HAIRPIN_CMD_FLUSH_MAPS,
 	HAIRPIN_CMD_BATCH,
+	HAIRPIN_CMD_NEW_MASQ,
+	HAIRPIN_CMD_DEL_MASQ,
+	HAIRPIN_CMD_GET_MASQ,
+	HAIRPIN_CMD_GET_BINDING,
 	__HAIRPIN_CMD_MAX
 };
 
@@ -152,6 +211,19 @@ enum hairpin_mode {
 
 #define HAIRPIN_MODE_MAX (__HAIRPIN_MODE_MAX - 1)
 
+/* Which inbound connections a binding lets in (RFC 4787 REQ-8). */
+enum hairpin_filter {
+	/* From any remote endpoint. */
+	HAIRPIN_FILTER_INDEPENDENT,
+	/* From addresses the internal endpoint has sent to. */
+	HAIRPIN_FILTER_ADDRESS,
+	/* From address and port pairs the internal endpoint has sent to. */
+	HAIRPIN_FILTER_ADDRESS_PORT,
+	__HAIRPIN_FILTER_MAX
+};
+
+#define HAIRPIN_FILTER_MAX (__HAIRPIN_FILTER_MAX - 1)
+
 enum hairpin_attr {
 	HAIRPIN_A_UNSPEC,
 	HAIRPIN_A_VERSION,	/* NLA_NUL_STRING, module version (read only) */
@@ -166,6 +238,11 @@ enum hairpin_attr {
 	HAIRPIN_A_MAX_MAPS,	/* NLA_U32, limit on mappings */
 	HAIRPIN_A_MAX_PORTS,	/* NLA_U32, limit on external ports in all */
 	HAIRPIN_A_PORTS,	/* NLA_U32, external ports mapped (read only) */
+	HAIRPIN_A_MASQ,		/* NLA_NESTED, enum hairpin_masq_attr */
+	HAIRPIN_A_BINDING,	/* NLA_NESTED, enum hairpin_binding_attr */
+	HAIRPIN_A_UDP_TIMEOUT,	/* NLA_U32, a UDP binding's idle lifetime, s */
+	HAIRPIN_A_MAX_BINDINGS,	/* NLA_U32, limit on bindings */
+	HAIRPIN_A_BINDINGS,	/* NLA_U32, live bindings (read only) */
 	__HAIRPIN_A_LAST
 };
 
@@ -196,9 +273,37 @@ enum hairpin_op_attr {
 	HAIRPIN_OP_A_MODE,	/* NLA_U8, enum hairpin_mode */
 	HAIRPIN_OP_A_MAX_MAPS,	/* NLA_U32, as HAIRPIN_A_MAX_MAPS */
 	HAIRPIN_OP_A_MAX_PORTS,	/* NLA_U32, as HAIRPIN_A_MAX_PORTS */
+	HAIRPIN_OP_A_MASQ,	/* NLA_NESTED, enum hairpin_masq_attr */
+	HAIRPIN_OP_A_UDP_TIMEOUT,	/* NLA_U32, as HAIRPIN_A_UDP_TIMEOUT */
+	HAIRPIN_OP_A_MAX_BINDINGS,	/* NLA_U32, as HAIRPIN_A_MAX_BINDINGS */
 	__HAIRPIN_OP_A_LAST
 };
 
 #define HAIRPIN_OP_A_MAX (__HAIRPIN_OP_A_LAST - 1)
+
+enum hairpin_masq_attr {
+	HAIRPIN_MASQ_A_UNSPEC,
+	HAIRPIN_MASQ_A_IFNAME,
+	HAIRPIN_MASQ_A_FILTER,
+	HAIRPIN_MASQ_A_BINDINGS,
+	__HAIRPIN_MASQ_A_LAST
+};
+
+#define HAIRPIN_MASQ_A_MAX (__HAIRPIN_MASQ_A_LAST - 1)
+
+enum hairpin_binding_attr {
+	HAIRPIN_BINDING_A_UNSPEC,
+	HAIRPIN_BINDING_A_PROTO,
+	HAIRPIN_BINDING_A_INT_ADDR,
+	HAIRPIN_BINDING_A_INT_PORT,
+	HAIRPIN_BINDING_A_EXT_ADDR,
+	HAIRPIN_BINDING_A_EXT_PORT,
+	HAIRPIN_BINDING_A_FILTER,
+	HAIRPIN_BINDING_A_CONNS,
+	HAIRPIN_BINDING_A_IDLE,
+	__HAIRPIN_BINDING_A_LAST
+};
+
+#define HAIRPIN_BINDING_A_MAX (__HAIRPIN_BINDING_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_HAIRPIN_H */
