@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-#   make              the module (kmod/hairpin.ko) and the tool
+#   make              the module (kmod/hairpin.ko), the tool and punch, the
+#                     NAT hole punching tool (tools/punch)
 #   make demo         boot a VM and show a port mapping with hairpin working
 #   make check        lint, host tests and every selftest on both kernels
 #                     and on the debug kernel (HAIRPIN_CHECK_DEBUG=0: not)
 #   make check-debug  the debug kernel lane alone, at full length: 200,000
 #                     fuzzer messages, a minute of churn
 #   make lint         checkpatch and sparse on the module, shellcheck on the
-#                     scripts, -Werror on the tool
+#                     scripts, -Werror on the tools
 #   make bench        hairpin against iptables and nftables, in a VM: writes
 #                     bench/results/6.1.md and .png (21 to 27 minutes)
 #   make install      the module into /lib/modules/KVER/extra (and depmod),
@@ -34,7 +35,7 @@ DKMS_SRC := $(DESTDIR)/usr/src/hairpin-$(VERSION)
 KMOD_SRCS := kmod/Kbuild $(filter-out %.mod.c,$(wildcard kmod/*.c)) $(wildcard kmod/*.h)
 KMOD_SELFTEST := $(filter-out %.mod.c,$(wildcard kmod/selftest/*.c)) $(wildcard kmod/selftest/*.h)
 
-all: module tool
+all: module tool punch
 
 # Kbuild takes no spaces in M=: a clone whose path has them builds through
 # a symlink to it, one per clone, under /tmp.
@@ -48,6 +49,9 @@ module:
 
 tool:
 	$(MAKE) -C tools/hairpinctl
+
+punch:
+	$(MAKE) -C tools/punch
 
 deps:
 	@tools/vm/deps.sh
@@ -101,7 +105,8 @@ clean-module:
 
 clean: clean-module
 	$(MAKE) -C tools/hairpinctl clean
+	$(MAKE) -C tools/punch clean
 	rm -rf build
 
-.PHONY: all module tool deps lint check check-debug demo bench install install-module install-tool \
+.PHONY: all module tool punch deps lint check check-debug demo bench install install-module install-tool \
 	dkms-install clean-module clean

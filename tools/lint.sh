@@ -3,7 +3,7 @@
 #
 # checkpatch (from Debian's linux-source) and sparse on the module, the
 # scripts through shellcheck (.shellcheckrc: they source their neighbours),
-# and a -Werror build of the tool with gcc and clang.
+# and a -Werror build of the tools (hairpinctl, punch) with gcc and clang.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -49,11 +49,13 @@ say "shellcheck"
 mapfile -t scripts < <(git ls-files "*.sh" .ci/run)
 shellcheck -S warning "${scripts[@]}"
 
-say "hairpinctl with gcc and clang, -Werror"
-make -s -C tools/hairpinctl clean
-make -s -C tools/hairpinctl CC=gcc
-if command -v clang >/dev/null; then
-	make -s -C tools/hairpinctl clean
-	make -s -C tools/hairpinctl CC=clang
-fi
+for tool in hairpinctl punch; do
+	say "$tool with gcc and clang, -Werror"
+	make -s -C tools/$tool clean
+	make -s -C tools/$tool CC=gcc
+	if command -v clang >/dev/null; then
+		make -s -C tools/$tool clean
+		make -s -C tools/$tool CC=clang
+	fi
+done
 say "ok"
