@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <linux/hairpin.h>
 
+#include "binding.h"
+#include "lifetime.h"
 #include "netns.h"
 #include "table.h"
 #include "netlink.h"
@@ -19,9 +21,18 @@ static int __init hairpin_init(void)
 	if (ret)
 		goto err_table;
 
+	ret = hairpin_binding_init();
+	if (ret)
+		goto err_binding;
+
 	ret = hairpin_netns_init();
 	if (ret)
 		goto err_netns;
+
+	/* After the namespaces: it queues their walks. */
+	ret = hairpin_lifetime_init();
+	if (ret)
+		goto err_lifetime;
 
 	/* Debug builds only: the engine against a naive twin, on the initial
 	 * namespace's state before anyone can reach it.
@@ -41,8 +52,12 @@ static int __init hairpin_init(void)
 
 err_netlink:
 err_selftest:
+	hairpin_lifetime_uninit();
+err_lifetime:
 	hairpin_netns_uninit();
 err_netns:
+	hairpin_binding_uninit();
+err_binding:
 	hairpin_table_uninit();
 err_table:
 	return ret;
@@ -52,7 +67,9 @@ static void __exit hairpin_exit(void)
 {
 	/* First: waits for requests in flight, so none races the teardown. */
 	hairpin_netlink_uninit();
+	hairpin_lifetime_uninit();
 	hairpin_netns_uninit();
+	hairpin_binding_uninit();
 	hairpin_table_uninit();
 	pr_debug("unloaded\n");
 }

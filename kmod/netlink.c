@@ -12,6 +12,8 @@
 #include <net/netlink.h>
 #include <net/sock.h>
 
+#include "binding.h"
+#include "masq.h"
 #include "netlink.h"
 #include "netns.h"
 #include "table.h"
@@ -32,14 +34,33 @@ static const struct nla_policy map_policy[HAIRPIN_MAP_A_MAX + 1] = {
 	[HAIRPIN_MAP_A_HAIRPINNED] = { .type = NLA_REJECT },
 };
 
+static const struct nla_policy masq_policy[HAIRPIN_MASQ_A_MAX + 1] = {
+	[HAIRPIN_MASQ_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
+	[HAIRPIN_MASQ_A_FILTER] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_FILTER_MAX),
+	[HAIRPIN_MASQ_A_BINDINGS] = { .type = NLA_REJECT },
+};
+
+/* A UDP binding outlives a NAT's shortest allowed mapping (RFC 4787
+ * REQ-5: two minutes); a day is long enough for anyone.
+ */
+static struct netlink_range_validation udp_timeout_range __ro_after_init = {
+	.min = 120,
+	.max = 86400,
+};
+
+#define UDP_TIMEOUT_POLICY NLA_POLICY_FULL_RANGE(NLA_U32, &udp_timeout_range)
+
 static const struct nla_policy op_policy[HAIRPIN_OP_A_MAX + 1] = {
 	[HAIRPIN_OP_A_CMD] = NLA_POLICY_RANGE(NLA_U8, HAIRPIN_CMD_SET_CONFIG,
-					      HAIRPIN_CMD_FLUSH_MAPS),
+					      HAIRPIN_CMD_DEL_MASQ),
 	[HAIRPIN_OP_A_MAP] = NLA_POLICY_NESTED(map_policy),
 	[HAIRPIN_OP_A_SOURCE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SOURCE_MAX),
 	[HAIRPIN_OP_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
 	[HAIRPIN_OP_A_MAX_MAPS] = { .type = NLA_U32 },
 	[HAIRPIN_OP_A_MAX_PORTS] = { .type = NLA_U32 },
+	[HAIRPIN_OP_A_MASQ] = NLA_POLICY_NESTED(masq_policy),
+	[HAIRPIN_OP_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
+	[HAIRPIN_OP_A_MAX_BINDINGS] = { .type = NLA_U32 },
 };
 
 /* One policy per kind of request, so that an attribute a command does not
@@ -52,6 +73,12 @@ static const struct nla_policy config_policy[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MODE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_MODE_MAX),
 	[HAIRPIN_A_MAX_MAPS] = { .type = NLA_U32 },
 	[HAIRPIN_A_MAX_PORTS] = { .type = NLA_U32 },
+	[HAIRPIN_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
+	[HAIRPIN_A_MAX_BINDINGS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy masq_cmd_policy[HAIRPIN_A_MAX + 1] = {
+	[HAIRPIN_A_MASQ] = NLA_POLICY_NESTED(masq_policy),
 };
 
 static const struct nla_policy map_cmd_policy[HAIRPIN_A_MAX + 1] = {
@@ -71,6 +98,9 @@ struct request {
 	const struct nlattr *mode;
 	const struct nlattr *max_maps;
 	const struct nlattr *max_ports;
+	const struct nlattr *masq;
+	const struct nlattr *udp_timeout;
+	const struct nlattr *max_bindings;
 	/* CAP_NET_ADMIN in the initial user namespace: may raise limits. */
 	bool host_admin;
 };
@@ -180,11 +210,17 @@ static int apply_config(struct hairpin_txn *txn, const struct request *req,
 		.mode = req->mode ? nla_get_u8(req->mode) : -1,
 		.max_maps = -1,
 		.max_ports = -1,
+		/* Not "?:" with -1: u32 would win, and -1 become 2^32 - 1. */
+		.udp_timeout = -1,
+		.max_bindings = -1,
 	};
 	u32 maps, ports;
 	int ret;
 
-	if (!req->source && !req->mode && !req->max_maps && !req->max_ports) {
+	if (req->udp_timeout)
+		set.udp_timeout = nla_get_u32(req->udp_timeout);
+	if (!req->source && !req->mode && !req->max_maps && !req->max_ports &&
+	    !req->udp_timeout && !req->max_bindings) {
 		NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
 		return -EINVAL;
 	}
@@ -193,8 +229,39 @@ static int apply_config(struct hairpin_txn *txn, const struct request *req,
 	if (!ret)
 		ret = parse_limit(req, req->max_ports, ports, &set.max_ports, extack);
 	if (!ret)
+		ret = parse_limit(req, req->max_bindings,
+				  hairpin_net_default_bindings(txn->hn->net),
+				  &set.max_bindings, extack);
+	if (!ret)
 		hairpin_txn_config(txn, &set);
 	return ret;
+}
+
+static int parse_masq(const struct request *req, struct hairpin_masq_rule *rule,
+		      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[HAIRPIN_MASQ_A_MAX + 1];
+	int ret;
+
+	if (!req->masq) {
+		NL_SET_ERR_MSG_ATTR(extack, req->where, "a masq rule is required");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, HAIRPIN_MASQ_A_MAX, req->masq, masq_policy, extack);
+	if (ret)
+		return ret;
+	if (NL_REQ_ATTR_CHECK(extack, req->masq, tb, HAIRPIN_MASQ_A_IFNAME))
+		return -EINVAL;
+	memset(rule, 0, sizeof(*rule));
+	nla_strscpy(rule->ifname, tb[HAIRPIN_MASQ_A_IFNAME], IFNAMSIZ);
+	if (!rule->ifname[0]) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MASQ_A_IFNAME],
+				    "the interface name is empty");
+		return -EINVAL;
+	}
+	if (tb[HAIRPIN_MASQ_A_FILTER])
+		rule->filter = nla_get_u8(tb[HAIRPIN_MASQ_A_FILTER]);
+	return 0;
 }
 
 static int apply(struct hairpin_txn *txn, const struct request *req,
@@ -227,6 +294,17 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 		return hairpin_txn_del(txn, &spec, extack);
 	case HAIRPIN_CMD_FLUSH_MAPS:
 		return hairpin_txn_flush(txn, extack);
+	case HAIRPIN_CMD_NEW_MASQ:
+	case HAIRPIN_CMD_DEL_MASQ: {
+		struct hairpin_masq_rule rule;
+
+		ret = parse_masq(req, &rule, extack);
+		if (ret)
+			return ret;
+		if (req->cmd == HAIRPIN_CMD_NEW_MASQ)
+			return hairpin_txn_masq_add(txn, &rule, extack);
+		return hairpin_txn_masq_del(txn, rule.ifname, extack);
+	}
 	}
 	NL_SET_ERR_MSG_ATTR(extack, req->where, "command not allowed in a batch");
 	return -EINVAL;
@@ -259,7 +337,26 @@ static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 	return 0;
 }
 
-static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m)
+static int put_masq(struct sk_buff *skb, const struct hairpin_masq_rule *rule,
+		    int bindings)
+{
+	struct nlattr *nest = nla_nest_start(skb, HAIRPIN_A_MASQ);
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, HAIRPIN_MASQ_A_IFNAME, rule->ifname) ||
+	    nla_put_u8(skb, HAIRPIN_MASQ_A_FILTER, rule->filter) ||
+	    (bindings >= 0 &&
+	     nla_put_u32(skb, HAIRPIN_MASQ_A_BINDINGS, bindings))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m,
+		   const struct hairpin_masq_rule *rule)
 {
 	struct sk_buff *skb;
 	void *hdr;
@@ -272,9 +369,12 @@ static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m)
 		goto err_free;
 	if (m && put_map(skb, HAIRPIN_A_MAP, m))
 		goto err_free;
+	if (rule && put_masq(skb, rule, -1))
+		goto err_free;
 	if (cmd == HAIRPIN_CMD_SET_CONFIG &&
 	    (nla_put_u8(skb, HAIRPIN_A_SOURCE, hn->source) ||
-	     nla_put_u8(skb, HAIRPIN_A_MODE, hn->mode)))
+	     nla_put_u8(skb, HAIRPIN_A_MODE, hn->mode) ||
+	     nla_put_u32(skb, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout)))
 		goto err_free;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&hairpin_family, hn->net, skb, 0, 0, GFP_KERNEL);
@@ -298,9 +398,11 @@ static void notify_txn(const struct hairpin_txn *txn)
 		const struct hairpin_txn_op *op = &txn->ops[i];
 
 		if (op->old)
-			notify(hn, HAIRPIN_CMD_DEL_MAP, op->old);
+			notify(hn, HAIRPIN_CMD_DEL_MAP, op->old, NULL);
 		notify(hn, op->cmd == HAIRPIN_CMD_REPLACE_MAP ?
-		       HAIRPIN_CMD_NEW_MAP : op->cmd, op->map);
+		       HAIRPIN_CMD_NEW_MAP : op->cmd, op->map,
+		       op->cmd == HAIRPIN_CMD_NEW_MASQ ||
+		       op->cmd == HAIRPIN_CMD_DEL_MASQ ? &op->masq : NULL);
 		cond_resched();
 	}
 }
@@ -331,6 +433,11 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 		req.mode = info->attrs[HAIRPIN_A_MODE];
 		req.max_maps = info->attrs[HAIRPIN_A_MAX_MAPS];
 		req.max_ports = info->attrs[HAIRPIN_A_MAX_PORTS];
+		req.masq = info->attrs[HAIRPIN_A_MASQ];
+		req.udp_timeout = info->attrs[HAIRPIN_A_UDP_TIMEOUT];
+		req.max_bindings = info->attrs[HAIRPIN_A_MAX_BINDINGS];
+		if (req.masq)
+			req.where = req.masq;
 	}
 	req.host_admin = netlink_capable(skb, CAP_NET_ADMIN);
 
@@ -363,6 +470,9 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 			req.mode = tb[HAIRPIN_OP_A_MODE];
 			req.max_maps = tb[HAIRPIN_OP_A_MAX_MAPS];
 			req.max_ports = tb[HAIRPIN_OP_A_MAX_PORTS];
+			req.masq = tb[HAIRPIN_OP_A_MASQ];
+			req.udp_timeout = tb[HAIRPIN_OP_A_UDP_TIMEOUT];
+			req.max_bindings = tb[HAIRPIN_OP_A_MAX_BINDINGS];
 			ret = apply(&txn, &req, extack);
 			if (ret)
 				break;
@@ -420,7 +530,10 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u64_64bit(msg, HAIRPIN_A_HAIRPINNED, hairpinned, HAIRPIN_A_PAD) ||
 	    nla_put_u32(msg, HAIRPIN_A_PORTS, t->ports) ||
 	    nla_put_u32(msg, HAIRPIN_A_MAX_MAPS, hn->max_maps) ||
-	    nla_put_u32(msg, HAIRPIN_A_MAX_PORTS, hn->max_ports)) {
+	    nla_put_u32(msg, HAIRPIN_A_MAX_PORTS, hn->max_ports) ||
+	    nla_put_u32(msg, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout) ||
+	    nla_put_u32(msg, HAIRPIN_A_MAX_BINDINGS, hn->max_bindings) ||
+	    nla_put_u32(msg, HAIRPIN_A_BINDINGS, atomic_read(&hn->bindings.count))) {
 		mutex_unlock(&hn->lock);
 		goto err;
 	}
@@ -463,6 +576,88 @@ static int hairpin_nl_dump_maps(struct sk_buff *skb, struct netlink_callback *cb
 		cb->args[0] = idx;
 	}
 	mutex_unlock(&hn->lock);
+	return skb->len;
+}
+
+/* One message per masq rule, with the bindings on its interface. */
+static int hairpin_nl_dump_masq(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hairpin_net *hn = hairpin_net(sock_net(skb->sk));
+	const struct hairpin_masq *masq;
+	long idx;
+	void *hdr;
+
+	mutex_lock(&hn->lock);
+	cb->seq = hn->seq;
+	masq = rcu_dereference_protected(hn->masq, lockdep_is_held(&hn->lock));
+	for (idx = cb->args[0]; masq && idx < masq->n; idx++) {
+		unsigned int n = hairpin_masq_bindings(hn, masq->rule[idx].ifname);
+
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				  &hairpin_family, NLM_F_MULTI, HAIRPIN_CMD_GET_MASQ);
+		if (!hdr)
+			break;
+		genl_dump_check_consistent(cb, hdr);
+		if (put_masq(skb, &masq->rule[idx], n)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = idx + 1;
+	}
+	mutex_unlock(&hn->lock);
+	return skb->len;
+}
+
+struct binding_dump {
+	struct sk_buff *skb;
+	struct netlink_callback *cb;
+	long idx;
+};
+
+static int put_binding(struct hairpin_binding *bd, void *data)
+{
+	struct binding_dump *d = data;
+	struct nlattr *nest;
+	void *hdr;
+
+	if (READ_ONCE(bd->dead) || d->idx++ < d->cb->args[0])
+		return 0;
+	hdr = genlmsg_put(d->skb, NETLINK_CB(d->cb->skb).portid,
+			  d->cb->nlh->nlmsg_seq, &hairpin_family, NLM_F_MULTI,
+			  HAIRPIN_CMD_GET_BINDING);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(d->skb, HAIRPIN_A_BINDING);
+	if (!nest ||
+	    nla_put_u8(d->skb, HAIRPIN_BINDING_A_PROTO, bd->in.proto) ||
+	    nla_put_in_addr(d->skb, HAIRPIN_BINDING_A_INT_ADDR, bd->in.addr) ||
+	    nla_put_u16(d->skb, HAIRPIN_BINDING_A_INT_PORT, ntohs(bd->in.port)) ||
+	    nla_put_in_addr(d->skb, HAIRPIN_BINDING_A_EXT_ADDR, bd->ext.addr) ||
+	    nla_put_u16(d->skb, HAIRPIN_BINDING_A_EXT_PORT, ntohs(bd->ext.port)) ||
+	    nla_put_u8(d->skb, HAIRPIN_BINDING_A_FILTER, READ_ONCE(bd->filter)) ||
+	    nla_put_u32(d->skb, HAIRPIN_BINDING_A_CONNS, READ_ONCE(bd->conns)) ||
+	    nla_put_u32(d->skb, HAIRPIN_BINDING_A_IDLE,
+			(jiffies - READ_ONCE(bd->used)) / HZ)) {
+		genlmsg_cancel(d->skb, hdr);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(d->skb, nest);
+	genlmsg_end(d->skb, hdr);
+	d->cb->args[0] = d->idx;
+	return 0;
+}
+
+/* One message per binding. Packets make and end them without the mutex:
+ * the cursor is a position in a walk, and a binding made or ended during
+ * the dump may be missed or shown twice, as with /proc/net/nf_conntrack.
+ */
+static int hairpin_nl_dump_bindings(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hairpin_net *hn = hairpin_net(sock_net(skb->sk));
+	struct binding_dump d = { .skb = skb, .cb = cb };
+
+	hairpin_bindings_walk(&hn->bindings, put_binding, &d);
 	return skb->len;
 }
 
@@ -513,6 +708,30 @@ static const struct genl_ops hairpin_ops[] = {
 		.cmd = HAIRPIN_CMD_BATCH,
 		.doit = hairpin_nl_change,
 		.policy = batch_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_NEW_MASQ,
+		.doit = hairpin_nl_change,
+		.policy = masq_cmd_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_DEL_MASQ,
+		.doit = hairpin_nl_change,
+		.policy = masq_cmd_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_GET_MASQ,
+		.dumpit = hairpin_nl_dump_masq,
+		.policy = none_policy,
+		.maxattr = HAIRPIN_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	}, {
+		.cmd = HAIRPIN_CMD_GET_BINDING,
+		.dumpit = hairpin_nl_dump_bindings,
+		.policy = none_policy,
 		.maxattr = HAIRPIN_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

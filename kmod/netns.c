@@ -7,9 +7,11 @@
 #include <linux/hairpin.h>
 #include <linux/user_namespace.h>
 
+#include "lifetime.h"
+#include "masq.h"
+#include "nat.h"
 #include "netns.h"
 #include "table.h"
-#include "nat.h"
 
 static unsigned int hairpin_net_id __read_mostly;
 
@@ -32,19 +34,29 @@ void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports)
 	}
 }
 
+/* A binding costs about 100 bytes; a router's conntrack table holds a few
+ * hundred thousand entries at most, each with at most one binding.
+ */
+u32 hairpin_net_default_bindings(const struct net *net)
+{
+	return net->user_ns == &init_user_ns ? 262144 : 4096;
+}
+
 static int __net_init hairpin_net_init(struct net *net)
 {
 	struct hairpin_net *hn = hairpin_net(net);
 	struct hairpin_table *table;
+	int ret = -ENOMEM;
 
 	hn->pcpu = alloc_percpu(struct hairpin_pcpu);
 	if (!hn->pcpu)
 		return -ENOMEM;
 	table = hairpin_table_create(0);
-	if (!table) {
-		free_percpu(hn->pcpu);
-		return -ENOMEM;
-	}
+	if (!table)
+		goto err_table;
+	ret = hairpin_bindings_create(&hn->bindings);
+	if (ret)
+		goto err_bindings;
 
 	hn->net = net;
 	mutex_init(&hn->lock);
@@ -52,9 +64,18 @@ static int __net_init hairpin_net_init(struct net *net)
 	hn->mode = HAIRPIN_MODE_AUTO;
 	hn->seq = 1;
 	hairpin_net_default_limits(net, &hn->max_maps, &hn->max_ports);
+	hn->max_bindings = hairpin_net_default_bindings(net);
+	hn->udp_timeout = 300;
+	hairpin_lifetime_start(hn);
 	RCU_INIT_POINTER(hn->table, table);
 	pr_debug("netns %u: created\n", net->ns.inum);
 	return 0;
+
+err_bindings:
+	hairpin_table_destroy(table);
+err_table:
+	free_percpu(hn->pcpu);
+	return ret;
 }
 
 /* Unhook first: the core waits a grace period between pre_exit and exit, so
@@ -64,8 +85,10 @@ static void __net_exit hairpin_net_pre_exit(struct net *net)
 {
 	struct hairpin_net *hn = hairpin_net(net);
 
+	hairpin_lifetime_stop(hn);
 	mutex_lock(&hn->lock);
 	hairpin_nat_unregister(hn);
+	hairpin_masq_unregister(hn);
 	mutex_unlock(&hn->lock);
 }
 
@@ -74,6 +97,8 @@ static void __net_exit hairpin_net_exit(struct net *net)
 	struct hairpin_net *hn = hairpin_net(net);
 
 	hairpin_table_destroy(rcu_dereference_protected(hn->table, true));
+	hairpin_bindings_destroy(&hn->bindings);
+	kfree(rcu_dereference_protected(hn->masq, true));
 	free_percpu(hn->pcpu);
 	mutex_destroy(&hn->lock);
 	pr_debug("netns %u: destroyed\n", net->ns.inum);

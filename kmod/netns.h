@@ -4,12 +4,17 @@
 
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
+#include <linux/workqueue.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "binding.h"
+
+struct hairpin_masq;
 struct hairpin_table;
 
 enum { HAIRPIN_NAT_DNAT_PRE, HAIRPIN_NAT_DNAT_OUT, HAIRPIN_NAT_SNAT, HAIRPIN_NAT_OPS };
+enum { HAIRPIN_MASQ_IN, HAIRPIN_MASQ_OUT, HAIRPIN_MASQ_OPS };
 
 /* What the DNAT lookup tells the SNAT lookup about a new connection: the
  * one it translated last on this CPU. A packet goes from PRE_ROUTING to
@@ -19,6 +24,8 @@ enum { HAIRPIN_NAT_DNAT_PRE, HAIRPIN_NAT_DNAT_OUT, HAIRPIN_NAT_SNAT, HAIRPIN_NAT
  */
 struct hairpin_pcpu {
 	const struct nf_conn *translated;
+	/* The same for a binding an internal host connected to (masq.c). */
+	const struct nf_conn *bound;
 };
 
 /* Everything hairpin knows about one network namespace. */
@@ -50,6 +57,20 @@ struct hairpin_net {
 	struct nf_hook_ops nat_ops[HAIRPIN_NAT_OPS];
 	struct hairpin_pcpu __percpu *pcpu;
 
+	/* Masquerade through bindings: the rules (NULL for none), hooked
+	 * only while there are some; the bindings they make, and the walk
+	 * that ends them (lifetime.c).
+	 */
+	struct hairpin_masq __rcu *masq;
+	bool masq_registered;
+	struct nf_hook_ops masq_ops[HAIRPIN_MASQ_OPS];
+	struct hairpin_bindings bindings;
+	u32 max_bindings;
+	u32 udp_timeout;		/* seconds */
+	struct delayed_work walk;
+	u32 walk_gen;
+	bool walk_stopped;		/* under bindings.lock */
+
 #ifdef DEBUG
 	/* selftest/race.c: commit holds its race window open. */
 	bool race_open;
@@ -65,6 +86,7 @@ struct hairpin_net {
 
 struct hairpin_net *hairpin_net(const struct net *net);
 void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports);
+u32 hairpin_net_default_bindings(const struct net *net);
 
 int hairpin_netns_init(void);
 void hairpin_netns_uninit(void);

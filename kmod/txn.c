@@ -26,6 +26,8 @@
 #include <linux/slab.h>
 
 #include "conntrack.h"
+#include "lifetime.h"
+#include "masq.h"
 #include "nat.h"
 #include "netns.h"
 #include "table.h"
@@ -56,6 +58,10 @@ int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
 	txn->max_ports = hn->max_ports;
 	txn->source = hn->source;
 	txn->mode = hn->mode;
+	txn->udp_timeout = hn->udp_timeout;
+	txn->max_bindings = hn->max_bindings;
+	txn->masq_live = rcu_dereference_protected(hn->masq,
+						   lockdep_is_held(&hn->lock));
 	txn->max_ops = max_ops;
 	txn->ops = kvcalloc(max_ops, sizeof(*txn->ops), GFP_KERNEL_ACCOUNT);
 	txn->deleted = kvcalloc(max_ops, sizeof(*txn->deleted), GFP_KERNEL_ACCOUNT);
@@ -419,7 +425,86 @@ void hairpin_txn_config(struct hairpin_txn *txn,
 		txn->max_maps = set->max_maps;
 	if (set->max_ports >= 0)
 		txn->max_ports = set->max_ports;
+	if (set->udp_timeout >= 0)
+		txn->udp_timeout = set->udp_timeout;
+	if (set->max_bindings >= 0)
+		txn->max_bindings = set->max_bindings;
 	txn_log(txn, HAIRPIN_CMD_SET_CONFIG, NULL, NULL);
+}
+
+/* The rules as this transaction has them, copied on first change. */
+static struct hairpin_masq *masq_work(struct hairpin_txn *txn)
+{
+	if (!txn->masq) {
+		txn->masq = kzalloc(sizeof(*txn->masq), GFP_KERNEL_ACCOUNT);
+		if (txn->masq && txn->masq_live)
+			memcpy(txn->masq->rule, txn->masq_live->rule,
+			       sizeof(txn->masq->rule));
+		if (txn->masq && txn->masq_live)
+			txn->masq->n = txn->masq_live->n;
+	}
+	return txn->masq;
+}
+
+static int log_masq(struct hairpin_txn *txn, u8 cmd,
+		    const struct hairpin_masq_rule *rule)
+{
+	int ret = txn_log(txn, cmd, NULL, NULL);
+
+	if (!ret)
+		txn->ops[txn->n_ops - 1].masq = *rule;
+	return ret;
+}
+
+int hairpin_txn_masq_add(struct hairpin_txn *txn,
+			 const struct hairpin_masq_rule *rule,
+			 struct netlink_ext_ack *extack)
+{
+	struct hairpin_masq *masq;
+
+	lockdep_assert_held(&txn->hn->lock);
+	masq = masq_work(txn);
+	if (!masq) {
+		NL_SET_ERR_MSG(extack, "no memory for the masq rules");
+		return -ENOMEM;
+	}
+	if (hairpin_masq_rule(masq, rule->ifname)) {
+		NL_SET_ERR_MSG(extack, "the interface has a masq rule already");
+		return -EEXIST;
+	}
+	if (masq->n >= HAIRPIN_MASQ_MAX) {
+		NL_SET_ERR_MSG(extack, "too many masq rules");
+		return -ENOSPC;
+	}
+	masq->rule[masq->n++] = *rule;
+	return log_masq(txn, HAIRPIN_CMD_NEW_MASQ, rule);
+}
+
+int hairpin_txn_masq_del(struct hairpin_txn *txn, const char *ifname,
+			 struct netlink_ext_ack *extack)
+{
+	const struct hairpin_masq_rule *found;
+	struct hairpin_masq_rule rule;
+	struct hairpin_masq *masq;
+	unsigned int i;
+
+	lockdep_assert_held(&txn->hn->lock);
+	masq = masq_work(txn);
+	if (!masq) {
+		NL_SET_ERR_MSG(extack, "no memory for the masq rules");
+		return -ENOMEM;
+	}
+	found = hairpin_masq_rule(masq, ifname);
+	if (!found) {
+		NL_SET_ERR_MSG(extack, "no masq rule on that interface");
+		return -ENOENT;
+	}
+	rule = *found;
+	i = found - masq->rule;
+	memmove(&masq->rule[i], &masq->rule[i + 1],
+		(masq->n - i - 1) * sizeof(masq->rule[0]));
+	masq->n--;
+	return log_masq(txn, HAIRPIN_CMD_DEL_MASQ, &rule);
 }
 
 /* Makes the pending maps seen and takes the deleted ones out, port by port
@@ -499,6 +584,29 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 		/* Packets now look up the table being replaced. */
 		hairpin_race_writer(hn);
 	}
+	if (txn->masq && txn->masq->n) {
+		ret = hairpin_masq_register(hn);
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "could not register with the NAT core");
+			return ret;
+		}
+	}
+	if (txn->masq) {
+		struct hairpin_masq *old = txn->masq_live;
+
+		if (txn->masq->n) {
+			rcu_assign_pointer(hn->masq, txn->masq);
+		} else {
+			RCU_INIT_POINTER(hn->masq, NULL);
+			kfree(txn->masq);
+		}
+		/* From here on, the rules that packets may still be reading,
+		 * freed by the end.
+		 */
+		txn->masq = old;
+		txn->masq_live = NULL;
+		txn->masq_changed = true;
+	}
 	if (in_place(txn))
 		commit_in_place(txn);
 	else
@@ -507,6 +615,8 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 	WRITE_ONCE(hn->mode, txn->mode);
 	hn->max_maps = txn->max_maps;
 	hn->max_ports = txn->max_ports;
+	WRITE_ONCE(hn->udp_timeout, txn->udp_timeout);
+	WRITE_ONCE(hn->max_bindings, txn->max_bindings);
 	/* Odd, never zero: zero means "not tracked" to the dump check. */
 	hn->seq += 2;
 	txn->committed = true;
@@ -571,6 +681,30 @@ static void free_list(struct hairpin_net *hn, struct list_head *list, bool seen)
 	}
 }
 
+/* The rules replaced, after a grace period; the bindings they made, or
+ * that the new ones make of live connections, at once rather than at the
+ * next walk.
+ */
+static void masq_end(struct hairpin_txn *txn)
+{
+	struct hairpin_net *hn = txn->hn;
+
+	if (!txn->committed || !txn->masq_changed) {
+		kfree(txn->masq);
+		txn->masq = NULL;
+		return;
+	}
+	if (txn->masq) {
+		synchronize_rcu();
+		kfree(txn->masq);
+		txn->masq = NULL;
+	}
+	if (!rcu_access_pointer(hn->masq))
+		hairpin_masq_unregister(hn);
+	hairpin_lifetime_walk(hn);
+	hairpin_lifetime_kick(hn, HAIRPIN_WALK_INTERVAL);
+}
+
 /* After commit or abort, in this order: no packet sees what was replaced
  * after a grace period; then the conntrack entries whose translation
  * changed go; then what was replaced is freed.
@@ -627,6 +761,7 @@ void hairpin_txn_end(struct hairpin_txn *txn)
 	if (hn->nat_registered &&
 	    !rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock))->count)
 		hairpin_nat_unregister(hn);
+	masq_end(txn);
 	kvfree(txn->ops);
 	kvfree(txn->deleted);
 	txn->ops = NULL;

@@ -5,6 +5,8 @@
 #include <linux/list.h>
 #include <linux/types.h>
 
+#include "masq.h"
+
 struct hairpin_map;
 struct hairpin_map_spec;
 struct hairpin_net;
@@ -20,6 +22,8 @@ struct hairpin_txn_op {
 	 * commit, the first of a chain of replacements.
 	 */
 	struct hairpin_map *place;
+	/* NEW_MASQ, DEL_MASQ: the rule. */
+	struct hairpin_masq_rule masq;
 };
 
 /* Settings a transaction changes; a negative value leaves one as it is. */
@@ -28,6 +32,8 @@ struct hairpin_settings {
 	int mode;
 	s64 max_maps;
 	s64 max_ports;
+	s64 udp_timeout;
+	s64 max_bindings;
 };
 
 /* A change under way. Until commit the published table only gains maps
@@ -57,10 +63,18 @@ struct hairpin_txn {
 	unsigned int ports;
 	u32 max_maps;
 	u32 max_ports;
+	u32 udp_timeout;
+	u32 max_bindings;
 	u8 source;
 	u8 mode;
 	bool udp_added;
 	bool committed;
+	/* The masq rules: published, and a private copy once an operation
+	 * changes them, which commit publishes whole.
+	 */
+	struct hairpin_masq *masq_live;
+	struct hairpin_masq *masq;
+	bool masq_changed;
 };
 
 int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
@@ -75,6 +89,11 @@ int hairpin_txn_replace(struct hairpin_txn *txn, struct hairpin_map *m,
 int hairpin_txn_flush(struct hairpin_txn *txn, struct netlink_ext_ack *extack);
 void hairpin_txn_config(struct hairpin_txn *txn,
 			const struct hairpin_settings *set);
+int hairpin_txn_masq_add(struct hairpin_txn *txn,
+			 const struct hairpin_masq_rule *rule,
+			 struct netlink_ext_ack *extack);
+int hairpin_txn_masq_del(struct hairpin_txn *txn, const char *ifname,
+			 struct netlink_ext_ack *extack);
 int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack);
 void hairpin_txn_abort(struct hairpin_txn *txn);
 void hairpin_txn_end(struct hairpin_txn *txn);

@@ -569,6 +569,9 @@ static void __init random_config(struct test *t, struct hairpin_settings *set)
 	set->mode = rnd(t, 2) ? rnd(t, __HAIRPIN_MODE_MAX) : -1;
 	set->max_maps = -1;
 	set->max_ports = -1;
+	/* Masq's settings are not the engine's: left alone. */
+	set->udp_timeout = -1;
+	set->max_bindings = -1;
 	switch (rnd(t, 4)) {
 	case 0:
 		set->max_maps = max_t(int, 0, r->n + rnd(t, 8) - 2);
@@ -637,6 +640,8 @@ static void __init random_good_op(struct test *t, struct op *op, bool flush)
 		op->set.mode = -1;
 		op->set.max_maps = t->dflt_maps;
 		op->set.max_ports = t->dflt_ports;
+		op->set.udp_timeout = -1;
+		op->set.max_bindings = -1;
 	}
 }
 
@@ -829,6 +834,8 @@ bool __init hairpin_txn_selftest(void)
 	set.mode = t->now.mode;
 	set.max_maps = t->now.max_maps;
 	set.max_ports = t->now.max_ports;
+	set.udp_timeout = -1;
+	set.max_bindings = -1;
 
 	while (ok && t->ops < OPS) {
 		ok = batch(t);

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HAIRPIN_BINDING_H
+#define _HAIRPIN_BINDING_H
+
+#include <linux/atomic.h>
+#include <linux/rcupdate.h>
+#include <linux/rhashtable-types.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+/* One endpoint, as both tables are keyed: the first HAIRPIN_BKEY_LEN bytes. */
+struct hairpin_bkey {
+	__be32 addr;
+	__be16 port;
+	u8 proto;
+	u8 pad;		/* zero: part of the key */
+};
+
+#define HAIRPIN_BKEY_LEN sizeof(struct hairpin_bkey)
+
+/* The remote endpoints a filtering binding has sent to, most recent
+ * first, as address << 16 | port: one word each, so that CPUs adding
+ * peers at once never tear one.
+ */
+#define HAIRPIN_BINDING_PEERS 4
+
+/* An endpoint-independent mapping (RFC 4787 REQ-1): every connection from
+ * @in leaves from @ext. Found by either end in O(1); freed after a grace
+ * period. Everything but the keys changes under the packets' feet.
+ */
+struct hairpin_binding {
+	struct rhash_head by_in;
+	struct rhash_head by_ext;
+	struct hairpin_bkey in;
+	struct hairpin_bkey ext;
+	u8 filter;			/* enum hairpin_filter */
+	bool dead;			/* unlinked, or about to be */
+	u16 conns;			/* entries using it at the last walk */
+	u16 counting;			/* the same, during a walk */
+	u32 seen;			/* the last walk that saw an entry */
+	unsigned long used;		/* jiffies: last seen in use */
+	u64 peers[HAIRPIN_BINDING_PEERS];
+	struct rcu_head rcu;
+};
+
+/* A namespace's bindings: RCU readers, and writers (packets creating,
+ * the walk removing) serialised by @lock.
+ */
+struct hairpin_bindings {
+	struct rhashtable by_in;
+	struct rhashtable by_ext;
+	spinlock_t lock;		/* the writers' */
+	atomic_t count;
+	bool ready;
+};
+
+int hairpin_binding_init(void);
+void hairpin_binding_uninit(void);
+
+int hairpin_bindings_create(struct hairpin_bindings *b);
+void hairpin_bindings_destroy(struct hairpin_bindings *b);
+
+struct hairpin_binding *hairpin_binding_by_in(struct hairpin_bindings *b,
+					      const struct hairpin_bkey *in);
+struct hairpin_binding *hairpin_binding_by_ext(struct hairpin_bindings *b,
+					       const struct hairpin_bkey *ext);
+struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
+					    const struct hairpin_bkey *in,
+					    const struct hairpin_bkey *ext,
+					    u8 filter, u32 max, gfp_t gfp);
+void hairpin_binding_del(struct hairpin_bindings *b, struct hairpin_binding *bd);
+
+void hairpin_binding_add_peer(struct hairpin_binding *bd, __be32 addr, __be16 port);
+bool hairpin_binding_allows(const struct hairpin_binding *bd, __be32 addr,
+			    __be16 port);
+
+/* Calls @fn on every binding, in process context, with the RCU read lock
+ * held and dropped between bindings; @fn may delete the one it is given.
+ * Returns what it was given if @fn stops it with nonzero, else 0.
+ */
+int hairpin_bindings_walk(struct hairpin_bindings *b,
+			  int (*fn)(struct hairpin_binding *bd, void *data),
+			  void *data);
+
+#endif /* _HAIRPIN_BINDING_H */
