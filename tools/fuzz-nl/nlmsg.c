@@ -8,15 +8,17 @@
  *   nlmsg [-e ERRNO] [-m TEXT] [-M TYPE] [-f N | -F] CMD [HEADER...] [ATTR...]
  *
  * CMD: get_config, set_config, new_map, del_map, replace_map, get_map,
- *      flush_maps, batch, unspec, or a number.
+ *      flush_maps, batch, new_masq, del_masq, get_masq, get_binding,
+ *      unspec, or a number.
  * HEADER: flags=ack,dump,create,excl,replace,echo,request,0xNNN (default
  *      request,ack; "request" is implied unless flags= names 0x...),
  *      version=N, reserved=N, len=N (nlmsg_len, as sent).
  * ATTR: [!]NAME[:MOD...]=VALUE, [!]NAME[:MOD...]{ ... }, or raw=HEX (bytes
  *      as they are, unaligned). NAME is the attribute's name at that level
- *      (map, op, source, mode...; in a map: proto, addr, port, port_max,
- *      to_addr, to_port, comment, conns, hairpinned; in an op: cmd, map,
- *      source, mode) or a number. MOD is the payload's kind when not the
+ *      (map, op, source, mode, masq, udp_timeout...; in a map: proto,
+ *      addr, port, port_max, to_addr, to_port, comment, conns, hairpinned;
+ *      in an op: cmd, map, source, mode, masq...; in a masq: ifname,
+ *      filter, bindings) or a number. MOD is the payload's kind when not the
  *      attribute's own: u8, u16, u32, u64, ip, str (NUL-terminated), chars
  *      (no NUL), hex, empty; or "nested"/"flat" to set or clear
  *      NLA_F_NESTED (set on nests by default). "!" marks the attribute the
@@ -67,7 +69,7 @@ struct name {
 	int inner;	/* level of a nest's contents */
 };
 
-enum { L_TOP, L_MAP, L_OP, L_ANY };
+enum { L_TOP, L_MAP, L_OP, L_MASQ, L_ANY };
 
 static const struct name top_names[] = {
 	{ "version", HAIRPIN_A_VERSION, K_STR, 0 },
@@ -79,6 +81,18 @@ static const struct name top_names[] = {
 	{ "conns", HAIRPIN_A_CONNS, K_U64, 0 },
 	{ "hairpinned", HAIRPIN_A_HAIRPINNED, K_U64, 0 },
 	{ "pad", HAIRPIN_A_PAD, K_EMPTY, 0 },
+	{ "max_maps", HAIRPIN_A_MAX_MAPS, K_U32, 0 },
+	{ "max_ports", HAIRPIN_A_MAX_PORTS, K_U32, 0 },
+	{ "masq", HAIRPIN_A_MASQ, K_NEST, L_MASQ },
+	{ "udp_timeout", HAIRPIN_A_UDP_TIMEOUT, K_U32, 0 },
+	{ "max_bindings", HAIRPIN_A_MAX_BINDINGS, K_U32, 0 },
+	{ NULL, 0, K_NONE, 0 },
+};
+
+static const struct name masq_names[] = {
+	{ "ifname", HAIRPIN_MASQ_A_IFNAME, K_STR, 0 },
+	{ "filter", HAIRPIN_MASQ_A_FILTER, K_U8, 0 },
+	{ "bindings", HAIRPIN_MASQ_A_BINDINGS, K_U32, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
@@ -101,10 +115,17 @@ static const struct name op_names[] = {
 	{ "map", HAIRPIN_OP_A_MAP, K_NEST, L_MAP },
 	{ "source", HAIRPIN_OP_A_SOURCE, K_U8, 0 },
 	{ "mode", HAIRPIN_OP_A_MODE, K_U8, 0 },
+	{ "max_maps", HAIRPIN_OP_A_MAX_MAPS, K_U32, 0 },
+	{ "max_ports", HAIRPIN_OP_A_MAX_PORTS, K_U32, 0 },
+	{ "masq", HAIRPIN_OP_A_MASQ, K_NEST, L_MASQ },
+	{ "udp_timeout", HAIRPIN_OP_A_UDP_TIMEOUT, K_U32, 0 },
+	{ "max_bindings", HAIRPIN_OP_A_MAX_BINDINGS, K_U32, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
-static const struct name *const levels[] = { top_names, map_names, op_names, NULL };
+static const struct name *const levels[] = {
+	top_names, map_names, op_names, masq_names, NULL
+};
 
 static const char *const cmds[] = {
 	[HAIRPIN_CMD_UNSPEC] = "unspec",
@@ -116,6 +137,10 @@ static const char *const cmds[] = {
 	[HAIRPIN_CMD_GET_MAP] = "get_map",
 	[HAIRPIN_CMD_FLUSH_MAPS] = "flush_maps",
 	[HAIRPIN_CMD_BATCH] = "batch",
+	[HAIRPIN_CMD_NEW_MASQ] = "new_masq",
+	[HAIRPIN_CMD_DEL_MASQ] = "del_masq",
+	[HAIRPIN_CMD_GET_MASQ] = "get_masq",
+	[HAIRPIN_CMD_GET_BINDING] = "get_binding",
 };
 
 static void usage(const char *why, const char *what)
@@ -341,7 +366,7 @@ static void put_attrs(struct nlmsghdr *nlh, int argc, char *argv[], int *i, int 
  */
 static int attr_type(const char *s)
 {
-	static const int order[] = { L_MAP, L_OP, L_TOP };
+	static const int order[] = { L_MAP, L_OP, L_MASQ, L_TOP };
 	const struct name *n;
 	size_t k;
 
