@@ -81,7 +81,7 @@ expect "not below the ports in use" 1 \
 	hpq set limit ports 11
 hpq save >"$tmp/saved"
 check_eq "save: the limits in force, the refused one left out, after the settings" \
-	"set limit mappings 2 ports 12" "$(sed -n 3p "$tmp/saved")"
+	"set limit mappings 2 ports 12 bindings 262144" "$(sed -n 3p "$tmp/saved")"
 printf 'map flush\nset limit mappings 1\nmap add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.2\n' >"$tmp/over"
 expect "a batch over the limit it sets: ENOSPC at the line" 1 \
 	"hairpinctl: $tmp/over:4: No space left on device (kernel: over the namespace's limit of mappings)" \

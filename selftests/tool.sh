@@ -43,7 +43,7 @@ sync_monitors() {
 marked() { tail -n 1 "$1" | grep -q 'del.*65535'; }
 set_seen() {
 	hpq set hairpin off
-	grep -qx 'set source lan hairpin off' "$1"
+	grep -qx 'set source lan hairpin off udp-timeout 300' "$1"
 }
 # mon_drops: the messages the kernel dropped for the monitor's sockets,
 # from the router's /proc/net/netlink (its last column is the inode).
@@ -80,9 +80,10 @@ udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"  conns 0
 	"$(hpq map show)"
 shown="source lan
 hairpin auto
+udp-timeout 300
 module $module
 mappings 3
-limits mappings 3/1048576 ports 13/4194304"
+limits mappings 3/1048576 ports 13/4194304 bindings 0/262144"
 check_eq "show: the settings, the module, the mappings, the limits (a range takes each of its ports)" \
 	"$shown" "$(hpq show)"
 check_eq "show -s: the same, then the totals" "$shown
@@ -139,7 +140,7 @@ check "set succeeds in silence" silent hpq set source external hairpin always
 hpq save >"$tmp/saved"
 check_eq "save: map flush, the settings, the limits, the mappings" "map flush
 set source external hairpin always
-set limit mappings 1048576 ports 4194304
+set limit mappings 1048576 ports 4194304 bindings 262144
 map add tcp 80 to 192.168.1.10:80 comment web
 map add tcp 8080 to 10.0.0.3:80
 map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"q\\\"b\\\\ café\"" "$(cat "$tmp/saved")"
@@ -161,7 +162,7 @@ printf '# comments and blank lines\n\nmap flush  # all\n\nset source lan hairpin
 check "a file with comments and blank lines" hpq -f "$tmp/reset"
 check_eq "which replaced the whole table" "map flush
 set source lan hairpin auto
-set limit mappings 1048576 ports 4194304" "$(hpq save)"
+set limit mappings 1048576 ports 4194304 bindings 262144" "$(hpq save)"
 
 echo "# monitor"
 nsq router2 "$HAIRPINCTL" -f "$tmp/reset"
@@ -185,11 +186,11 @@ map del tcp 7000
 map add tcp 7000 to 10.0.0.8:7000
 map add udp 7001-7002 to 10.0.0.9:8001-8002
 map del tcp 7000
-set source external hairpin auto
+set source external hairpin auto udp-timeout 300
 map flush
 map add tcp 1 to 10.0.0.1:1
 map add tcp 2 to 10.0.0.2:2
-set source lan hairpin always"
+set source lan hairpin always udp-timeout 300"
 until_ok 10 has_lines "$tmp/mon.text" $((text_base + 10))
 check_eq "monitor: add, replace (del then add), del, set, flush, a batch" "$want" \
 	"$(lines_after "$tmp/mon.text" "$text_base")"
@@ -227,7 +228,7 @@ check "the stopped monitor's socket overran, after $((first + 4999)) mappings" \
 kill -CONT "$mon_pid"
 # Until the monitor has drained its queue, new events are dropped too.
 until_ok 60 set_seen "$tmp/mon.over"
-check_eq "after an overrun, the monitor goes on" "set source lan hairpin off" "$(tail -n 1 "$tmp/mon.over")"
+check_eq "after an overrun, the monitor goes on" "set source lan hairpin off udp-timeout 300" "$(tail -n 1 "$tmp/mon.over")"
 check_eq "and says that events were lost" \
 	"hairpinctl: monitor: events were lost (receive buffer overrun); 'hairpinctl map show' shows the current table" \
 	"$(sort -u "$tmp/mon.over.err")"

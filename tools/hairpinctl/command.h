@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#define HP_CMD_MAX_ARGS 4
+#define HP_CMD_MAX_ARGS 8
 
 struct hp_cmd {
 	const char *name;		/* NULL ends a table */

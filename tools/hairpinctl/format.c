@@ -127,12 +127,16 @@ static void print_set(struct out *o, const struct hp_op *op)
 		   source_name(op->source));
 	print_name(o, PRINT_ANY, "hairpin", " hairpin %s", op->mode,
 		   mode_name(op->mode));
-	if (op->has_max_maps || op->has_max_ports)
+	print_uint_opt(o, PRINT_ANY, "udp_timeout", " udp-timeout %" PRIu64,
+		       op->has_udp_timeout, op->udp_timeout);
+	if (op->has_max_maps || op->has_max_ports || op->has_max_bindings)
 		print_text(o, " limit");
 	print_uint_opt(o, PRINT_ANY, "max_mappings", " mappings %" PRIu64,
 		       op->has_max_maps, op->max_maps);
 	print_uint_opt(o, PRINT_ANY, "max_ports", " ports %" PRIu64,
 		       op->has_max_ports, op->max_ports);
+	print_uint_opt(o, PRINT_ANY, "max_bindings", " bindings %" PRIu64,
+		       op->has_max_bindings, op->max_bindings);
 }
 
 void print_op(struct out *o, const struct hp_op *op)

@@ -31,9 +31,10 @@ void print_map(struct out *o, const struct hp_map *m, bool target,
 
 /* op as the line of a -f file that parse_op() reads back as op: "map add
  * ...", "map replace ...", "map del KEY", "map flush" or "set [source S]
- * [hairpin M] [limit [mappings N] [ports N]]". In JSON, monitor's event:
- * "event" (add, del, flush, set) and "mapping", or the settings
- * ("source", "hairpin", "max_mappings", "max_ports").
+ * [hairpin M] [udp-timeout N] [limit [mappings N] [ports N] [bindings N]]".
+ * In JSON, monitor's event: "event" (add, del, flush, set) and "mapping",
+ * or the settings ("source", "hairpin", "udp_timeout", "max_mappings",
+ * "max_ports", "max_bindings").
  */
 void print_op(struct out *o, const struct hp_op *op);
 

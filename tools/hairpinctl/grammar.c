@@ -106,26 +106,36 @@ bool parse_map_cmd(int argc, char *argv[], struct hp_op *op)
 }
 
 /* "limit" and what follows it, from argv[*i] on: at least one of
- * "mappings N" and "ports N", each once. Stops at the first other word,
- * which the caller takes as the next setting.
+ * "mappings N", "ports N" and "bindings N", each once. Stops at the first
+ * other word, which the caller takes as the next setting.
  */
 static bool parse_limits(int argc, char *argv[], int *i, struct hp_op *op)
 {
+	const struct {
+		const char *name;
+		bool *has;
+		uint32_t *slot;
+	} limits[] = {
+		{ "mappings", &op->has_max_maps, &op->max_maps },
+		{ "ports", &op->has_max_ports, &op->max_ports },
+		{ "bindings", &op->has_max_bindings, &op->max_bindings },
+	};
 	int first = ++*i;
 
 	while (*i < argc) {
 		const char *key = argv[*i];
-		bool is_maps = !strcmp(key, "mappings");
-		bool *has = is_maps ? &op->has_max_maps : &op->has_max_ports;
-		uint32_t *slot = is_maps ? &op->max_maps : &op->max_ports;
+		size_t l;
 
-		if (!is_maps && strcmp(key, "ports")) {
+		for (l = 0; l < ARRAY_SIZE(limits); l++)
+			if (!strcmp(key, limits[l].name))
+				break;
+		if (l == ARRAY_SIZE(limits)) {
 			if (*i > first)
 				break;
-			parse_error("unknown limit '%s' (mappings or ports)", key);
+			parse_error("unknown limit '%s' (mappings, ports or bindings)", key);
 			return false;
 		}
-		if (*has) {
+		if (*limits[l].has) {
 			parse_error("'%s' given twice", key);
 			return false;
 		}
@@ -133,16 +143,27 @@ static bool parse_limits(int argc, char *argv[], int *i, struct hp_op *op)
 			parse_error("missing value after '%s' (0-4294967295)", key);
 			return false;
 		}
-		if (!parse_limit(argv[*i + 1], slot))
+		if (!parse_limit(argv[*i + 1], limits[l].slot))
 			return false;
-		*has = true;
+		*limits[l].has = true;
 		*i += 2;
 	}
 	if (*i == first) {
-		parse_error("missing limit after 'limit' (mappings or ports)");
+		parse_error("missing limit after 'limit' (mappings, ports or bindings)");
 		return false;
 	}
 	return true;
+}
+
+#define SETTINGS "source, hairpin, udp-timeout or limit"
+
+/* The value after the setting argv[i], or NULL after the error. */
+static const char *value_after(int argc, char *argv[], int i, const char *what)
+{
+	if (i + 1 < argc)
+		return argv[i + 1];
+	parse_error("missing value after '%s' (%s)", argv[i], what);
+	return NULL;
 }
 
 bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
@@ -152,11 +173,11 @@ bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 
 	hp_op_init(op, HAIRPIN_CMD_SET_CONFIG);
 	if (argc < 2) {
-		parse_error("missing setting (source, hairpin or limit)");
+		parse_error("missing setting (" SETTINGS ")");
 		return false;
 	}
 	while (i < argc) {
-		const char *key = argv[i];
+		const char *key = argv[i], *value;
 		bool is_source = !strcmp(key, "source");
 		int *slot = is_source ? &op->source : &op->mode;
 
@@ -170,22 +191,31 @@ bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 				return false;
 			continue;
 		}
+		if (!strcmp(key, "udp-timeout")) {
+			if (op->has_udp_timeout) {
+				parse_error("'%s' given twice", key);
+				return false;
+			}
+			value = value_after(argc, argv, i, "120-86400 seconds");
+			if (!value || !parse_udp_timeout(value, &op->udp_timeout))
+				return false;
+			op->has_udp_timeout = true;
+			i += 2;
+			continue;
+		}
 		if (!is_source && strcmp(key, "hairpin")) {
-			parse_error("unknown setting '%s' (source, hairpin or limit)", key);
+			parse_error("unknown setting '%s' (" SETTINGS ")", key);
 			return false;
 		}
 		if (*slot != HP_UNSET) {
 			parse_error("'%s' given twice", key);
 			return false;
 		}
-		if (i + 1 >= argc) {
-			parse_error("missing value after '%s' (%s)", key,
-				    is_source ? "lan or external"
-					      : "auto, always or off");
+		value = value_after(argc, argv, i, is_source ? "lan or external"
+							     : "auto, always or off");
+		if (!value)
 			return false;
-		}
-		if (is_source ? !parse_source(argv[i + 1], slot)
-			      : !parse_mode(argv[i + 1], slot))
+		if (is_source ? !parse_source(value, slot) : !parse_mode(value, slot))
 			return false;
 		i += 2;
 	}

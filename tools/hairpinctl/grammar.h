@@ -20,8 +20,9 @@ bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m);
 
 /* argv[0] is add, del, replace or flush ("map" already consumed). */
 bool parse_map_cmd(int argc, char *argv[], struct hp_op *op);
-/* argv[0] is "set"; then any of "source S", "hairpin M" and "limit"
- * followed by "mappings N" and/or "ports N", each once, in any order.
+/* argv[0] is "set"; then any of "source S", "hairpin M", "udp-timeout
+ * SECONDS" and "limit" followed by any of "mappings N", "ports N" and
+ * "bindings N", each once, in any order.
  */
 bool parse_set_cmd(int argc, char *argv[], struct hp_op *op);
 /* One line of a -f file, split into words: "map ..." or "set ...". */

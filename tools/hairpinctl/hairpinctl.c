@@ -26,11 +26,15 @@ static const struct hp_cmd commands[] = {
 		   "argument of at most 63 bytes.\n" },
 	{ .name = "set", .handler = set_main,
 	  .args = { "source lan|external", "hairpin auto|always|off",
-		    "limit mappings N [ports N]", "limit ports N [mappings N]" },
-	  .description = "change how mapped connections are hairpinned, and the limits",
+		    "udp-timeout SECONDS",
+		    "limit mappings N [ports N] [bindings N]",
+		    "limit ports N [mappings N] [bindings N]",
+		    "limit bindings N [mappings N] [ports N]" },
+	  .description = "change the hairpin settings, the UDP binding timeout, the limits",
 	  .notes = "Settings combine, as in: set source lan hairpin auto limit mappings 1024.\n"
-		   "The limits cap the mappings of the network namespace, and their\n"
-		   "external ports in all (N: 0-4294967295). Raising one above the\n"
+		   "SECONDS is how long a UDP binding lives idle: 120-86400, 300 by default.\n"
+		   "The limits cap the mappings of the network namespace, their external\n"
+		   "ports in all, and its bindings (N: 0-4294967295). Raising one above the\n"
 		   "namespace's default needs CAP_NET_ADMIN in the initial user namespace.\n" },
 	{ .name = "show", .handler = show_main, .args = { "[-s] [-j] [-p]" },
 	  .description = "show the settings, the usage and the limits (-s: the counters)" },

@@ -138,6 +138,9 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MAX_MAPS] = MNL_TYPE_U32,
 	[HAIRPIN_A_MAX_PORTS] = MNL_TYPE_U32,
 	[HAIRPIN_A_PORTS] = MNL_TYPE_U32,
+	[HAIRPIN_A_UDP_TIMEOUT] = MNL_TYPE_U32,
+	[HAIRPIN_A_MAX_BINDINGS] = MNL_TYPE_U32,
+	[HAIRPIN_A_BINDINGS] = MNL_TYPE_U32,
 };
 
 static bool parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
@@ -184,10 +187,15 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
 	if (tb[HAIRPIN_A_HAIRPINNED])
 		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
-	/* Older modules have no limits: the has_* flags stay false. */
+	/* Older modules have no limits, no UDP timeout and no bindings:
+	 * the has_* flags stay false.
+	 */
 	c->has_ports = get_u32(tb[HAIRPIN_A_PORTS], &c->ports);
 	c->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &c->max_maps);
 	c->has_max_ports = get_u32(tb[HAIRPIN_A_MAX_PORTS], &c->max_ports);
+	c->has_udp_timeout = get_u32(tb[HAIRPIN_A_UDP_TIMEOUT], &c->udp_timeout);
+	c->has_bindings = get_u32(tb[HAIRPIN_A_BINDINGS], &c->bindings);
+	c->has_max_bindings = get_u32(tb[HAIRPIN_A_MAX_BINDINGS], &c->max_bindings);
 	return MNL_CB_OK;
 }
 
@@ -229,6 +237,10 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 		get_setting(tb[HAIRPIN_A_MODE], &op->mode);
 		op->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &op->max_maps);
 		op->has_max_ports = get_u32(tb[HAIRPIN_A_MAX_PORTS], &op->max_ports);
+		op->has_udp_timeout = get_u32(tb[HAIRPIN_A_UDP_TIMEOUT],
+					      &op->udp_timeout);
+		op->has_max_bindings = get_u32(tb[HAIRPIN_A_MAX_BINDINGS],
+					       &op->max_bindings);
 		return 1;
 	}
 	return 0;
@@ -236,17 +248,23 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
-	uint16_t map, source, mode, max_maps, max_ports;
+	uint16_t map, source, mode, max_maps, max_ports, udp_timeout,
+		 max_bindings;
 };
 
 static const struct op_attrs request_attrs = {
-	HAIRPIN_A_MAP, HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
-	HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS,
+	.map = HAIRPIN_A_MAP, .source = HAIRPIN_A_SOURCE,
+	.mode = HAIRPIN_A_MODE, .max_maps = HAIRPIN_A_MAX_MAPS,
+	.max_ports = HAIRPIN_A_MAX_PORTS, .udp_timeout = HAIRPIN_A_UDP_TIMEOUT,
+	.max_bindings = HAIRPIN_A_MAX_BINDINGS,
 };
 
 static const struct op_attrs batch_attrs = {
-	HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
-	HAIRPIN_OP_A_MAX_MAPS, HAIRPIN_OP_A_MAX_PORTS,
+	.map = HAIRPIN_OP_A_MAP, .source = HAIRPIN_OP_A_SOURCE,
+	.mode = HAIRPIN_OP_A_MODE, .max_maps = HAIRPIN_OP_A_MAX_MAPS,
+	.max_ports = HAIRPIN_OP_A_MAX_PORTS,
+	.udp_timeout = HAIRPIN_OP_A_UDP_TIMEOUT,
+	.max_bindings = HAIRPIN_OP_A_MAX_BINDINGS,
 };
 
 static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
@@ -267,6 +285,10 @@ static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
 			mnl_attr_put_u32(nlh, a->max_maps, op->max_maps);
 		if (op->has_max_ports)
 			mnl_attr_put_u32(nlh, a->max_ports, op->max_ports);
+		if (op->has_udp_timeout)
+			mnl_attr_put_u32(nlh, a->udp_timeout, op->udp_timeout);
+		if (op->has_max_bindings)
+			mnl_attr_put_u32(nlh, a->max_bindings, op->max_bindings);
 		break;
 	default:	/* HAIRPIN_CMD_FLUSH_MAPS has no attributes */
 		break;

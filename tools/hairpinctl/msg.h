@@ -16,7 +16,7 @@
 
 /* Upper bound of what hp_op_put() adds: the HAIRPIN_A_OP nest with a
  * command, a full mapping with a HAIRPIN_COMMENT_MAX comment, a source, a
- * mode and two limits is about 180 bytes.
+ * mode, a UDP timeout and three limits is about 200 bytes.
  */
 #define HP_OP_MAX_LEN 256
 /* Enough for any single request (header plus one operation). */
@@ -53,7 +53,7 @@ int hp_maps_cb(const struct nlmsghdr *nlh, void *data);
  * A message of the "changes" multicast group as the operation that would
  * make the same change: HAIRPIN_CMD_NEW_MAP (with the counters),
  * HAIRPIN_CMD_DEL_MAP, HAIRPIN_CMD_FLUSH_MAPS or HAIRPIN_CMD_SET_CONFIG
- * (with the limits when the event carries them).
+ * (with the UDP timeout and the limits when the event carries them).
  * Returns 1, 0 for a command that is not an event (newer modules may add
  * some), or -1 with errno set for a malformed one.
  */
@@ -61,7 +61,8 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op);
 
 /* Appends the attributes of op as its single command's request wants
  * them: HAIRPIN_A_MAP, or any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
- * HAIRPIN_A_MAX_MAPS and HAIRPIN_A_MAX_PORTS.
+ * HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT and
+ * HAIRPIN_A_MAX_BINDINGS.
  */
 void hp_request_put(struct nlmsghdr *nlh, const struct hp_op *op);
 /* Appends op as one HAIRPIN_A_OP nest of a HAIRPIN_CMD_BATCH. */

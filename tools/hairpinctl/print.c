@@ -58,12 +58,25 @@ void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags)
 	out_close(&o);
 }
 
-/* "limits mappings 3/1024 ports 3/65536": what is in use, out of the
- * limit; no line from a module without limits.
+/* " ports 13/65536": what is in use out of the limit (max_key); the
+ * limit alone when the use is not known, no text without a limit.
+ */
+static void print_use(struct out *o, const char *word, bool has, uint32_t v,
+		      const char *max_key, bool has_max, uint32_t max)
+{
+	if (has_max && has)
+		print_text(o, " %s %" PRIu32 "/", word, v);
+	else if (has_max)
+		print_text(o, " %s ", word);
+	print_uint_opt(o, PRINT_ANY, max_key, "%" PRIu64, has_max, max);
+}
+
+/* "limits mappings 3/1024 ports 3/65536 bindings 5/65536": what is in
+ * use, out of the limit; no line from a module without limits.
  */
 static void print_limits(struct out *o, const struct hp_config *c)
 {
-	bool any = c->has_max_maps || c->has_max_ports;
+	bool any = c->has_max_maps || c->has_max_ports || c->has_max_bindings;
 
 	print_uint_opt(o, PRINT_JSON, "ports", NULL, c->has_ports, c->ports);
 	if (any)
@@ -72,12 +85,12 @@ static void print_limits(struct out *o, const struct hp_config *c)
 		print_text(o, " mappings %" PRIu32 "/", c->mappings);
 	print_uint_opt(o, PRINT_ANY, "max_mappings", "%" PRIu64,
 		       c->has_max_maps, c->max_maps);
-	if (c->has_max_ports && c->has_ports)
-		print_text(o, " ports %" PRIu32 "/", c->ports);
-	else if (c->has_max_ports)
-		print_text(o, " ports ");
-	print_uint_opt(o, PRINT_ANY, "max_ports", "%" PRIu64,
-		       c->has_max_ports, c->max_ports);
+	print_use(o, "ports", c->has_ports, c->ports, "max_ports",
+		  c->has_max_ports, c->max_ports);
+	print_uint_opt(o, PRINT_JSON, "bindings", NULL, c->has_bindings,
+		       c->bindings);
+	print_use(o, "bindings", c->has_bindings, c->bindings, "max_bindings",
+		  c->has_max_bindings, c->max_bindings);
 	if (any)
 		print_nl(o);
 }
@@ -95,6 +108,8 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 		   source_name(c->source));
 	print_name(&o, PRINT_ANY, "hairpin", "hairpin %s\n", c->mode,
 		   mode_name(c->mode));
+	print_uint_opt(&o, PRINT_ANY, "udp_timeout", "udp-timeout %" PRIu64 "\n",
+		       c->has_udp_timeout, c->udp_timeout);
 	print_text(&o, "module %s\n", c->version[0] ? c->version : "unknown");
 	print_uint(&o, PRINT_ANY, "mappings", "mappings %" PRIu64 "\n", c->mappings);
 	print_limits(&o, c);
@@ -141,15 +156,27 @@ void print_save(FILE *f, const struct hp_config *c,
 		print_line(&o, &op);
 	}
 
+	/* Only when it is not the default: a file that does not need a
+	 * module with the timeout does not ask for one.
+	 */
+	if (c->has_udp_timeout && c->udp_timeout != HP_UDP_TIMEOUT_DEFAULT) {
+		hp_op_init(&op, HAIRPIN_CMD_SET_CONFIG);
+		op.has_udp_timeout = true;
+		op.udp_timeout = c->udp_timeout;
+		print_line(&o, &op);
+	}
+
 	/* On a line of its own, before the mappings: restoring a table
 	 * bigger than the limits in force needs them raised first.
 	 */
-	if (c->has_max_maps || c->has_max_ports) {
+	if (c->has_max_maps || c->has_max_ports || c->has_max_bindings) {
 		hp_op_init(&op, HAIRPIN_CMD_SET_CONFIG);
 		op.has_max_maps = c->has_max_maps;
 		op.max_maps = c->max_maps;
 		op.has_max_ports = c->has_max_ports;
 		op.max_ports = c->max_ports;
+		op.has_max_bindings = c->has_max_bindings;
+		op.max_bindings = c->max_bindings;
 		print_line(&o, &op);
 	}
 

@@ -9,11 +9,12 @@
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
  *             comment, conns, hairpinned
  *   map show: {"mappings": [mapping...]}
- *   show:     {"version", "source", "hairpin", "mappings", "ports",
- *              "max_mappings", "max_ports", "conns", "hairpinned"}
+ *   show:     {"version", "source", "hairpin", "udp_timeout", "mappings",
+ *              "ports", "max_mappings", "max_ports", "bindings",
+ *              "max_bindings", "conns", "hairpinned"}
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
  *             {"event": "flush"}, {"event": "set", "source", "hairpin",
- *             "max_mappings", "max_ports"}
+ *             "udp_timeout", "max_mappings", "max_ports", "max_bindings"}
  * flags: PRINT_JSON, PRINT_PRETTY, PRINT_STATS (out.h).
  */
 #ifndef HAIRPINCTL_PRINT_H
@@ -29,16 +30,19 @@
  * aligned columns after it.
  */
 void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
-/* show: "source S", "hairpin M", "module V", "mappings N", "limits
- * mappings N/MAX ports N/MAX" (when the module has limits), and with
- * PRINT_STATS "conns N hairpinned N".
+/* show: "source S", "hairpin M", "udp-timeout N" (when the module has
+ * it), "module V", "mappings N", "limits mappings N/MAX ports N/MAX
+ * bindings N/MAX" (what the module has of them), and with PRINT_STATS
+ * "conns N hairpinned N".
  */
 void print_config(FILE *f, const struct hp_config *c, unsigned int flags);
 /* monitor: the event as the -f line that makes the same change. */
 void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
 /* save: a -f file that restores the settings, the limits and the
- * mappings exactly: "map flush", "set source S hairpin M", "set limit
- * mappings N ports N" (when the module has limits), then the mappings.
+ * mappings exactly: "map flush", "set source S hairpin M", "set
+ * udp-timeout N" (when the module has one other than the default), "set
+ * limit mappings N ports N bindings N" (the limits the module has), then
+ * the mappings.
  */
 void print_save(FILE *f, const struct hp_config *c,
 		const struct hp_maplist *list);

@@ -30,6 +30,13 @@ struct hp_map {
 
 #define HP_UNSET (-1)
 
+/* HAIRPIN_A_UDP_TIMEOUT, in seconds: the range the module takes, and its
+ * default (which save leaves out).
+ */
+#define HP_UDP_TIMEOUT_MIN 120
+#define HP_UDP_TIMEOUT_MAX 86400
+#define HP_UDP_TIMEOUT_DEFAULT 300
+
 /* One change: a command line or one line of a -f file. */
 struct hp_op {
 	uint8_t cmd;		/* HAIRPIN_CMD_{NEW,DEL,REPLACE}_MAP, _FLUSH_MAPS,
@@ -41,6 +48,10 @@ struct hp_op {
 	uint32_t max_maps;
 	bool has_max_ports;	/* "limit ports N" */
 	uint32_t max_ports;
+	bool has_udp_timeout;	/* "udp-timeout SECONDS" */
+	uint32_t udp_timeout;
+	bool has_max_bindings;	/* "limit bindings N" */
+	uint32_t max_bindings;
 	unsigned int line;	/* line number in a file, 0 otherwise */
 };
 
@@ -54,7 +65,8 @@ static inline void hp_op_init(struct hp_op *op, uint8_t cmd)
 }
 
 /* What HAIRPIN_CMD_GET_CONFIG tells. The has_* flags are false for what
- * the module did not say (older modules have no limits).
+ * the module did not say (older modules have no limits, no UDP timeout and
+ * no bindings).
  */
 struct hp_config {
 	char version[64];	/* "" if the module did not say */
@@ -69,6 +81,12 @@ struct hp_config {
 	uint32_t max_maps;
 	bool has_max_ports;	/* the limit on external ports */
 	uint32_t max_ports;
+	bool has_udp_timeout;	/* a UDP binding's idle lifetime, seconds */
+	uint32_t udp_timeout;
+	bool has_bindings;	/* bindings live */
+	uint32_t bindings;
+	bool has_max_bindings;	/* the limit on bindings */
+	uint32_t max_bindings;
 };
 
 #endif

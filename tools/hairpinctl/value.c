@@ -135,23 +135,45 @@ bool parse_mode(const char *s, int *mode)
 	return false;
 }
 
-bool parse_limit(const char *s, uint32_t *limit)
+/* A decimal number of 32 bits. Digits only: no sign, so "-1" is no way
+ * to say "unlimited", and no unit.
+ */
+static bool parse_u32(const char *s, uint32_t *out)
 {
 	uint64_t v = 0;
 	const char *p;
 
-	/* Digits only: no sign, so "-1" is no way to say "unlimited". */
 	for (p = s; *p && v <= UINT32_MAX; p++) {
 		if (!isdigit((unsigned char)*p))
 			break;
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
-	if (p == s || *p || v > UINT32_MAX) {
-		parse_error("invalid limit '%s' (must be 0-4294967295)", s);
+	if (p == s || *p || v > UINT32_MAX)
 		return false;
-	}
-	*limit = (uint32_t)v;
+	*out = (uint32_t)v;
 	return true;
+}
+
+bool parse_limit(const char *s, uint32_t *limit)
+{
+	if (parse_u32(s, limit))
+		return true;
+	parse_error("invalid limit '%s' (must be 0-4294967295)", s);
+	return false;
+}
+
+bool parse_udp_timeout(const char *s, uint32_t *seconds)
+{
+	uint32_t v;
+
+	if (parse_u32(s, &v) && v >= HP_UDP_TIMEOUT_MIN &&
+	    v <= HP_UDP_TIMEOUT_MAX) {
+		*seconds = v;
+		return true;
+	}
+	parse_error("invalid udp-timeout '%s' (must be %d-%d seconds)", s,
+		    HP_UDP_TIMEOUT_MIN, HP_UDP_TIMEOUT_MAX);
+	return false;
 }
 
 /* Mappings: [ADDR:]PORT[-PORT] and ADDR[:PORT[-PORT]] */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The values of the grammar: protocols, addresses, ports and ranges,
- * comments, settings and limits.
+ * comments, settings, the UDP timeout and limits.
  *
  * Every parse_*() function returns false after printing one line to stderr
  * that names the offending value: "hairpinctl: [FILE:LINE: ]why 'value'".
@@ -23,6 +23,8 @@ bool parse_source(const char *s, int *source);
 bool parse_mode(const char *s, int *mode);
 /* A limit: a decimal number, 0..4294967295. */
 bool parse_limit(const char *s, uint32_t *limit);
+/* Seconds, HP_UDP_TIMEOUT_MIN..HP_UDP_TIMEOUT_MAX, in decimal. */
+bool parse_udp_timeout(const char *s, uint32_t *seconds);
 
 /* [ADDR:]PORT[-PORT]: fills proto-independent external fields of m. */
 bool parse_map_key(const char *s, struct hp_map *m);

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for hairpinctl(8): options, the network namespaces of
 # /run/netns after -n, commands, map subcommands, protocols, the words of
-# the map grammar, and the settings and limits with their values. Needs
-# nothing from the bash-completion package.
+# the map grammar, and the settings, the UDP timeout and the limits with
+# their values. Needs nothing from the bash-completion package.
 
 # _hairpinctl_reply COMPGEN-ARGS...: what compgen gives for the word being
 # completed ($cur of _hairpinctl).
@@ -74,25 +74,27 @@ _hairpinctl() {
 		case $prev in
 		source) _hairpinctl_reply -W "lan external" ;;
 		hairpin) _hairpinctl_reply -W "auto always off" ;;
-		mappings | ports) ;;	# a number
+		mappings | ports | bindings | udp-timeout) ;;	# a number
 		*)
-			# Each setting once; after "limit", its two limits
-			# until another setting starts.
+			# Each setting once; after "limit", its limits until
+			# another setting starts.
 			w=" ${words[*]} "
 			local left='' in_limit=''
 			for i in "${words[@]}"; do
 				case $i in
 				limit) in_limit=1 ;;
-				source | hairpin) in_limit= ;;
+				source | hairpin | udp-timeout) in_limit= ;;
 				esac
 			done
 			if [ -n "$in_limit" ]; then
 				[[ $w == *" mappings "* ]] || left+=" mappings"
 				[[ $w == *" ports "* ]] || left+=" ports"
+				[[ $w == *" bindings "* ]] || left+=" bindings"
 			fi
 			if [ "$prev" != limit ]; then
 				[[ $w == *" source "* ]] || left+=" source"
 				[[ $w == *" hairpin "* ]] || left+=" hairpin"
+				[[ $w == *" udp-timeout "* ]] || left+=" udp-timeout"
 				[[ $w == *" limit "* ]] || left+=" limit"
 			fi
 			_hairpinctl_reply -W "$left"

@@ -57,7 +57,11 @@ static bool same_op(const struct hp_op *a, const struct hp_op *b)
 		       a->has_max_maps == b->has_max_maps &&
 		       (!a->has_max_maps || a->max_maps == b->max_maps) &&
 		       a->has_max_ports == b->has_max_ports &&
-		       (!a->has_max_ports || a->max_ports == b->max_ports);
+		       (!a->has_max_ports || a->max_ports == b->max_ports) &&
+		       a->has_udp_timeout == b->has_udp_timeout &&
+		       (!a->has_udp_timeout || a->udp_timeout == b->udp_timeout) &&
+		       a->has_max_bindings == b->has_max_bindings &&
+		       (!a->has_max_bindings || a->max_bindings == b->max_bindings);
 	}
 	return true;
 }

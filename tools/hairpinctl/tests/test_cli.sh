@@ -41,12 +41,16 @@ for word in save monitor --json --pretty --stats "show \[-s\]"; do
 done
 grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\]' "$tmp/out"
 ok $? "--help shows the map add grammar"
-grep -q '^  set limit mappings N \[ports N\]$' "$tmp/out" &&
-	grep -q '^  set limit ports N \[mappings N\]$' "$tmp/out"
+grep -q '^  set limit mappings N \[ports N\] \[bindings N\]$' "$tmp/out" &&
+	grep -q '^  set limit ports N \[mappings N\] \[bindings N\]$' "$tmp/out" &&
+	grep -q '^  set limit bindings N \[mappings N\] \[ports N\]$' "$tmp/out"
 ok $? "--help shows the set limit grammar"
+grep -q '^  set udp-timeout SECONDS$' "$tmp/out"
+ok $? "--help shows set udp-timeout"
 "$prog" set help >"$tmp/out" 2>&1
-[ $? = 0 ] && grep -q 'set limit mappings N \[ports N\]' "$tmp/out"
-ok $? "set help shows the set limit grammar"
+[ $? = 0 ] && grep -q 'set limit mappings N \[ports N\]' "$tmp/out" &&
+	grep -q 'set udp-timeout SECONDS' "$tmp/out" && grep -q '120-86400, 300 by default' "$tmp/out"
+ok $? "set help shows the set limit and udp-timeout grammar"
 "$prog" map help >"$tmp/out" 2>&1
 ok $? "map help exits 0"
 grep -q 'map show \[-j\] \[-p\]' "$tmp/out"
@@ -76,19 +80,27 @@ expect 2 "hairpinctl: unexpected argument 'all'" map show all
 expect 2 "hairpinctl: unexpected argument 'x'" show x
 expect 2 "hairpinctl: unknown source 'wan' (lan or external)" set source wan
 expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set hairpin maybe
-expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin or limit)" set mode auto
-expect 2 "hairpinctl: missing setting (source, hairpin or limit)" set
+expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin, udp-timeout or limit)" set mode auto
+expect 2 "hairpinctl: missing setting (source, hairpin, udp-timeout or limit)" set
 # set limit
 expect 2 "hairpinctl: invalid limit '-1' (must be 0-4294967295)" set limit mappings -1
 expect 2 "hairpinctl: invalid limit '4294967296' (must be 0-4294967295)" set limit ports 4294967296
 expect 2 "hairpinctl: invalid limit '1k' (must be 0-4294967295)" set limit mappings 5 ports 1k
 expect 2 "hairpinctl: missing value after 'mappings' (0-4294967295)" set limit mappings
 expect 2 "hairpinctl: missing value after 'ports' (0-4294967295)" set limit mappings 5 ports
-expect 2 "hairpinctl: unknown limit 'bogus' (mappings or ports)" set limit bogus 3
-expect 2 "hairpinctl: missing limit after 'limit' (mappings or ports)" set limit
+expect 2 "hairpinctl: unknown limit 'bogus' (mappings, ports or bindings)" set limit bogus 3
+expect 2 "hairpinctl: missing limit after 'limit' (mappings, ports or bindings)" set limit
 expect 2 "hairpinctl: 'mappings' given twice" set limit mappings 1 mappings 2
 expect 2 "hairpinctl: 'limit' given twice" set limit mappings 1 limit ports 2
-expect 2 "hairpinctl: unknown setting 'extra' (source, hairpin or limit)" set limit mappings 1 extra
+expect 2 "hairpinctl: unknown setting 'extra' (source, hairpin, udp-timeout or limit)" set limit mappings 1 extra
+expect 2 "hairpinctl: invalid limit '1e3' (must be 0-4294967295)" set limit bindings 1e3
+expect 2 "hairpinctl: 'bindings' given twice" set limit bindings 1 ports 2 bindings 3
+# set udp-timeout
+expect 2 "hairpinctl: invalid udp-timeout '60' (must be 120-86400 seconds)" set udp-timeout 60
+expect 2 "hairpinctl: invalid udp-timeout '86401' (must be 120-86400 seconds)" set udp-timeout 86401
+expect 2 "hairpinctl: invalid udp-timeout '5m' (must be 120-86400 seconds)" set udp-timeout 5m
+expect 2 "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)" set udp-timeout
+expect 2 "hairpinctl: 'udp-timeout' given twice" set udp-timeout 300 hairpin off udp-timeout 600
 expect 2 "hairpinctl: unknown option '-x'" -x
 expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
 expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
@@ -116,6 +128,9 @@ rc=$?
 ok $? "-f - reads standard input, errors name <stdin>"
 printf 'map flush\nset source lan\nset limit mappings 10 ports -1\n' >"$tmp/limit.conf"
 expect 2 "hairpinctl: $tmp/limit.conf:3: invalid limit '-1' (must be 0-4294967295)" -f "$tmp/limit.conf"
+printf 'map flush\nset udp-timeout 600\nset udp-timeout 100\n' >"$tmp/udp.conf"
+expect 2 "hairpinctl: $tmp/udp.conf:3: invalid udp-timeout '100' (must be 120-86400 seconds)" \
+	-f "$tmp/udp.conf"
 printf '# nothing to do\n\n' >"$tmp/empty.conf"
 expect 0 "" -f "$tmp/empty.conf"
 expect 1 "hairpinctl: $tmp/missing.conf: No such file or directory" -f "$tmp/missing.conf"
@@ -171,6 +186,7 @@ else
 		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2
 		expect 1 "$notloaded" set hairpin off
 		expect 1 "$notloaded" set limit mappings 10 ports 100
+		expect 1 "$notloaded" set udp-timeout 600 limit bindings 100
 		printf 'map flush\n' >"$tmp/good.conf"
 		expect 1 "$notloaded" -f "$tmp/good.conf"
 		"$prog" version >"$tmp/out" 2>/dev/null

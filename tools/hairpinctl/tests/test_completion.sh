@@ -47,19 +47,25 @@ expect "" map add tcp 80 to 192.168.1.10 comment ""
 expect "tcp udp" map del ""
 expect "" map del tcp ""
 expect "-j -p" map show -
-expect "source hairpin limit" set ""
+expect "source hairpin udp-timeout limit" set ""
 expect "lan external" set source ""
 expect "auto always" set hairpin a
-expect "hairpin limit" set source lan ""
-expect "source limit" set hairpin off ""
+expect "hairpin udp-timeout limit" set source lan ""
+expect "source udp-timeout limit" set hairpin off ""
 expect "limit" set source lan hairpin off l
-expect "mappings ports" set limit ""
+expect "udp-timeout" set source lan hairpin off u
+expect "" set udp-timeout ""
+expect "source hairpin limit" set udp-timeout 600 ""
+expect "mappings ports bindings" set limit ""
 expect "ports" set limit p
+expect "bindings" set limit b
 expect "" set limit mappings ""
-expect "ports source hairpin" set limit mappings 100 ""
-expect "mappings source hairpin" set limit ports 100 ""
-expect "source hairpin" set limit ports 100 mappings 10 ""
-expect "hairpin" set limit mappings 100 source lan ""
+expect "" set limit bindings ""
+expect "ports bindings source hairpin udp-timeout" set limit mappings 100 ""
+expect "mappings bindings source hairpin udp-timeout" set limit ports 100 ""
+expect "bindings source hairpin udp-timeout" set limit ports 100 mappings 10 ""
+expect "source hairpin udp-timeout" set limit ports 100 mappings 10 bindings 5 ""
+expect "hairpin udp-timeout" set limit mappings 100 source lan ""
 expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -

@@ -170,7 +170,9 @@ static const char batch_file[] =
 	"set hairpin off\n"
 	"map replace udp 53 to 10.0.0.53\n"
 	"set limit mappings 1024 ports 4294967295\n"
-	"set hairpin always limit ports 0\n";
+	"set hairpin always limit ports 0\n"
+	"set udp-timeout 600 limit bindings 4096\n"
+	"set limit bindings 0 ports 7 source lan\n";
 
 static void test_batch(void)
 {
@@ -181,22 +183,32 @@ static void test_batch(void)
 		struct want_map map;
 		int source, mode;
 		int64_t max_maps, max_ports;	/* -1: no attribute */
+		int64_t udp_timeout, max_bindings;
 	} want[] = {
-		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1, -1, -1 },
+		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 3, true,
-		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" }, -1, -1, -1, -1 },
+		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" },
+		  -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 4, true,
 		  { IPPROTO_UDP, "203.0.113.5", 5000, 5010, "10.0.0.2", 6000,
-		    "game server" }, -1, -1, -1, -1 },
+		    "game server" }, -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_DEL_MAP, 6, true,
-		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL }, -1, -1, -1, -1 },
+		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL },
+		  -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_SET_CONFIG, 7, false, { 0 }, HAIRPIN_SOURCE_EXTERNAL, -1,
-		  -1, -1 },
-		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF, -1, -1 },
+		  -1, -1, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF,
+		  -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_REPLACE_MAP, 9, true,
-		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL }, -1, -1, -1, -1 },
-		{ HAIRPIN_CMD_SET_CONFIG, 10, false, { 0 }, -1, -1, 1024, UINT32_MAX },
-		{ HAIRPIN_CMD_SET_CONFIG, 11, false, { 0 }, -1, HAIRPIN_MODE_ALWAYS, -1, 0 },
+		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL },
+		  -1, -1, -1, -1, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 10, false, { 0 }, -1, -1, 1024, UINT32_MAX,
+		  -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 11, false, { 0 }, -1, HAIRPIN_MODE_ALWAYS,
+		  -1, 0, -1, -1 },
+		{ HAIRPIN_CMD_SET_CONFIG, 12, false, { 0 }, -1, -1, -1, -1, 600, 4096 },
+		{ HAIRPIN_CMD_SET_CONFIG, 13, false, { 0 }, HAIRPIN_SOURCE_LAN, -1,
+		  -1, 7, -1, 0 },
 	};
 	const unsigned int n_want = sizeof(want) / sizeof(want[0]);
 	struct ops ops = { .n = 0 };
@@ -250,6 +262,16 @@ static void test_batch(void)
 		if (good && tb[HAIRPIN_OP_A_MAX_PORTS])
 			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MAX_PORTS], MNL_TYPE_U32) == 0 &&
 			       mnl_attr_get_u32(tb[HAIRPIN_OP_A_MAX_PORTS]) == want[i].max_ports;
+		good = good && !tb[HAIRPIN_OP_A_UDP_TIMEOUT] == (want[i].udp_timeout < 0) &&
+		       !tb[HAIRPIN_OP_A_MAX_BINDINGS] == (want[i].max_bindings < 0);
+		if (good && tb[HAIRPIN_OP_A_UDP_TIMEOUT])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_UDP_TIMEOUT], MNL_TYPE_U32) == 0 &&
+			       mnl_attr_get_u32(tb[HAIRPIN_OP_A_UDP_TIMEOUT]) ==
+				       want[i].udp_timeout;
+		if (good && tb[HAIRPIN_OP_A_MAX_BINDINGS])
+			good = mnl_attr_validate(tb[HAIRPIN_OP_A_MAX_BINDINGS], MNL_TYPE_U32) == 0 &&
+			       mnl_attr_get_u32(tb[HAIRPIN_OP_A_MAX_BINDINGS]) ==
+				       want[i].max_bindings;
 		ok(good, "op %u (line %u): command %u and its attributes", i + 1,
 		   want[i].line, want[i].cmd);
 		ok((uint32_t)((const char *)ops.op[i] - (const char *)nlh) == b.off[i] &&
@@ -298,8 +320,9 @@ static void test_single(void)
 			   "set source lan hairpin auto\n"
 			   "map flush\n"
 			   "set limit ports 65536 mappings 4294967295\n"
-			   "set source external limit mappings 0\n", &list) && list.len == 5,
-		"five single commands parse"))
+			   "set source external limit mappings 0\n"
+			   "set udp-timeout 86400 limit bindings 65536\n", &list) && list.len == 6,
+		"six single commands parse"))
 		return;
 
 	nlh = hp_msg_start(buf, FAMILY, list.ops[0].cmd, NLM_F_ACK);
@@ -347,6 +370,23 @@ static void test_single(void)
 	   mnl_attr_get_u32(tb[HAIRPIN_A_MAX_MAPS]) == 0 &&
 	   !tb[HAIRPIN_A_MAX_PORTS] && !tb[HAIRPIN_A_MODE],
 	   "set source and a limit of 0: HAIRPIN_A_SOURCE and HAIRPIN_A_MAX_MAPS only");
+
+	memset(tb, 0, sizeof(tb));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[5].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[5]);
+	ok(check_header(nlh, HAIRPIN_CMD_SET_CONFIG, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_UDP_TIMEOUT] &&
+	   mnl_attr_validate(tb[HAIRPIN_A_UDP_TIMEOUT], MNL_TYPE_U32) == 0 &&
+	   mnl_attr_get_u32(tb[HAIRPIN_A_UDP_TIMEOUT]) == 86400 &&
+	   tb[HAIRPIN_A_MAX_BINDINGS] &&
+	   mnl_attr_validate(tb[HAIRPIN_A_MAX_BINDINGS], MNL_TYPE_U32) == 0 &&
+	   mnl_attr_get_u32(tb[HAIRPIN_A_MAX_BINDINGS]) == 65536 &&
+	   !tb[HAIRPIN_A_MAX_MAPS] && !tb[HAIRPIN_A_MAX_PORTS] && !tb[HAIRPIN_A_SOURCE] &&
+	   !tb[HAIRPIN_A_MODE] && !tb[HAIRPIN_A_BINDINGS] &&
+	   nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr) + 2 * 8,
+	   "set udp-timeout and limit bindings: HAIRPIN_A_UDP_TIMEOUT and "
+	   "HAIRPIN_A_MAX_BINDINGS as u32, nothing else");
 
 	nlh = hp_msg_start(buf, FAMILY, list.ops[2].cmd, NLM_F_ACK);
 	hp_request_put(nlh, &list.ops[2]);
@@ -485,6 +525,19 @@ static void test_events(void)
 	   op.max_ports == 65536, "event: settings with the limits");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_UDP_TIMEOUT, 600);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_BINDINGS, 0);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_SET_CONFIG &&
+	   op.source == HP_UNSET && op.mode == HP_UNSET && !op.has_max_maps &&
+	   !op.has_max_ports && op.has_udp_timeout && op.udp_timeout == 600 &&
+	   op.has_max_bindings && op.max_bindings == 0,
+	   "event: the UDP timeout and the bindings limit");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u16(nlh, HAIRPIN_A_UDP_TIMEOUT, 600);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a UDP timeout of the wrong size is malformed");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
 	mnl_attr_put_u16(nlh, HAIRPIN_A_MAX_MAPS, 1024);
 	ok(hp_event_parse(nlh, &op) == -1, "event: a limit of the wrong size is malformed");
 
@@ -509,7 +562,8 @@ static void test_events(void)
 	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && !strcmp(c.version, "1.0") &&
 	   c.source == HAIRPIN_SOURCE_LAN && c.mode == HAIRPIN_MODE_ALWAYS &&
 	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5 &&
-	   !c.has_ports && !c.has_max_maps && !c.has_max_ports,
+	   !c.has_ports && !c.has_max_maps && !c.has_max_ports && !c.has_udp_timeout &&
+	   !c.has_bindings && !c.has_max_bindings,
 	   "GET_CONFIG reply of a module without limits: every field, no limits");
 
 	memset(&c, 0, sizeof(c));
@@ -523,8 +577,25 @@ static void test_events(void)
 	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && !strcmp(c.version, "1.0") &&
 	   c.mappings == 3 && c.conns == 12 && c.hairpinned == 5 &&
 	   c.has_ports && c.ports == 13 && c.has_max_maps && c.max_maps == 1024 &&
-	   c.has_max_ports && c.max_ports == 65536,
+	   c.has_max_ports && c.max_ports == 65536 && !c.has_udp_timeout &&
+	   !c.has_bindings && !c.has_max_bindings,
 	   "GET_CONFIG reply with limits: the ports in use and both limits");
+
+	memset(&c, 0, sizeof(c));
+	c.source = HP_UNSET;
+	c.mode = HP_UNSET;
+	mnl_attr_put_u32(nlh, HAIRPIN_A_UDP_TIMEOUT, 300);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_MAX_BINDINGS, 65536);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_BINDINGS, 5);
+	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && c.has_max_maps && c.max_maps == 1024 &&
+	   c.has_udp_timeout && c.udp_timeout == 300 && c.has_bindings && c.bindings == 5 &&
+	   c.has_max_bindings && c.max_bindings == 65536,
+	   "GET_CONFIG reply with the UDP timeout, the bindings and their limit");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_BINDINGS, 5);
+	ok(hp_config_cb(nlh, &c) == MNL_CB_ERROR,
+	   "GET_CONFIG reply: HAIRPIN_A_BINDINGS of the wrong size is refused");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
 	mnl_attr_put_u64(nlh, HAIRPIN_A_PORTS, 13);

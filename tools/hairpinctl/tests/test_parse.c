@@ -150,6 +150,29 @@ static void test_good(void)
 	ok(op.mode == HAIRPIN_MODE_AUTO && op.has_max_maps && op.max_maps == 5 &&
 	   !op.has_max_ports && op.source == HP_UNSET, "  fields: a setting, then a limit");
 
+	good("set udp-timeout 600", &op);
+	ok(op.cmd == HAIRPIN_CMD_SET_CONFIG && op.has_udp_timeout &&
+	   op.udp_timeout == 600 && op.source == HP_UNSET && op.mode == HP_UNSET &&
+	   !op.has_max_maps && !op.has_max_ports && !op.has_max_bindings,
+	   "  fields: the UDP timeout only");
+
+	good("set udp-timeout 120", &op);
+	ok(op.has_udp_timeout && op.udp_timeout == 120, "  fields: the shortest UDP timeout");
+
+	good("set udp-timeout 86400", &op);
+	ok(op.has_udp_timeout && op.udp_timeout == 86400, "  fields: the longest UDP timeout");
+
+	good("set limit bindings 4096", &op);
+	ok(op.has_max_bindings && op.max_bindings == 4096 && !op.has_max_maps &&
+	   !op.has_max_ports && !op.has_udp_timeout,
+	   "  fields: the bindings limit only");
+
+	good("set limit ports 9 bindings 0 mappings 8 hairpin auto udp-timeout 300", &op);
+	ok(op.has_max_ports && op.max_ports == 9 && op.has_max_bindings &&
+	   op.max_bindings == 0 && op.has_max_maps && op.max_maps == 8 &&
+	   op.mode == HAIRPIN_MODE_AUTO && op.has_udp_timeout && op.udp_timeout == 300,
+	   "  fields: three limits, a setting and the UDP timeout");
+
 	good("  map   add\ttcp 22 to 10.0.0.3 comment \"ssh box\"   ", &op);
 	ok(!strcmp(m->comment, "ssh box"), "  fields: quoted comment, odd spacing");
 
@@ -243,22 +266,22 @@ static void test_bad(void)
 	bad("map add tcp 80 to 10.0.0.2 comment \"open",
 	    "hairpinctl: unterminated quote in '\"open'");
 	/* set */
-	bad("set", "hairpinctl: missing setting (source, hairpin or limit)");
+	bad("set", "hairpinctl: missing setting (source, hairpin, udp-timeout or limit)");
 	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
 	bad("set hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
 	bad("set source wan", "hairpinctl: unknown source 'wan' (lan or external)");
 	bad("set hairpin sometimes",
 	    "hairpinctl: unknown hairpin mode 'sometimes' (auto, always or off)");
-	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin or limit)");
+	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin, udp-timeout or limit)");
 	bad("set source lan source external", "hairpinctl: 'source' given twice");
-	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source, hairpin or limit)");
+	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source, hairpin, udp-timeout or limit)");
 	bad("set source lan hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
 	/* set limit */
-	bad("set limit", "hairpinctl: missing limit after 'limit' (mappings or ports)");
-	bad("set source lan limit", "hairpinctl: missing limit after 'limit' (mappings or ports)");
-	bad("set limit bogus 3", "hairpinctl: unknown limit 'bogus' (mappings or ports)");
-	bad("set limit 3", "hairpinctl: unknown limit '3' (mappings or ports)");
-	bad("set limit source lan", "hairpinctl: unknown limit 'source' (mappings or ports)");
+	bad("set limit", "hairpinctl: missing limit after 'limit' (mappings, ports or bindings)");
+	bad("set source lan limit", "hairpinctl: missing limit after 'limit' (mappings, ports or bindings)");
+	bad("set limit bogus 3", "hairpinctl: unknown limit 'bogus' (mappings, ports or bindings)");
+	bad("set limit 3", "hairpinctl: unknown limit '3' (mappings, ports or bindings)");
+	bad("set limit source lan", "hairpinctl: unknown limit 'source' (mappings, ports or bindings)");
 	bad("set limit mappings", "hairpinctl: missing value after 'mappings' (0-4294967295)");
 	bad("set limit ports", "hairpinctl: missing value after 'ports' (0-4294967295)");
 	bad("set limit mappings 3 ports", "hairpinctl: missing value after 'ports' (0-4294967295)");
@@ -276,11 +299,32 @@ static void test_bad(void)
 	bad("set limit ports 3 mappings 1 ports 4", "hairpinctl: 'ports' given twice");
 	bad("set limit mappings 3 limit ports 4", "hairpinctl: 'limit' given twice");
 	bad("set limit mappings 3 bogus 4",
-	    "hairpinctl: unknown setting 'bogus' (source, hairpin or limit)");
+	    "hairpinctl: unknown setting 'bogus' (source, hairpin, udp-timeout or limit)");
 	bad("set limit ports 9 hairpin off mappings 8",
-	    "hairpinctl: unknown setting 'mappings' (source, hairpin or limit)");
+	    "hairpinctl: unknown setting 'mappings' (source, hairpin, udp-timeout or limit)");
+	bad("set limit bindings", "hairpinctl: missing value after 'bindings' (0-4294967295)");
+	bad("set limit bindings -5", "hairpinctl: invalid limit '-5' (must be 0-4294967295)");
+	bad("set limit bindings 1 mappings 2 bindings 3", "hairpinctl: 'bindings' given twice");
+	/* set udp-timeout */
+	bad("set udp-timeout 60",
+	    "hairpinctl: invalid udp-timeout '60' (must be 120-86400 seconds)");
+	bad("set udp-timeout 119",
+	    "hairpinctl: invalid udp-timeout '119' (must be 120-86400 seconds)");
+	bad("set udp-timeout 86401",
+	    "hairpinctl: invalid udp-timeout '86401' (must be 120-86400 seconds)");
+	bad("set udp-timeout 99999999999999999999",
+	    "hairpinctl: invalid udp-timeout '99999999999999999999' (must be 120-86400 seconds)");
+	bad("set udp-timeout 5m", "hairpinctl: invalid udp-timeout '5m' (must be 120-86400 seconds)");
+	bad("set udp-timeout -300",
+	    "hairpinctl: invalid udp-timeout '-300' (must be 120-86400 seconds)");
+	bad("set udp-timeout", "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)");
+	bad("set udp-timeout 300 udp-timeout 600", "hairpinctl: 'udp-timeout' given twice");
+	bad("set limit mappings 3 udp-timeout",
+	    "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)");
+	bad("set udp_timeout 300",
+	    "hairpinctl: unknown setting 'udp_timeout' (source, hairpin, udp-timeout or limit)");
 	bad("set limits mappings 3",
-	    "hairpinctl: unknown setting 'limits' (source, hairpin or limit)");
+	    "hairpinctl: unknown setting 'limits' (source, hairpin, udp-timeout or limit)");
 }
 
 static bool parse_text(const char *text, const char *name, struct hp_oplist *list)
@@ -371,6 +415,15 @@ static void test_files(void)
 		diag("got '%s'", last_error);
 	hp_oplist_free(&list);
 
+	ret = parse_text("map flush\nset hairpin auto\nset udp-timeout 30\n", "udp", &list);
+	ok(!ret && !strcmp(last_error,
+			   "hairpinctl: udp:3: invalid udp-timeout '30' (must be 120-86400 seconds)"),
+	   "a bad udp-timeout in a file, with its line");
+	if (ret || strcmp(last_error,
+			  "hairpinctl: udp:3: invalid udp-timeout '30' (must be 120-86400 seconds)"))
+		diag("got '%s'", last_error);
+	hp_oplist_free(&list);
+
 	ret = parse_text("\n\n\nmap add tcp 80 to 10.0.0.2 comment \"open\n", "q", &list);
 	ok(!ret && !strcmp(last_error, "hairpinctl: q:4: unterminated quote in '\"open'"),
 	   "unterminated quote, with its line");
@@ -434,7 +487,11 @@ static void set_roundtrip(const char *line, const char *want)
 	ok(parse_line(text, &op2) && op2.cmd == HAIRPIN_CMD_SET_CONFIG &&
 	   op2.source == op.source && op2.mode == op.mode &&
 	   op2.has_max_maps == op.has_max_maps && op2.max_maps == op.max_maps &&
-	   op2.has_max_ports == op.has_max_ports && op2.max_ports == op.max_ports,
+	   op2.has_max_ports == op.has_max_ports && op2.max_ports == op.max_ports &&
+	   op2.has_udp_timeout == op.has_udp_timeout &&
+	   op2.udp_timeout == op.udp_timeout &&
+	   op2.has_max_bindings == op.has_max_bindings &&
+	   op2.max_bindings == op.max_bindings,
 	   "  and parses back to the same settings");
 }
 
@@ -452,6 +509,9 @@ static void test_format(void)
 		      "set hairpin always limit mappings 42");
 	set_roundtrip("set limit ports 9 mappings 8 hairpin always source external",
 		      "set source external hairpin always limit mappings 8 ports 9");
+	set_roundtrip("set udp-timeout 0600", "set udp-timeout 600");
+	set_roundtrip("set limit bindings 7 ports 9 udp-timeout 86400 hairpin off",
+		      "set hairpin off udp-timeout 86400 limit ports 9 bindings 7");
 
 	roundtrip("map add tcp 80 to 192.168.1.10 comment web",
 		  "tcp 80 to 192.168.1.10:80 comment web");

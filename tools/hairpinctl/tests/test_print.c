@@ -163,15 +163,18 @@ static void test_show(void)
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"hairpin\":\"off\","
+	   "\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":13,\"max_mappings\":1024,\"max_ports\":65536,"
+	   "\"bindings\":null,\"max_bindings\":null,"
 	   "\"conns\":12,\"hairpinned\":3}\n",
-	   "show -j: one object, limits and totals included");
+	   "show -j: one object, limits and totals included, null for what is not told");
 
 	out_start();
 	print_config(out, &c, PRINT_JSON | PRINT_PRETTY);
 	is(out_end(), "{\n  \"version\": \"v1.2-3-gabcdef\",\n  \"source\": \"external\",\n"
-	   "  \"hairpin\": \"off\",\n  \"mappings\": 3,\n  \"ports\": 13,\n"
-	   "  \"max_mappings\": 1024,\n  \"max_ports\": 65536,\n  \"conns\": 12,\n"
+	   "  \"hairpin\": \"off\",\n  \"udp_timeout\": null,\n  \"mappings\": 3,\n"
+	   "  \"ports\": 13,\n  \"max_mappings\": 1024,\n  \"max_ports\": 65536,\n"
+	   "  \"bindings\": null,\n  \"max_bindings\": null,\n  \"conns\": 12,\n"
 	   "  \"hairpinned\": 3\n}\n", "show -p: indented");
 
 	c.mappings = 0;
@@ -206,14 +209,65 @@ static void test_show(void)
 	c.has_ports = c.has_max_maps = c.has_max_ports = false;
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,"
+	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":null,\"max_mappings\":null,\"max_ports\":null,"
-	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "\"bindings\":null,\"max_bindings\":null,\"conns\":12,\"hairpinned\":3}\n",
 	   "show -j: unknown values as numbers, missing ones (limits too) as null");
 	out_start();
 	print_config(out, &c, 0);
 	is(out_end(), "source 7\nmodule unknown\nmappings 3\n",
 	   "show: the same as text, no limits line");
+}
+
+/* A module with the masq rules: the UDP timeout, the bindings and their
+ * limit, alongside the rest.
+ */
+static void test_show_bindings(void)
+{
+	struct hp_config c = {
+		.version = "2.0", .source = HAIRPIN_SOURCE_LAN,
+		.mode = HAIRPIN_MODE_AUTO, .mappings = 3, .conns = 12, .hairpinned = 3,
+		.has_ports = true, .ports = 13, .has_max_maps = true, .max_maps = 1024,
+		.has_max_ports = true, .max_ports = 65536,
+		.has_udp_timeout = true, .udp_timeout = 300,
+		.has_bindings = true, .bindings = 5,
+		.has_max_bindings = true, .max_bindings = 65536,
+	};
+
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source lan\nhairpin auto\nudp-timeout 300\nmodule 2.0\nmappings 3\n"
+	   "limits mappings 3/1024 ports 13/65536 bindings 5/65536\n",
+	   "show: the UDP timeout with the settings, the bindings with the limits");
+
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	   "\"udp_timeout\":300,\"mappings\":3,\"ports\":13,\"max_mappings\":1024,"
+	   "\"max_ports\":65536,\"bindings\":5,\"max_bindings\":65536,"
+	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "show -j: udp_timeout, bindings and max_bindings");
+
+	/* The bindings limit alone, and the bindings without their limit. */
+	c.has_max_maps = c.has_max_ports = false;
+	c.has_bindings = false;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source lan\nhairpin auto\nudp-timeout 300\nmodule 2.0\nmappings 3\n"
+	   "limits bindings 65536\n", "show: the bindings limit without their use");
+	c.has_bindings = true;
+	c.has_max_bindings = false;
+	c.has_udp_timeout = false;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source lan\nhairpin auto\nmodule 2.0\nmappings 3\n",
+	   "show: bindings without a limit, no UDP timeout: nothing of them");
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	   "\"udp_timeout\":null,\"mappings\":3,\"ports\":13,\"max_mappings\":null,"
+	   "\"max_ports\":null,\"bindings\":5,\"max_bindings\":null,"
+	   "\"conns\":12,\"hairpinned\":3}\n", "  but in JSON, what there is");
 }
 
 static void event(const struct hp_op *op, const char *text, const char *json)
@@ -255,12 +309,14 @@ static void test_monitor(void)
 	op.mode = HAIRPIN_MODE_ALWAYS;
 	event(&op, "set source lan hairpin always\n",
 	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
-	      "\"max_mappings\":null,\"max_ports\":null}\n");
+	      "\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":null,"
+	      "\"max_bindings\":null}\n");
 
 	out_start();
 	print_event(out, &op, PRINT_JSON | PRINT_PRETTY);
 	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\",\n"
-	   "  \"max_mappings\": null,\n  \"max_ports\": null\n}\n",
+	   "  \"udp_timeout\": null,\n  \"max_mappings\": null,\n  \"max_ports\": null,\n"
+	   "  \"max_bindings\": null\n}\n",
 	   "monitor -p: indented");
 
 	op.has_max_maps = true;
@@ -269,14 +325,35 @@ static void test_monitor(void)
 	op.max_ports = 65536;
 	event(&op, "set source lan hairpin always limit mappings 1024 ports 65536\n",
 	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
-	      "\"max_mappings\":1024,\"max_ports\":65536}\n");
+	      "\"udp_timeout\":null,\"max_mappings\":1024,\"max_ports\":65536,"
+	      "\"max_bindings\":null}\n");
+
+	op.has_udp_timeout = true;
+	op.udp_timeout = 600;
+	op.has_max_bindings = true;
+	op.max_bindings = 4096;
+	event(&op, "set source lan hairpin always udp-timeout 600 limit mappings 1024 "
+	      "ports 65536 bindings 4096\n",
+	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "\"udp_timeout\":600,\"max_mappings\":1024,\"max_ports\":65536,"
+	      "\"max_bindings\":4096}\n");
 
 	op.source = HP_UNSET;
 	op.mode = HP_UNSET;
 	op.has_max_maps = false;
+	op.has_max_ports = false;
+	event(&op, "set udp-timeout 600 limit bindings 4096\n",
+	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
+	      "\"udp_timeout\":600,\"max_mappings\":null,\"max_ports\":null,"
+	      "\"max_bindings\":4096}\n");
+
+	op.has_udp_timeout = false;
+	op.has_max_bindings = false;
+	op.has_max_ports = true;
 	event(&op, "set limit ports 65536\n",
 	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
-	      "\"max_mappings\":null,\"max_ports\":65536}\n");
+	      "\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":65536,"
+	      "\"max_bindings\":null}\n");
 }
 
 static void test_save(void)
@@ -357,6 +434,39 @@ static void test_save(void)
 	out_start();
 	print_save(out, &c, &list);
 	is(out_end(), "map flush\n", "save of a module that tells no settings, no mappings");
+
+	/* The UDP timeout when it is not the default, the bindings limit
+	 * with the others; never the bindings themselves.
+	 */
+	c.source = HAIRPIN_SOURCE_LAN;
+	c.mode = HAIRPIN_MODE_AUTO;
+	c.has_udp_timeout = true;
+	c.udp_timeout = HP_UDP_TIMEOUT_DEFAULT;
+	c.has_max_maps = c.has_max_ports = true;
+	c.has_bindings = true;
+	c.bindings = 12;
+	c.has_max_bindings = true;
+	c.max_bindings = 65536;
+	out_start();
+	print_save(out, &c, &list);
+	is(out_end(), "map flush\nset source lan hairpin auto\n"
+	   "set limit mappings 1024 ports 0 bindings 65536\n",
+	   "save: the default UDP timeout left out, the bindings limit with the others");
+	c.udp_timeout = 600;
+	out_start();
+	print_save(out, &c, &list);
+	text = out_end();
+	is(text, "map flush\nset source lan hairpin auto\nset udp-timeout 600\n"
+	   "set limit mappings 1024 ports 0 bindings 65536\n",
+	   "save: another UDP timeout on a line of its own");
+	f = fmemopen((void *)text, strlen(text), "r");
+	ok(parse_file(f, "saved", &ops) && ops.len == 4 &&
+	   ops.ops[2].cmd == HAIRPIN_CMD_SET_CONFIG && ops.ops[2].has_udp_timeout &&
+	   ops.ops[2].udp_timeout == 600 && !ops.ops[2].has_max_bindings &&
+	   ops.ops[3].has_max_bindings && ops.ops[3].max_bindings == 65536 &&
+	   !ops.ops[3].has_udp_timeout, "  and -f reads it back");
+	fclose(f);
+	hp_oplist_free(&ops);
 }
 
 static void test_format_op(void)
@@ -385,9 +495,13 @@ static void test_format_op(void)
 	op.max_ports = 4294967295u;
 	op.source = HAIRPIN_SOURCE_EXTERNAL;
 	op.mode = HAIRPIN_MODE_ALWAYS;
+	op.has_udp_timeout = true;
+	op.udp_timeout = 86400;
+	op.has_max_bindings = true;
+	op.max_bindings = 4294967295u;
 	n = format_op(text, sizeof(text), &op);
-	is(text, "set source external hairpin always limit mappings 4294967295 ports 4294967295",
-	   "format_op: every setting and limit");
+	is(text, "set source external hairpin always udp-timeout 86400 limit mappings 4294967295 "
+	   "ports 4294967295 bindings 4294967295", "format_op: every setting and limit");
 	ok(n == (int)strlen(text) && n < HP_OP_TEXT_MAX, "  fits HP_OP_TEXT_MAX (%d)", n);
 }
 
@@ -417,6 +531,7 @@ int main(void)
 	setup_maps();
 	test_map_show();
 	test_show();
+	test_show_bindings();
 	test_monitor();
 	test_save();
 	test_format_op();
