@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A mapping and an operation, field by field, for text and JSON at once.
+ * A mapping, a masq rule and an operation, field by field, for text and
+ * JSON at once.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -28,7 +29,9 @@ static bool plain_char(unsigned char c)
 	return isalnum(c) || strchr("._,:/@+=%^-", c);
 }
 
-/* s as one word of the grammar: as it is, or quoted with \" and \\. */
+/* s as one word of the grammar: as it is, or quoted with \" and \\. out
+ * has room for 2 * strlen(s) + 3 bytes.
+ */
 static void quote(char *out, const char *s)
 {
 	const char *c;
@@ -104,13 +107,30 @@ void print_map(struct out *o, const struct hp_map *m, bool target,
 	print_counters(o, m, cols);
 }
 
+void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show)
+{
+	char quoted[2 * IFNAMSIZ + 3];
+	bool filter = show || (rule && m->filter != HAIRPIN_FILTER_INDEPENDENT);
+
+	/* The text quotes the name as the grammar needs, the JSON does not. */
+	quote(quoted, m->ifname);
+	print_string(o, PRINT_FP, "dev", "dev %s", quoted);
+	print_string(o, PRINT_JSON, "dev", NULL, m->ifname);
+	print_name(o, filter ? PRINT_ANY : PRINT_JSON, "filter", " filter %s",
+		   m->filter, filter_name(m->filter));
+	print_uint_opt(o, show ? PRINT_ANY : PRINT_JSON, "bindings",
+		       " bindings %" PRIu64, m->has_bindings, m->bindings);
+}
+
 /* monitor's names of the events; replace is never one. */
 static const char *event_name(uint8_t cmd)
 {
 	switch (cmd) {
 	case HAIRPIN_CMD_NEW_MAP:
+	case HAIRPIN_CMD_NEW_MASQ:
 		return "add";
 	case HAIRPIN_CMD_DEL_MAP:
+	case HAIRPIN_CMD_DEL_MASQ:
 		return "del";
 	case HAIRPIN_CMD_FLUSH_MAPS:
 		return "flush";
@@ -154,6 +174,13 @@ void print_op(struct out *o, const struct hp_op *op)
 		break;
 	case HAIRPIN_CMD_FLUSH_MAPS:
 		print_text(o, "map flush");
+		break;
+	case HAIRPIN_CMD_NEW_MASQ:
+	case HAIRPIN_CMD_DEL_MASQ:
+		print_text(o, "masq %s ", op->cmd == HAIRPIN_CMD_NEW_MASQ ? "add" : "del");
+		open_object(o, "masq");
+		print_masq(o, &op->masq, op->cmd == HAIRPIN_CMD_NEW_MASQ, false);
+		close_object(o);
 		break;
 	case HAIRPIN_CMD_SET_CONFIG:
 		print_set(o, op);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mappings and operations through the output layer: as text, in the grammar
- * of the commands (a line parse_op() reads back), and as JSON objects.
+ * Mappings, masq rules and operations through the output layer: as text, in
+ * the grammar of the commands (a line parse_op() reads back), and as JSON
+ * objects.
  */
 #ifndef HAIRPINCTL_FORMAT_H
 #define HAIRPINCTL_FORMAT_H
@@ -29,12 +30,21 @@ struct map_cols {
 void print_map(struct out *o, const struct hp_map *m, bool target,
 	       const struct map_cols *cols);
 
+/*
+ * The fields of m (JSON keys: dev, filter, bindings; null for the bindings
+ * m has not). The text is "dev IFNAME", the name quoted if needed, as "masq
+ * del" takes it; with rule, also " filter F" unless F is independent, as
+ * "masq add" takes it; with show, " filter F bindings N" whatever F.
+ */
+void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show);
+
 /* op as the line of a -f file that parse_op() reads back as op: "map add
- * ...", "map replace ...", "map del KEY", "map flush" or "set [source S]
- * [hairpin M] [udp-timeout N] [limit [mappings N] [ports N] [bindings N]]".
- * In JSON, monitor's event: "event" (add, del, flush, set) and "mapping",
- * or the settings ("source", "hairpin", "udp_timeout", "max_mappings",
- * "max_ports", "max_bindings").
+ * ...", "map replace ...", "map del KEY", "map flush", "masq add ...",
+ * "masq del dev IFNAME" or "set [source S] [hairpin M] [udp-timeout N]
+ * [limit [mappings N] [ports N] [bindings N]]". In JSON, monitor's event:
+ * "event" (add, del, flush, set) and "mapping" or "masq", or the settings
+ * ("source", "hairpin", "udp_timeout", "max_mappings", "max_ports",
+ * "max_bindings").
  */
 void print_op(struct out *o, const struct hp_op *op);
 

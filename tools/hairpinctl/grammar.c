@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The map and set commands: words into a struct hp_op.
+ * The map, masq and set commands: words into a struct hp_op.
  */
 #include <string.h>
 
@@ -103,6 +103,59 @@ bool parse_map_cmd(int argc, char *argv[], struct hp_op *op)
 		return true;
 	}
 	return parse_map_args(argc - 1, argv + 1, op->cmd, &op->map);
+}
+
+bool parse_masq_cmd(int argc, char *argv[], struct hp_op *op)
+{
+	struct hp_masq *m = &op->masq;
+
+	if (argc < 1) {
+		parse_error("missing masq command (add, del or show)");
+		return false;
+	}
+	if (!strcmp(argv[0], "add")) {
+		hp_op_init(op, HAIRPIN_CMD_NEW_MASQ);
+	} else if (!strcmp(argv[0], "del")) {
+		hp_op_init(op, HAIRPIN_CMD_DEL_MASQ);
+	} else {
+		if (!strcmp(argv[0], "show"))
+			parse_error("'masq show' cannot be part of a batch");
+		else
+			parse_error("unknown masq command '%s'", argv[0]);
+		return false;
+	}
+	if (argc < 2) {
+		parse_error("missing 'dev IFNAME' after '%s'", argv[0]);
+		return false;
+	}
+	if (strcmp(argv[1], "dev")) {
+		parse_error("expected 'dev' instead of '%s'", argv[1]);
+		return false;
+	}
+	if (argc < 3) {
+		parse_error("missing interface name after 'dev'");
+		return false;
+	}
+	if (!parse_ifname(argv[2], m->ifname))
+		return false;
+	if (argc == 3)
+		return true;
+
+	if (op->cmd == HAIRPIN_CMD_DEL_MASQ || strcmp(argv[3], "filter")) {
+		parse_error("unexpected argument '%s'", argv[3]);
+		return false;
+	}
+	if (argc < 5) {
+		parse_error("missing value after 'filter' (independent, address or address-port)");
+		return false;
+	}
+	if (!parse_filter(argv[4], &m->filter))
+		return false;
+	if (argc > 5) {
+		parse_error("unexpected argument '%s'", argv[5]);
+		return false;
+	}
+	return true;
 }
 
 /* "limit" and what follows it, from argv[*i] on: at least one of
@@ -230,6 +283,8 @@ bool parse_op(int argc, char *argv[], struct hp_op *op)
 	}
 	if (!strcmp(argv[0], "map"))
 		return parse_map_cmd(argc - 1, argv + 1, op);
+	if (!strcmp(argv[0], "masq"))
+		return parse_masq_cmd(argc - 1, argv + 1, op);
 	if (!strcmp(argv[0], "set"))
 		return parse_set_cmd(argc, argv, op);
 	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "version"))

@@ -24,6 +24,15 @@ static const struct hp_cmd commands[] = {
 		   "address. Without internal ports the external ones are used; a range\n"
 		   "of internal ports must be as long as the external one. TEXT is one\n"
 		   "argument of at most 63 bytes.\n" },
+	{ .name = "masq", .subs = masq_commands,
+	  .description = "add, delete or list masquerade rules with bindings",
+	  .notes = "A masq rule source-NATs the TCP and UDP connections that leave by\n"
+		   "the interface IFNAME (which need not exist yet) to its address, as\n"
+		   "masquerade does, but through bindings: one external port per internal\n"
+		   "address and port, whatever the destination. The filter says which\n"
+		   "inbound connections a binding lets in: from anywhere (independent,\n"
+		   "the default), or only from the addresses (address), or addresses and\n"
+		   "ports (address-port), that its internal endpoint has sent to.\n" },
 	{ .name = "set", .handler = set_main,
 	  .args = { "source lan|external", "hairpin auto|always|off",
 		    "udp-timeout SECONDS",
@@ -39,7 +48,7 @@ static const struct hp_cmd commands[] = {
 	{ .name = "show", .handler = show_main, .args = { "[-s] [-j] [-p]" },
 	  .description = "show the settings, the usage and the limits (-s: the counters)" },
 	{ .name = "save", .handler = save_main,
-	  .description = "print the settings, limits and mappings as a file for -f",
+	  .description = "print the settings, limits, masq rules and mappings for -f",
 	  .notes = "\"" PROG_NAME " save > FILE\" writes a file that \"" PROG_NAME
 		   " -f FILE\" restores.\n" },
 	{ .name = "monitor", .handler = monitor_main, .args = { "[-j] [-p]" },
@@ -56,7 +65,7 @@ static const struct {
 	unsigned int print;	/* PRINT_* flags it sets */
 	const char *description;
 } options[] = {
-	{ "-j", "--json", NULL, PRINT_JSON, "JSON output (map show, show, monitor)" },
+	{ "-j", "--json", NULL, PRINT_JSON, "JSON output (the show commands, monitor)" },
 	{ "-p", "--pretty", NULL, PRINT_JSON | PRINT_PRETTY, "indented JSON (implies -j)" },
 	{ "-s", "--stats", NULL, PRINT_STATS, "show: add the connection totals" },
 	{ "-n", NULL, "NETNS", 0, "in the network namespace NETNS, as ip -n does" },
@@ -138,10 +147,11 @@ static void print_usage(FILE *f)
 	print_notes(f, commands);
 	fputs("\n"
 	      "-f FILE applies a file of commands all or nothing: one \"map\n"
-	      "add|del|replace|flush ...\" or \"set ...\" per line, without the word\n"
-	      PROG_NAME "; # starts a comment; \"double quotes\" make one word, with\n"
-	      "\\\" and \\\\ inside. \"" PROG_NAME " save\" writes such a file, starting\n"
-	      "with \"map flush\" so that restoring it replaces the whole table.\n"
+	      "add|del|replace|flush ...\", \"masq add|del ...\" or \"set ...\" per line,\n"
+	      "without the word " PROG_NAME "; # starts a comment; \"double quotes\" make\n"
+	      "one word, with \\\" and \\\\ inside. \"" PROG_NAME " save\" writes such a\n"
+	      "file, starting with \"map flush\" so that restoring it replaces the whole\n"
+	      "table of mappings.\n"
 	      "\n"
 	      "Exit status: 0 done, 1 the kernel refused or the module is missing,\n"
 	      "2 bad command line or file. See hairpinctl(8).\n", f);

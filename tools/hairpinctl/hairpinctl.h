@@ -31,8 +31,11 @@ int save_main(int argc, char *argv[]);
 int monitor_main(int argc, char *argv[]);
 int version_main(int argc, char *argv[]);
 int batch_main(const char *file);
-/* map's subcommands (map.c), for the table of commands. */
+/* map's and masq's subcommands (map.c, masq.c), for the table of
+ * commands.
+ */
 extern const struct hp_cmd map_commands[];
+extern const struct hp_cmd masq_commands[];
 
 /* PRINT_* flags (out.h) from -j, -p and -s. */
 extern unsigned int print_flags;

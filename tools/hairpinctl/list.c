@@ -50,6 +50,16 @@ bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m)
 	return true;
 }
 
+bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m)
+{
+	void *masqs = append(list->masqs, &list->len, &list->cap, m, sizeof(*m));
+
+	if (!masqs)
+		return false;
+	list->masqs = masqs;
+	return true;
+}
+
 static int cmp_u32(uint32_t a, uint32_t b)
 {
 	return (a > b) - (a < b);
@@ -76,6 +86,19 @@ void hp_maplist_sort(struct hp_maplist *list)
 		qsort(list->maps, list->len, sizeof(*list->maps), map_cmp);
 }
 
+static int masq_cmp(const void *pa, const void *pb)
+{
+	const struct hp_masq *a = pa, *b = pb;
+
+	return strcmp(a->ifname, b->ifname);
+}
+
+void hp_masqlist_sort(struct hp_masqlist *list)
+{
+	if (list->len)
+		qsort(list->masqs, list->len, sizeof(*list->masqs), masq_cmp);
+}
+
 void hp_oplist_free(struct hp_oplist *list)
 {
 	free(list->ops);
@@ -85,5 +108,11 @@ void hp_oplist_free(struct hp_oplist *list)
 void hp_maplist_free(struct hp_maplist *list)
 {
 	free(list->maps);
+	memset(list, 0, sizeof(*list));
+}
+
+void hp_masqlist_free(struct hp_masqlist *list)
+{
+	free(list->masqs);
 	memset(list, 0, sizeof(*list));
 }

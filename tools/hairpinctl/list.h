@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Growable arrays of operations (a -f file) and of mappings (a dump).
+ * Growable arrays of operations (a -f file), of mappings and of masq rules
+ * (dumps).
  */
 #ifndef HAIRPINCTL_LIST_H
 #define HAIRPINCTL_LIST_H
@@ -23,12 +24,23 @@ struct hp_maplist {
 	size_t cap;
 };
 
+/* The masq rules of a dump, in the order hp_masqlist_sort() gives. */
+struct hp_masqlist {
+	struct hp_masq *masqs;
+	size_t len;
+	size_t cap;
+};
+
 /* Append a copy; false with errno set. */
 bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op);
 bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m);
+bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m);
 /* By protocol, then address (any first), then ports. */
 void hp_maplist_sort(struct hp_maplist *list);
+/* By interface name. */
+void hp_masqlist_sort(struct hp_masqlist *list);
 void hp_oplist_free(struct hp_oplist *list);
 void hp_maplist_free(struct hp_maplist *list);
+void hp_masqlist_free(struct hp_masqlist *list);
 
 #endif

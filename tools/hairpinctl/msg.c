@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hairpin messages: requests from struct hp_op, struct hp_map from dumps,
- * and HAIRPIN_CMD_BATCH in a growable buffer.
+ * hairpin messages: requests from struct hp_op, struct hp_map and struct
+ * hp_masq from dumps, and HAIRPIN_CMD_BATCH in a growable buffer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -126,6 +126,51 @@ bool hp_map_parse(const struct nlattr *nest, struct hp_map *m)
 	return true;
 }
 
+void hp_masq_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_masq *m,
+		 bool rule)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, type);
+
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, m->ifname);
+	if (rule && m->filter != HAIRPIN_FILTER_INDEPENDENT)
+		mnl_attr_put_u8(nlh, HAIRPIN_MASQ_A_FILTER, (uint8_t)m->filter);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+static const enum mnl_attr_data_type masq_attr_types[HAIRPIN_MASQ_A_MAX + 1] = {
+	[HAIRPIN_MASQ_A_IFNAME] = MNL_TYPE_NUL_STRING,
+	[HAIRPIN_MASQ_A_FILTER] = MNL_TYPE_U8,
+	[HAIRPIN_MASQ_A_BINDINGS] = MNL_TYPE_U32,
+};
+
+bool hp_masq_parse(const struct nlattr *nest, struct hp_masq *m)
+{
+	const struct nlattr *tb[HAIRPIN_MASQ_A_MAX + 1] = { NULL };
+	struct attr_table t = { tb, masq_attr_types, HAIRPIN_MASQ_A_MAX };
+
+	memset(m, 0, sizeof(*m));
+	m->filter = HAIRPIN_FILTER_INDEPENDENT;
+	if (mnl_attr_parse_nested(nest, attr_cb, &t) < 0)
+		return false;
+	if (!tb[HAIRPIN_MASQ_A_IFNAME]) {
+		errno = EBADMSG;
+		return false;
+	}
+	if (mnl_attr_get_payload_len(tb[HAIRPIN_MASQ_A_IFNAME]) > IFNAMSIZ) {
+		errno = ERANGE;
+		return false;
+	}
+	/* Validated: NUL-terminated and at most IFNAMSIZ. */
+	strcpy(m->ifname, mnl_attr_get_str(tb[HAIRPIN_MASQ_A_IFNAME]));
+	if (tb[HAIRPIN_MASQ_A_FILTER])
+		m->filter = mnl_attr_get_u8(tb[HAIRPIN_MASQ_A_FILTER]);
+	if (tb[HAIRPIN_MASQ_A_BINDINGS]) {
+		m->has_bindings = true;
+		m->bindings = mnl_attr_get_u32(tb[HAIRPIN_MASQ_A_BINDINGS]);
+	}
+	return true;
+}
+
 /* What each hairpin_attr must look like in a reply or an event. */
 static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_VERSION] = MNL_TYPE_NUL_STRING,
@@ -138,6 +183,7 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MAX_MAPS] = MNL_TYPE_U32,
 	[HAIRPIN_A_MAX_PORTS] = MNL_TYPE_U32,
 	[HAIRPIN_A_PORTS] = MNL_TYPE_U32,
+	[HAIRPIN_A_MASQ] = MNL_TYPE_NESTED,
 	[HAIRPIN_A_UDP_TIMEOUT] = MNL_TYPE_U32,
 	[HAIRPIN_A_MAX_BINDINGS] = MNL_TYPE_U32,
 	[HAIRPIN_A_BINDINGS] = MNL_TYPE_U32,
@@ -214,6 +260,21 @@ int hp_maps_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
+int hp_masqs_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
+	struct hp_masqlist *list = data;
+	struct hp_masq m;
+
+	if (!parse_top(nlh, tb))
+		return MNL_CB_ERROR;
+	if (!tb[HAIRPIN_A_MASQ])
+		return MNL_CB_OK;
+	if (!hp_masq_parse(tb[HAIRPIN_A_MASQ], &m) || !hp_masqlist_push(list, &m))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
 int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 {
 	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
@@ -232,6 +293,13 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 		return hp_map_parse(tb[HAIRPIN_A_MAP], &op->map) ? 1 : -1;
 	case HAIRPIN_CMD_FLUSH_MAPS:
 		return 1;
+	case HAIRPIN_CMD_NEW_MASQ:
+	case HAIRPIN_CMD_DEL_MASQ:
+		if (!tb[HAIRPIN_A_MASQ]) {
+			errno = EBADMSG;
+			return -1;
+		}
+		return hp_masq_parse(tb[HAIRPIN_A_MASQ], &op->masq) ? 1 : -1;
 	case HAIRPIN_CMD_SET_CONFIG:
 		get_setting(tb[HAIRPIN_A_SOURCE], &op->source);
 		get_setting(tb[HAIRPIN_A_MODE], &op->mode);
@@ -248,19 +316,20 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
-	uint16_t map, source, mode, max_maps, max_ports, udp_timeout,
+	uint16_t map, masq, source, mode, max_maps, max_ports, udp_timeout,
 		 max_bindings;
 };
 
 static const struct op_attrs request_attrs = {
-	.map = HAIRPIN_A_MAP, .source = HAIRPIN_A_SOURCE,
+	.map = HAIRPIN_A_MAP, .masq = HAIRPIN_A_MASQ, .source = HAIRPIN_A_SOURCE,
 	.mode = HAIRPIN_A_MODE, .max_maps = HAIRPIN_A_MAX_MAPS,
 	.max_ports = HAIRPIN_A_MAX_PORTS, .udp_timeout = HAIRPIN_A_UDP_TIMEOUT,
 	.max_bindings = HAIRPIN_A_MAX_BINDINGS,
 };
 
 static const struct op_attrs batch_attrs = {
-	.map = HAIRPIN_OP_A_MAP, .source = HAIRPIN_OP_A_SOURCE,
+	.map = HAIRPIN_OP_A_MAP, .masq = HAIRPIN_OP_A_MASQ,
+	.source = HAIRPIN_OP_A_SOURCE,
 	.mode = HAIRPIN_OP_A_MODE, .max_maps = HAIRPIN_OP_A_MAX_MAPS,
 	.max_ports = HAIRPIN_OP_A_MAX_PORTS,
 	.udp_timeout = HAIRPIN_OP_A_UDP_TIMEOUT,
@@ -275,6 +344,10 @@ static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
 	case HAIRPIN_CMD_DEL_MAP:
 	case HAIRPIN_CMD_REPLACE_MAP:
 		hp_map_put(nlh, a->map, &op->map);
+		break;
+	case HAIRPIN_CMD_NEW_MASQ:
+	case HAIRPIN_CMD_DEL_MASQ:
+		hp_masq_put(nlh, a->masq, &op->masq, op->cmd == HAIRPIN_CMD_NEW_MASQ);
 		break;
 	case HAIRPIN_CMD_SET_CONFIG:
 		if (op->source != HP_UNSET)

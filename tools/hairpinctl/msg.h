@@ -42,25 +42,41 @@ void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m);
  */
 bool hp_map_parse(const struct nlattr *nest, struct hp_map *m);
 
+/* Appends m as a nest of type (HAIRPIN_A_MASQ or HAIRPIN_OP_A_MASQ): the
+ * IFNAME, and with rule the FILTER unless it is independent (which its
+ * absence means). BINDINGS is read only and never put.
+ */
+void hp_masq_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_masq *m,
+		 bool rule);
+
+/* Parses a HAIRPIN_A_MASQ nest (from a dump or an event) into m, as
+ * hp_map_parse() does; IFNAME is required.
+ */
+bool hp_masq_parse(const struct nlattr *nest, struct hp_masq *m);
+
 /* Reply callbacks (mnl_cb_t) for hp_nl_talk(): a GET_CONFIG reply into
  * the struct hp_config at data (whose source and mode the caller set to
- * HP_UNSET), one GET_MAP dump message into the struct hp_maplist at data.
+ * HP_UNSET), one GET_MAP dump message into the struct hp_maplist at data,
+ * one GET_MASQ dump message into the struct hp_masqlist at data.
  */
 int hp_config_cb(const struct nlmsghdr *nlh, void *data);
 int hp_maps_cb(const struct nlmsghdr *nlh, void *data);
+int hp_masqs_cb(const struct nlmsghdr *nlh, void *data);
 
 /*
  * A message of the "changes" multicast group as the operation that would
  * make the same change: HAIRPIN_CMD_NEW_MAP (with the counters),
- * HAIRPIN_CMD_DEL_MAP, HAIRPIN_CMD_FLUSH_MAPS or HAIRPIN_CMD_SET_CONFIG
- * (with the UDP timeout and the limits when the event carries them).
+ * HAIRPIN_CMD_DEL_MAP, HAIRPIN_CMD_FLUSH_MAPS, HAIRPIN_CMD_NEW_MASQ,
+ * HAIRPIN_CMD_DEL_MASQ (with the bindings when the event carries them) or
+ * HAIRPIN_CMD_SET_CONFIG (with the UDP timeout and the limits when the
+ * event carries them).
  * Returns 1, 0 for a command that is not an event (newer modules may add
  * some), or -1 with errno set for a malformed one.
  */
 int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op);
 
 /* Appends the attributes of op as its single command's request wants
- * them: HAIRPIN_A_MAP, or any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+ * them: HAIRPIN_A_MAP, HAIRPIN_A_MASQ, or any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
  * HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT and
  * HAIRPIN_A_MAX_BINDINGS.
  */

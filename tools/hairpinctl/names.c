@@ -21,6 +21,12 @@ static const char *const mode_names[] = {
 	[HAIRPIN_MODE_OFF] = "off",
 };
 
+static const char *const filter_names[] = {
+	[HAIRPIN_FILTER_INDEPENDENT] = "independent",
+	[HAIRPIN_FILTER_ADDRESS] = "address",
+	[HAIRPIN_FILTER_ADDRESS_PORT] = "address-port",
+};
+
 const char *proto_name(uint8_t proto)
 {
 	switch (proto) {
@@ -59,6 +65,11 @@ const char *mode_name(int mode)
 	return name_of(mode_names, ARRAY_SIZE(mode_names), mode);
 }
 
+const char *filter_name(int filter)
+{
+	return name_of(filter_names, ARRAY_SIZE(filter_names), filter);
+}
+
 int source_value(const char *s)
 {
 	return value_of(source_names, ARRAY_SIZE(source_names), s);
@@ -67,4 +78,9 @@ int source_value(const char *s)
 int mode_value(const char *s)
 {
 	return value_of(mode_names, ARRAY_SIZE(mode_names), s);
+}
+
+int filter_value(const char *s)
+{
+	return value_of(filter_names, ARRAY_SIZE(filter_names), s);
 }

@@ -310,7 +310,7 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err)
 		break;
 	case EINTR:
 		if (err->dump_intr)
-			hint = " (the mappings kept changing during the dump; try again)";
+			hint = " (the table kept changing during the dump; try again)";
 		break;
 	}
 	if (err->msg[0])
@@ -373,23 +373,41 @@ int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err)
 /* How often a dump that raced a change is started again. */
 #define DUMP_TRIES 10
 
-int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
-		   struct hp_nl_err *err)
+/* The dump of cmd, each message to cb with data; *len (of the list at
+ * data) goes back to 0 before each try. Returns 0, or -1 with err.
+ */
+static int dump(struct hp_nl *nl, uint8_t cmd, mnl_cb_t cb, void *data,
+		size_t *len, struct hp_nl_err *err)
 {
 	alignas(struct nlmsghdr) char buf[MNL_NLMSG_HDRLEN + 64];
 	int tries;
 
 	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		struct nlmsghdr *nlh = hp_nl_start(nl, buf, HAIRPIN_CMD_GET_MAP,
-						   NLM_F_DUMP);
+		struct nlmsghdr *nlh = hp_nl_start(nl, buf, cmd, NLM_F_DUMP);
 
-		list->len = 0;
-		if (hp_nl_talk(nl, nlh, hp_maps_cb, list, err) == 0) {
-			hp_maplist_sort(list);
+		*len = 0;
+		if (hp_nl_talk(nl, nlh, cb, data, err) == 0)
 			return 0;
-		}
 		if (!err->dump_intr)
 			break;
 	}
 	return -1;
+}
+
+int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
+		   struct hp_nl_err *err)
+{
+	if (dump(nl, HAIRPIN_CMD_GET_MAP, hp_maps_cb, list, &list->len, err) < 0)
+		return -1;
+	hp_maplist_sort(list);
+	return 0;
+}
+
+int hp_nl_get_masqs(struct hp_nl *nl, struct hp_masqlist *list,
+		    struct hp_nl_err *err)
+{
+	if (dump(nl, HAIRPIN_CMD_GET_MASQ, hp_masqs_cb, list, &list->len, err) < 0)
+		return -1;
+	hp_masqlist_sort(list);
+	return 0;
 }

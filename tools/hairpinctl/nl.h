@@ -80,5 +80,10 @@ int hp_nl_read_config(struct hp_config *c, struct hp_nl_err *err);
  */
 int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
 		   struct hp_nl_err *err);
+/* Every masq rule, sorted, into list (emptied first), as hp_nl_get_maps()
+ * does. A module older than the masq rules fails with EOPNOTSUPP.
+ */
+int hp_nl_get_masqs(struct hp_nl *nl, struct hp_masqlist *list,
+		    struct hp_nl_err *err);
 
 #endif

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The printers of map show, show, monitor and save.
+ * The printers of map show, masq show, show, monitor and save.
  */
 #include <inttypes.h>
 
@@ -50,6 +50,29 @@ void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags)
 	for (i = 0; i < list->len; i++) {
 		open_object(&o, NULL);
 		print_map(&o, &list->maps[i], true, &cols);
+		close_object(&o);
+		print_nl(&o);
+	}
+	close_array(&o);
+	close_object(&o);
+	out_close(&o);
+}
+
+/*
+ *   dev ppp0 filter independent bindings 12
+ *   dev wan0 filter address-port bindings 0
+ */
+void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags)
+{
+	struct out o;
+	size_t i;
+
+	out_to_file(&o, f, flags);
+	open_object(&o, NULL);
+	open_array(&o, "masq");
+	for (i = 0; i < list->len; i++) {
+		open_object(&o, NULL);
+		print_masq(&o, &list->masqs[i], true, true);
 		close_object(&o);
 		print_nl(&o);
 	}
@@ -139,7 +162,7 @@ static void print_line(struct out *o, const struct hp_op *op)
 }
 
 void print_save(FILE *f, const struct hp_config *c,
-		const struct hp_maplist *list)
+		const struct hp_masqlist *masqs, const struct hp_maplist *maps)
 {
 	struct hp_op op;
 	struct out o;
@@ -180,9 +203,18 @@ void print_save(FILE *f, const struct hp_config *c,
 		print_line(&o, &op);
 	}
 
+	/* "map flush" leaves the rules alone: restoring a rule that is
+	 * there already fails (EEXIST), as "masq add" does.
+	 */
+	hp_op_init(&op, HAIRPIN_CMD_NEW_MASQ);
+	for (i = 0; i < masqs->len; i++) {
+		op.masq = masqs->masqs[i];
+		print_line(&o, &op);
+	}
+
 	hp_op_init(&op, HAIRPIN_CMD_NEW_MAP);
-	for (i = 0; i < list->len; i++) {
-		op.map = list->maps[i];
+	for (i = 0; i < maps->len; i++) {
+		op.map = maps->maps[i];
 		print_line(&o, &op);
 	}
 }

@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the commands print: map show, show, monitor and save, as text for
- * people (in the grammar of the commands where it can be) or as JSON for
- * scripts, each field once through the output layer (out.h). No netlink
- * here, so the tests can check every byte.
+ * What the commands print: map show, masq show, show, monitor and save, as
+ * text for people (in the grammar of the commands where it can be) or as
+ * JSON for scripts, each field once through the output layer (out.h). No
+ * netlink here, so the tests can check every byte.
  *
  * JSON keys (hairpinctl(8) documents them; only ever added to):
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
  *             comment, conns, hairpinned
  *   map show: {"mappings": [mapping...]}
+ *   masq:     dev, filter, bindings
+ *   masq show: {"masq": [masq...]}
  *   show:     {"version", "source", "hairpin", "udp_timeout", "mappings",
  *              "ports", "max_mappings", "max_ports", "bindings",
  *              "max_bindings", "conns", "hairpinned"}
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
+ *             {"event": "add"|"del", "masq"},
  *             {"event": "flush"}, {"event": "set", "source", "hairpin",
  *             "udp_timeout", "max_mappings", "max_ports", "max_bindings"}
  * flags: PRINT_JSON, PRINT_PRETTY, PRINT_STATS (out.h).
@@ -30,6 +33,8 @@
  * aligned columns after it.
  */
 void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
+/* masq show: one line per rule, "dev IFNAME filter F bindings N". */
+void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags);
 /* show: "source S", "hairpin M", "udp-timeout N" (when the module has
  * it), "module V", "mappings N", "limits mappings N/MAX ports N/MAX
  * bindings N/MAX" (what the module has of them), and with PRINT_STATS
@@ -38,13 +43,13 @@ void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
 void print_config(FILE *f, const struct hp_config *c, unsigned int flags);
 /* monitor: the event as the -f line that makes the same change. */
 void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
-/* save: a -f file that restores the settings, the limits and the
- * mappings exactly: "map flush", "set source S hairpin M", "set
+/* save: a -f file that restores the settings, the limits, the masq rules
+ * and the mappings: "map flush", "set source S hairpin M", "set
  * udp-timeout N" (when the module has one other than the default), "set
- * limit mappings N ports N bindings N" (the limits the module has), then
- * the mappings.
+ * limit mappings N ports N bindings N" (the limits the module has), "masq
+ * add ..." per rule, then "map add ..." per mapping. Never the bindings.
  */
 void print_save(FILE *f, const struct hp_config *c,
-		const struct hp_maplist *list);
+		const struct hp_masqlist *masqs, const struct hp_maplist *maps);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What hairpinctl works on: a mapping, an operation (one command line or
- * one line of a -f file), and what the module says of its settings.
+ * What hairpinctl works on: a mapping, a masquerade rule, an operation (one
+ * command line or one line of a -f file), and what the module says of its
+ * settings.
  */
 #ifndef HAIRPINCTL_TYPES_H
 #define HAIRPINCTL_TYPES_H
@@ -9,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+#include <net/if.h>
 #include <linux/hairpin.h>
 
 /* One mapping, as parsed from text or from a HAIRPIN_A_MAP nest. */
@@ -28,6 +30,14 @@ struct hp_map {
 	uint64_t hairpinned;
 };
 
+/* One masquerade rule, as parsed from text or from a HAIRPIN_A_MASQ nest. */
+struct hp_masq {
+	char ifname[IFNAMSIZ];	/* the interface's name, NUL-terminated */
+	int filter;		/* enum hairpin_filter; absent = independent */
+	bool has_bindings;	/* bindings came from a dump or an event */
+	uint32_t bindings;
+};
+
 #define HP_UNSET (-1)
 
 /* HAIRPIN_A_UDP_TIMEOUT, in seconds: the range the module takes, and its
@@ -40,8 +50,9 @@ struct hp_map {
 /* One change: a command line or one line of a -f file. */
 struct hp_op {
 	uint8_t cmd;		/* HAIRPIN_CMD_{NEW,DEL,REPLACE}_MAP, _FLUSH_MAPS,
-				 * _SET_CONFIG */
+				 * _{NEW,DEL}_MASQ, _SET_CONFIG */
 	struct hp_map map;	/* for the three map commands */
+	struct hp_masq masq;	/* for the two masq commands */
 	int source;		/* enum hairpin_source, or HP_UNSET */
 	int mode;		/* enum hairpin_mode, or HP_UNSET */
 	bool has_max_maps;	/* "limit mappings N" */
@@ -60,6 +71,7 @@ static inline void hp_op_init(struct hp_op *op, uint8_t cmd)
 {
 	memset(op, 0, sizeof(*op));
 	op->cmd = cmd;
+	op->masq.filter = HAIRPIN_FILTER_INDEPENDENT;
 	op->source = HP_UNSET;
 	op->mode = HP_UNSET;
 }

@@ -154,6 +154,41 @@ static bool parse_u32(const char *s, uint32_t *out)
 	return true;
 }
 
+bool parse_ifname(const char *s, char out[IFNAMSIZ])
+{
+	size_t len = strlen(s), i;
+
+	if (len == 0) {
+		parse_error("empty interface name");
+		return false;
+	}
+	if (len > IFNAMSIZ - 1) {
+		parse_error("interface name '%s' is too long (%zu bytes, at most %d)",
+			    s, len, IFNAMSIZ - 1);
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '/' || c == ':' || isspace(c) || !comment_char_ok(c))
+			break;
+	}
+	if (i < len || !strcmp(s, ".") || !strcmp(s, "..")) {
+		parse_error("invalid interface name '%s'", s);
+		return false;
+	}
+	memcpy(out, s, len + 1);
+	return true;
+}
+
+bool parse_filter(const char *s, int *filter)
+{
+	if (set_named(filter_value(s), filter))
+		return true;
+	parse_error("unknown filter '%s' (independent, address or address-port)", s);
+	return false;
+}
+
 bool parse_limit(const char *s, uint32_t *limit)
 {
 	if (parse_u32(s, limit))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The values of the grammar: protocols, addresses, ports and ranges,
- * comments, settings, the UDP timeout and limits.
+ * comments, interface names and filters, settings, the UDP timeout and
+ * limits.
  *
  * Every parse_*() function returns false after printing one line to stderr
  * that names the offending value: "hairpinctl: [FILE:LINE: ]why 'value'".
@@ -21,6 +22,13 @@ bool parse_port_range(const char *s, uint16_t *first, uint16_t *last);
 bool parse_comment(const char *s, char out[HAIRPIN_COMMENT_MAX]);
 bool parse_source(const char *s, int *source);
 bool parse_mode(const char *s, int *mode);
+/* An interface's name as the kernel takes one (dev_valid_name()): 1 to
+ * IFNAMSIZ - 1 bytes, not "." or "..", no '/', ':', blank or control
+ * character. It need not exist.
+ */
+bool parse_ifname(const char *s, char out[IFNAMSIZ]);
+/* independent, address or address-port: enum hairpin_filter. */
+bool parse_filter(const char *s, int *filter);
 /* A limit: a decimal number, 0..4294967295. */
 bool parse_limit(const char *s, uint32_t *limit);
 /* Seconds, HP_UDP_TIMEOUT_MIN..HP_UDP_TIMEOUT_MAX, in decimal. */

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for hairpinctl(8): options, the network namespaces of
-# /run/netns after -n, commands, map subcommands, protocols, the words of
-# the map grammar, and the settings, the UDP timeout and the limits with
-# their values. Needs nothing from the bash-completion package.
+# /run/netns after -n, commands, map and masq subcommands, protocols, the
+# words of the map and masq grammar with the interfaces and filters, and
+# the settings, the UDP timeout and the limits with their values. Needs
+# nothing from the bash-completion package.
 
 # _hairpinctl_reply COMPGEN-ARGS...: what compgen gives for the word being
 # completed ($cur of _hairpinctl).
@@ -41,7 +42,7 @@ _hairpinctl() {
 		if [[ $cur == -* ]]; then
 			_hairpinctl_reply -W "-j -p -s -n -f -V -h --json --pretty --stats --version --help"
 		else
-			_hairpinctl_reply -W "map set show save monitor version help"
+			_hairpinctl_reply -W "map masq set show save monitor version help"
 		fi
 		return
 	fi
@@ -64,6 +65,31 @@ _hairpinctl() {
 			;;
 		del)
 			[ ${#words[@]} = 1 ] && _hairpinctl_reply -W "tcp udp"
+			;;
+		show)
+			_hairpinctl_reply -W "-j -p"
+			;;
+		esac
+		;;
+	masq)
+		if [ ${#words[@]} = 0 ]; then
+			_hairpinctl_reply -W "add del show help"
+			return
+		fi
+		case ${words[0]} in
+		add | del)
+			case ${#words[@]} in
+			1) _hairpinctl_reply -W "dev" ;;
+			2)
+				# Interfaces that exist now; a rule may name one
+				# that does not yet.
+				local ifs=(/sys/class/net/*)
+				[ -e "${ifs[0]}" ] && _hairpinctl_reply -W "${ifs[*]##*/}"
+				;;
+			3) [ "${words[0]}" = add ] && _hairpinctl_reply -W "filter" ;;
+			4) [ "${words[0]}" = add ] &&
+				_hairpinctl_reply -W "independent address address-port" ;;
+			esac
 			;;
 		show)
 			_hairpinctl_reply -W "-j -p"

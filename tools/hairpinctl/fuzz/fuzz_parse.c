@@ -6,7 +6,7 @@
  *   - each operation, formatted by format_op() as monitor and save print
  *     it, parses back to the same operation;
  *   - the batch builds, every HAIRPIN_A_OP is found back by its offset, and
- *     every mapping nest in it parses back to the mapping;
+ *     every mapping and masq nest in it parses back to what it came from;
  *   - the printers (text and JSON) take every operation.
  * Anything else aborts, which libFuzzer reports as a crash.
  *
@@ -52,6 +52,11 @@ static bool same_op(const struct hp_op *a, const struct hp_op *b)
 		       a->map.has_addr == b->map.has_addr &&
 		       (!a->map.has_addr || a->map.addr == b->map.addr) &&
 		       a->map.port == b->map.port && a->map.port_max == b->map.port_max;
+	case HAIRPIN_CMD_NEW_MASQ:
+		return !strcmp(a->masq.ifname, b->masq.ifname) &&
+		       a->masq.filter == b->masq.filter;
+	case HAIRPIN_CMD_DEL_MASQ:
+		return !strcmp(a->masq.ifname, b->masq.ifname);
 	case HAIRPIN_CMD_SET_CONFIG:
 		return a->source == b->source && a->mode == b->mode &&
 		       a->has_max_maps == b->has_max_maps &&
@@ -90,11 +95,19 @@ static void check_batch(const struct hp_oplist *list)
 	for (i = 0; i < b.n; i++) {
 		const struct nlattr *nest = (const struct nlattr *)(b.buf + b.off[i]);
 		const struct nlattr *attr;
+		struct hp_masq q;
 		struct hp_map m;
 
 		require(hp_batch_find(&b, b.off[i]) == (long)i);
 		require(hp_batch_find(&b, b.off[i] + nest->nla_len - 1) == (long)i);
 		mnl_attr_for_each_nested(attr, nest) {
+			if (mnl_attr_get_type(attr) == HAIRPIN_OP_A_MASQ) {
+				require(hp_masq_parse(attr, &q));
+				require(!strcmp(q.ifname, list->ops[i].masq.ifname));
+				require(list->ops[i].cmd == HAIRPIN_CMD_DEL_MASQ ||
+					q.filter == list->ops[i].masq.filter);
+				continue;
+			}
 			if (mnl_attr_get_type(attr) != HAIRPIN_OP_A_MAP)
 				continue;
 			require(hp_map_parse(attr, &m));
@@ -111,6 +124,7 @@ static void check_batch(const struct hp_oplist *list)
 static void check_print(const struct hp_op *op, FILE *out)
 {
 	struct hp_maplist one = { (struct hp_map *)&op->map, 1, 1 };
+	struct hp_masqlist one_masq = { (struct hp_masq *)&op->masq, 1, 1 };
 
 	print_event(out, op, 0);
 	print_event(out, op, PRINT_JSON);
@@ -118,6 +132,10 @@ static void check_print(const struct hp_op *op, FILE *out)
 	if (op->cmd == HAIRPIN_CMD_NEW_MAP) {
 		print_maps(out, &one, 0);
 		print_maps(out, &one, PRINT_JSON);
+	}
+	if (op->cmd == HAIRPIN_CMD_NEW_MASQ) {
+		print_masqs(out, &one_masq, 0);
+		print_masqs(out, &one_masq, PRINT_JSON);
 	}
 }
 

@@ -55,6 +55,10 @@ ok $? "set help shows the set limit and udp-timeout grammar"
 ok $? "map help exits 0"
 grep -q 'map show \[-j\] \[-p\]' "$tmp/out"
 ok $? "map help shows map show's options"
+"$prog" masq help >"$tmp/out" 2>&1
+[ $? = 0 ] && grep -q '^  masq add dev IFNAME \[filter independent|address|address-port\]$' "$tmp/out" &&
+	grep -q '^  masq del dev IFNAME$' "$tmp/out" && grep -q '^  masq show \[-j\] \[-p\]$' "$tmp/out"
+ok $? "masq help shows the masq grammar"
 "$prog" -h >/dev/null 2>&1 && "$prog" help >/dev/null 2>&1 && "$prog" map --help >/dev/null 2>&1
 ok $? "-h, help and map --help exit 0"
 "$prog" >/dev/null 2>&1
@@ -101,6 +105,21 @@ expect 2 "hairpinctl: invalid udp-timeout '86401' (must be 120-86400 seconds)" s
 expect 2 "hairpinctl: invalid udp-timeout '5m' (must be 120-86400 seconds)" set udp-timeout 5m
 expect 2 "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)" set udp-timeout
 expect 2 "hairpinctl: 'udp-timeout' given twice" set udp-timeout 300 hairpin off udp-timeout 600
+# masq
+expect 2 "hairpinctl: missing masq command (add, del or show)" masq
+expect 2 "hairpinctl: unknown masq command 'flush'" masq flush
+expect 2 "hairpinctl: missing 'dev IFNAME' after 'add'" masq add
+expect 2 "hairpinctl: expected 'dev' instead of 'wan0'" masq add wan0
+expect 2 "hairpinctl: missing interface name after 'dev'" masq del dev
+expect 2 "hairpinctl: interface name 'a-very-long-name0' is too long (17 bytes, at most 15)" \
+	masq add dev a-very-long-name0
+expect 2 "hairpinctl: invalid interface name 'wan 0'" masq add dev "wan 0"
+expect 2 "hairpinctl: unknown filter 'symmetric' (independent, address or address-port)" \
+	masq add dev wan0 filter symmetric
+expect 2 "hairpinctl: missing value after 'filter' (independent, address or address-port)" \
+	masq add dev wan0 filter
+expect 2 "hairpinctl: unexpected argument 'filter'" masq del dev wan0 filter address
+expect 2 "hairpinctl: unexpected argument 'all'" masq show all
 expect 2 "hairpinctl: unknown option '-x'" -x
 expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
 expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
@@ -131,6 +150,11 @@ expect 2 "hairpinctl: $tmp/limit.conf:3: invalid limit '-1' (must be 0-429496729
 printf 'map flush\nset udp-timeout 600\nset udp-timeout 100\n' >"$tmp/udp.conf"
 expect 2 "hairpinctl: $tmp/udp.conf:3: invalid udp-timeout '100' (must be 120-86400 seconds)" \
 	-f "$tmp/udp.conf"
+printf 'map flush\nmasq add dev wan0 filter address\nmasq add dev wan1 filter full-cone\n' >"$tmp/masq.conf"
+expect 2 "hairpinctl: $tmp/masq.conf:3: unknown filter 'full-cone' (independent, address or address-port)" \
+	-f "$tmp/masq.conf"
+printf 'masq show\n' >"$tmp/masq.conf"
+expect 2 "hairpinctl: $tmp/masq.conf:1: 'masq show' cannot be part of a batch" -f "$tmp/masq.conf"
 printf '# nothing to do\n\n' >"$tmp/empty.conf"
 expect 0 "" -f "$tmp/empty.conf"
 expect 1 "hairpinctl: $tmp/missing.conf: No such file or directory" -f "$tmp/missing.conf"
@@ -181,6 +205,9 @@ else
 		expect 1 "$notloaded" -j show -s
 		expect 1 "$notloaded" map show
 		expect 1 "$notloaded" map show -j
+		expect 1 "$notloaded" masq show
+		expect 1 "$notloaded" masq add dev wan0 filter address
+		expect 1 "$notloaded" masq del dev wan0
 		expect 1 "$notloaded" save
 		expect 1 "$notloaded" monitor
 		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2

@@ -31,9 +31,9 @@ expect() {
 	fi
 }
 
-expect "map set show save monitor version help" ""
-expect "map monitor" m
-expect "map set show save monitor version help" -j ""
+expect "map masq set show save monitor version help" ""
+expect "map masq monitor" m
+expect "map masq set show save monitor version help" -j ""
 expect "-j -p -s -n -f -V -h --json --pretty --stats --version --help" -
 expect "--json --pretty --stats --version --help" --
 expect "add del replace show flush help" map ""
@@ -47,6 +47,15 @@ expect "" map add tcp 80 to 192.168.1.10 comment ""
 expect "tcp udp" map del ""
 expect "" map del tcp ""
 expect "-j -p" map show -
+expect "add del show help" masq ""
+expect "dev" masq add ""
+expect "dev" masq del ""
+expect "filter" masq add dev wan0 ""
+expect "" masq del dev wan0 ""
+expect "independent address address-port" masq add dev wan0 filter ""
+expect "address address-port" masq add dev wan0 filter a
+expect "" masq add dev wan0 filter address ""
+expect "-j -p" masq show -
 expect "source hairpin udp-timeout limit" set ""
 expect "lan external" set source ""
 expect "auto always" set hairpin a
@@ -69,8 +78,8 @@ expect "hairpin udp-timeout" set limit mappings 100 source lan ""
 expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -
-expect "map set show save monitor version help" -j -p ""
-expect "map set show save monitor version help" -n router ""
+expect "map masq set show save monitor version help" -j -p ""
+expect "map masq set show save monitor version help" -n router ""
 expect "add del replace show flush help" -j -n router map ""
 
 tmp=$(mktemp -d) || exit 99

@@ -2,8 +2,9 @@
 /*
  * The bytes hairpinctl sends, without a kernel: a HAIRPIN_CMD_BATCH built
  * from a small file is taken apart again with mnl_attr_parse() and checked
- * attribute by attribute; single requests likewise; a mapping nest as a
- * dump carries it is parsed back; extack offsets map back to operations.
+ * attribute by attribute; single requests likewise; mapping and masq nests
+ * as a dump carries them are parsed back; extack offsets map back to
+ * operations.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -609,6 +610,174 @@ static void test_events(void)
 	hp_maplist_free(&list);
 }
 
+/* A masq nest: exactly the name, and the filter when want_filter >= 0. */
+static bool check_masq(const struct nlattr *nest, const char *ifname, int want_filter)
+{
+	const struct nlattr *tb[HAIRPIN_MASQ_A_MAX + 1] = { NULL };
+	struct collect c = { tb, HAIRPIN_MASQ_A_MAX, false };
+
+	return mnl_attr_validate(nest, MNL_TYPE_NESTED) == 0 &&
+	       mnl_attr_parse_nested(nest, collect_cb, &c) >= 0 && !c.bad &&
+	       tb[HAIRPIN_MASQ_A_IFNAME] &&
+	       mnl_attr_validate(tb[HAIRPIN_MASQ_A_IFNAME], MNL_TYPE_NUL_STRING) == 0 &&
+	       mnl_attr_get_payload_len(tb[HAIRPIN_MASQ_A_IFNAME]) == strlen(ifname) + 1 &&
+	       !strcmp(mnl_attr_get_str(tb[HAIRPIN_MASQ_A_IFNAME]), ifname) &&
+	       !tb[HAIRPIN_MASQ_A_FILTER] == (want_filter < 0) &&
+	       (!tb[HAIRPIN_MASQ_A_FILTER] ||
+		(mnl_attr_validate(tb[HAIRPIN_MASQ_A_FILTER], MNL_TYPE_U8) == 0 &&
+		 mnl_attr_get_u8(tb[HAIRPIN_MASQ_A_FILTER]) == want_filter)) &&
+	       !tb[HAIRPIN_MASQ_A_BINDINGS];
+}
+
+/* masq add and del in a batch and alone; masq nests from dumps and events. */
+static void test_masq(void)
+{
+	static const struct {
+		uint8_t cmd;
+		const char *ifname;
+		int filter;	/* -1: no FILTER attribute */
+	} want[] = {
+		{ HAIRPIN_CMD_NEW_MASQ, "wan0", -1 },
+		{ HAIRPIN_CMD_NEW_MASQ, "ppp0", HAIRPIN_FILTER_ADDRESS_PORT },
+		{ HAIRPIN_CMD_NEW_MASQ, "eth1", -1 },
+		{ HAIRPIN_CMD_DEL_MASQ, "wan0", -1 },
+		{ HAIRPIN_CMD_FLUSH_MAPS, NULL, -1 },
+	};
+	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN];
+	const struct nlattr *top[HAIRPIN_A_MAX + 1] = { NULL };
+	struct collect tc = { top, HAIRPIN_A_MAX, false };
+	struct hp_masqlist masqs = { NULL, 0, 0 };
+	struct ops ops = { .n = 0 };
+	struct nlattr *nest;
+	struct nlmsghdr *nlh;
+	struct hp_oplist list;
+	struct hp_batch b;
+	struct hp_masq m;
+	struct hp_op op;
+	unsigned int i;
+
+	if (!ok(parse_text("masq add dev wan0\n"
+			   "masq add dev ppp0 filter address-port\n"
+			   "masq add dev eth1 filter independent\n"
+			   "masq del dev wan0\n"
+			   "map flush\n", &list) && list.len == 5,
+		"a file of masq lines parses into 5 operations"))
+		return;
+	if (!ok(hp_batch_build(&b, FAMILY, list.ops, list.len), "and builds into a batch"))
+		return;
+	nlh = hp_batch_msg(&b);
+	ok(mnl_attr_parse(nlh, sizeof(struct genlmsghdr), top_cb, &ops) >= 0 &&
+	   !ops.bad && ops.n == 5, "5 HAIRPIN_A_OP nests");
+	for (i = 0; i < ops.n && i < 5; i++) {
+		const struct nlattr *tb[HAIRPIN_OP_A_MAX + 1] = { NULL };
+		struct collect c = { tb, HAIRPIN_OP_A_MAX, false };
+		bool good;
+
+		good = mnl_attr_parse_nested(ops.op[i], collect_cb, &c) >= 0 && !c.bad &&
+		       tb[HAIRPIN_OP_A_CMD] &&
+		       mnl_attr_get_u8(tb[HAIRPIN_OP_A_CMD]) == want[i].cmd &&
+		       !tb[HAIRPIN_OP_A_MAP] && !tb[HAIRPIN_OP_A_SOURCE] &&
+		       !tb[HAIRPIN_OP_A_MODE] && !tb[HAIRPIN_OP_A_UDP_TIMEOUT];
+		if (want[i].ifname)
+			good = good && tb[HAIRPIN_OP_A_MASQ] &&
+			       check_masq(tb[HAIRPIN_OP_A_MASQ], want[i].ifname,
+					  want[i].filter);
+		else
+			good = good && !tb[HAIRPIN_OP_A_MASQ];
+		ok(good && hp_batch_find(&b, b.off[i]) == (long)i,
+		   "op %u: command %u, HAIRPIN_OP_A_MASQ with the name%s", i + 1, want[i].cmd,
+		   want[i].filter >= 0 ? " and the filter" : " only");
+	}
+	hp_batch_free(&b);
+
+	/* Alone: HAIRPIN_A_MASQ, and a del never carries a filter. */
+	nlh = hp_msg_start(buf, FAMILY, list.ops[1].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[1]);
+	ok(check_header(nlh, HAIRPIN_CMD_NEW_MASQ, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &tc) >= 0 && !tc.bad &&
+	   top[HAIRPIN_A_MASQ] && !top[HAIRPIN_A_OP] && !top[HAIRPIN_A_MAP] &&
+	   check_masq(top[HAIRPIN_A_MASQ], "ppp0", HAIRPIN_FILTER_ADDRESS_PORT),
+	   "masq add: one HAIRPIN_A_MASQ with IFNAME and FILTER");
+	list.ops[3].masq.filter = HAIRPIN_FILTER_ADDRESS;
+	memset(top, 0, sizeof(top));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[3].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[3]);
+	ok(check_header(nlh, HAIRPIN_CMD_DEL_MASQ, NLM_F_ACK) &&
+	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &tc) >= 0 && !tc.bad &&
+	   top[HAIRPIN_A_MASQ] && check_masq(top[HAIRPIN_A_MASQ], "wan0", -1),
+	   "masq del: HAIRPIN_A_MASQ with IFNAME only, whatever the filter");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, NLM_F_DUMP);
+	ok(check_header(nlh, HAIRPIN_CMD_GET_MASQ, NLM_F_DUMP), "masq dump request: NLM_F_DUMP");
+	hp_oplist_free(&list);
+
+	/* A dump message, as the kernel builds it. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "123456789012345");
+	mnl_attr_put_u8(nlh, HAIRPIN_MASQ_A_FILTER, HAIRPIN_FILTER_ADDRESS);
+	mnl_attr_put_u32(nlh, HAIRPIN_MASQ_A_BINDINGS, 42);
+	mnl_attr_put_u32(nlh, 200, 0xdeadbeef);	/* from a newer module */
+	mnl_attr_nest_end(nlh, nest);
+	ok(hp_masq_parse(nest, &m) && !strcmp(m.ifname, "123456789012345") &&
+	   m.filter == HAIRPIN_FILTER_ADDRESS && m.has_bindings && m.bindings == 42,
+	   "dumped masq nest parses, the longest name, unknown attribute skipped");
+	ok(hp_masqs_cb(nlh, &masqs) == MNL_CB_OK && hp_masqs_cb(nlh, &masqs) == MNL_CB_OK &&
+	   masqs.len == 2 && masqs.masqs[1].bindings == 42, "GET_MASQ dump messages append");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	ok(hp_masqs_cb(nlh, &masqs) == MNL_CB_OK && masqs.len == 2,
+	   "a dump message without HAIRPIN_A_MASQ adds nothing");
+	hp_masqlist_free(&masqs);
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "wan0");
+	mnl_attr_nest_end(nlh, nest);
+	ok(hp_masq_parse(nest, &m) && !strcmp(m.ifname, "wan0") &&
+	   m.filter == HAIRPIN_FILTER_INDEPENDENT && !m.has_bindings,
+	   "a nest without FILTER is independent, without BINDINGS has none");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_u8(nlh, HAIRPIN_MASQ_A_FILTER, HAIRPIN_FILTER_ADDRESS);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_masq_parse(nest, &m), "a nest without IFNAME is refused");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "1234567890123456");
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_masq_parse(nest, &m), "a name longer than IFNAMSIZ is refused");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put(nlh, HAIRPIN_MASQ_A_IFNAME, 4, "wan0");
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_masq_parse(nest, &m), "a name without its NUL is refused");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "wan0");
+	mnl_attr_put_u16(nlh, HAIRPIN_MASQ_A_FILTER, HAIRPIN_FILTER_ADDRESS);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_masq_parse(nest, &m), "a FILTER of the wrong size is refused");
+
+	/* Events. */
+	m = (struct hp_masq){ .ifname = "wan0", .filter = HAIRPIN_FILTER_ADDRESS };
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MASQ, 0);
+	hp_masq_put(nlh, HAIRPIN_A_MASQ, &m, true);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_NEW_MASQ &&
+	   !strcmp(op.masq.ifname, "wan0") && op.masq.filter == HAIRPIN_FILTER_ADDRESS &&
+	   op.source == HP_UNSET, "event: a new masq rule");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_DEL_MASQ, 0);
+	hp_masq_put(nlh, HAIRPIN_A_MASQ, &m, true);
+	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_DEL_MASQ &&
+	   !strcmp(op.masq.ifname, "wan0"), "event: a deleted masq rule");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MASQ, 0);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a masq rule's event without it is malformed");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	ok(hp_event_parse(nlh, &op) == 0, "event: a masq dump message is not one");
+}
+
 /* A 100k-line file: one message, found back by offset. */
 static void test_big_batch(void)
 {
@@ -650,6 +819,7 @@ int main(void)
 	test_single();
 	test_map_parse();
 	test_events();
+	test_masq();
 	test_big_batch();
 	return done_testing();
 }

@@ -173,6 +173,32 @@ static void test_good(void)
 	   op.mode == HAIRPIN_MODE_AUTO && op.has_udp_timeout && op.udp_timeout == 300,
 	   "  fields: three limits, a setting and the UDP timeout");
 
+	good("masq add dev wan0", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "wan0") &&
+	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT && !op.masq.has_bindings,
+	   "  fields: masq add, the filter independent by default");
+
+	good("masq add dev ppp0 filter address", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "ppp0") &&
+	   op.masq.filter == HAIRPIN_FILTER_ADDRESS, "  fields: masq add, filter address");
+
+	good("masq add dev eth0.100 filter address-port", &op);
+	ok(op.masq.filter == HAIRPIN_FILTER_ADDRESS_PORT && !strcmp(op.masq.ifname, "eth0.100"),
+	   "  fields: masq add, filter address-port, a VLAN's name");
+
+	good("masq add dev wan0 filter independent", &op);
+	ok(op.masq.filter == HAIRPIN_FILTER_INDEPENDENT, "  fields: filter independent given");
+
+	good("masq add dev 123456789012345", &op);
+	ok(strlen(op.masq.ifname) == IFNAMSIZ - 1, "  fields: a name of IFNAMSIZ - 1 bytes");
+
+	good("masq add dev \"w#n\\\"0\"", &op);
+	ok(!strcmp(op.masq.ifname, "w#n\"0"), "  fields: a quoted name with odd characters");
+
+	good("masq del dev wan0", &op);
+	ok(op.cmd == HAIRPIN_CMD_DEL_MASQ && !strcmp(op.masq.ifname, "wan0") &&
+	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT, "  fields: masq del");
+
 	good("  map   add\ttcp 22 to 10.0.0.3 comment \"ssh box\"   ", &op);
 	ok(!strcmp(m->comment, "ssh box"), "  fields: quoted comment, odd spacing");
 
@@ -265,6 +291,32 @@ static void test_bad(void)
 	bad("map flush now", "hairpinctl: unexpected argument 'now'");
 	bad("map add tcp 80 to 10.0.0.2 comment \"open",
 	    "hairpinctl: unterminated quote in '\"open'");
+	/* masq */
+	bad("masq", "hairpinctl: missing masq command (add, del or show)");
+	bad("masq show", "hairpinctl: 'masq show' cannot be part of a batch");
+	bad("masq flush", "hairpinctl: unknown masq command 'flush'");
+	bad("masq add", "hairpinctl: missing 'dev IFNAME' after 'add'");
+	bad("masq del", "hairpinctl: missing 'dev IFNAME' after 'del'");
+	bad("masq add wan0", "hairpinctl: expected 'dev' instead of 'wan0'");
+	bad("masq add dev", "hairpinctl: missing interface name after 'dev'");
+	bad("masq add dev \"\"", "hairpinctl: empty interface name");
+	bad("masq add dev 1234567890123456",
+	    "hairpinctl: interface name '1234567890123456' is too long (16 bytes, at most 15)");
+	bad("masq add dev wan/0", "hairpinctl: invalid interface name 'wan/0'");
+	bad("masq add dev wan0:1", "hairpinctl: invalid interface name 'wan0:1'");
+	bad("masq add dev \"wan 0\"", "hairpinctl: invalid interface name 'wan 0'");
+	bad("masq add dev \"wan\t0\"", "hairpinctl: invalid interface name 'wan\t0'");
+	bad("masq add dev .", "hairpinctl: invalid interface name '.'");
+	bad("masq add dev ..", "hairpinctl: invalid interface name '..'");
+	bad("masq add dev wan0 filter", "hairpinctl: missing value after 'filter' "
+	    "(independent, address or address-port)");
+	bad("masq add dev wan0 filter port",
+	    "hairpinctl: unknown filter 'port' (independent, address or address-port)");
+	bad("masq add dev wan0 filter Address",
+	    "hairpinctl: unknown filter 'Address' (independent, address or address-port)");
+	bad("masq add dev wan0 filter address extra", "hairpinctl: unexpected argument 'extra'");
+	bad("masq add dev wan0 comment x", "hairpinctl: unexpected argument 'comment'");
+	bad("masq del dev wan0 filter address", "hairpinctl: unexpected argument 'filter'");
 	/* set */
 	bad("set", "hairpinctl: missing setting (source, hairpin, udp-timeout or limit)");
 	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
@@ -415,6 +467,37 @@ static void test_files(void)
 		diag("got '%s'", last_error);
 	hp_oplist_free(&list);
 
+	ret = parse_text("map flush\n"
+			 "masq add dev wan0 filter address   # the uplink\n"
+			 "masq del dev ppp0\n"
+			 "map add tcp 80 to 192.168.1.10\n", "masq.conf", &list);
+	ok(ret && list.len == 4 && list.ops[1].cmd == HAIRPIN_CMD_NEW_MASQ &&
+	   list.ops[1].line == 2 && !strcmp(list.ops[1].masq.ifname, "wan0") &&
+	   list.ops[1].masq.filter == HAIRPIN_FILTER_ADDRESS &&
+	   list.ops[2].cmd == HAIRPIN_CMD_DEL_MASQ && list.ops[2].line == 3 &&
+	   !strcmp(list.ops[2].masq.ifname, "ppp0"),
+	   "file with masq add and del: their lines and fields");
+	hp_oplist_free(&list);
+
+	ret = parse_text("map flush\nmasq add dev wan0\nmasq add dev ppp0 filter endpoint\n",
+			 "masq.conf", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: masq.conf:3: unknown filter 'endpoint' "
+			   "(independent, address or address-port)"),
+	   "a bad filter in a file, with its line");
+	if (ret || !strstr(last_error, "masq.conf:3:"))
+		diag("got '%s'", last_error);
+	hp_oplist_free(&list);
+
+	ret = parse_text("masq add dev wan0\n\nmasq del dev wan0/1\n", "masq.conf", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: masq.conf:3: invalid interface name 'wan0/1'"),
+	   "a bad interface name in a file, with its line");
+	hp_oplist_free(&list);
+
+	ret = parse_text("masq show\n", "masq.conf", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: masq.conf:1: 'masq show' cannot be part of a batch"),
+	   "masq show refused in a file");
+	hp_oplist_free(&list);
+
 	ret = parse_text("map flush\nset hairpin auto\nset udp-timeout 30\n", "udp", &list);
 	ok(!ret && !strcmp(last_error,
 			   "hairpinctl: udp:3: invalid udp-timeout '30' (must be 120-86400 seconds)"),
@@ -495,6 +578,26 @@ static void set_roundtrip(const char *line, const char *want)
 	   "  and parses back to the same settings");
 }
 
+/* A masq line: format_op() gives want, which parses back to the same. */
+static void masq_roundtrip(const char *line, const char *want)
+{
+	char text[HP_OP_TEXT_MAX];
+	struct hp_op op, op2;
+	int n;
+
+	if (!parse_line(line, &op)) {
+		ok(false, "format: %s (%s)", line, last_error);
+		return;
+	}
+	n = format_op(text, sizeof(text), &op);
+	ok(!strcmp(text, want) && n == (int)strlen(want), "format: %s -> %s", line, text);
+	if (strcmp(text, want))
+		diag("want %s", want);
+	ok(parse_line(text, &op2) && op2.cmd == op.cmd &&
+	   !strcmp(op2.masq.ifname, op.masq.ifname) && op2.masq.filter == op.masq.filter,
+	   "  and parses back to the same rule");
+}
+
 static void test_format(void)
 {
 	struct hp_op op;
@@ -512,6 +615,14 @@ static void test_format(void)
 	set_roundtrip("set udp-timeout 0600", "set udp-timeout 600");
 	set_roundtrip("set limit bindings 7 ports 9 udp-timeout 86400 hairpin off",
 		      "set hairpin off udp-timeout 86400 limit ports 9 bindings 7");
+
+	masq_roundtrip("masq add dev wan0", "masq add dev wan0");
+	masq_roundtrip("masq add dev wan0 filter independent", "masq add dev wan0");
+	masq_roundtrip("masq add dev ppp0 filter address", "masq add dev ppp0 filter address");
+	masq_roundtrip("masq add dev br-lan.7 filter address-port",
+		       "masq add dev br-lan.7 filter address-port");
+	masq_roundtrip("masq add dev \"#w\\\"\\\\\"", "masq add dev \"#w\\\"\\\\\"");
+	masq_roundtrip("masq del dev wan0", "masq del dev wan0");
 
 	roundtrip("map add tcp 80 to 192.168.1.10 comment web",
 		  "tcp 80 to 192.168.1.10:80 comment web");

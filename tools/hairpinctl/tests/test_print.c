@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What hairpinctl prints, byte for byte, without a kernel: map show as text
- * and JSON (compact and pretty), show with and without -s, monitor events,
+ * What hairpinctl prints, byte for byte, without a kernel: map show and
+ * masq show as text and JSON (compact and pretty), show with and without
+ * -s, monitor events,
  * save files and their way back through the parser, and JSON string
  * escaping of whatever a comment may hold.
  */
@@ -48,6 +49,9 @@ static uint32_t ip(const char *s)
 	inet_pton(AF_INET, s, &in);
 	return in.s_addr;
 }
+
+/* No masq rules, for save. */
+static const struct hp_masqlist no_masqs = { NULL, 0, 0 };
 
 /* The mappings of the examples: any-address with a comment, a range to a
  * shifted range with a quoted comment, and one with counters in the
@@ -137,6 +141,73 @@ static void test_map_show(void)
 	out_start();
 	print_maps(out, &none, PRINT_JSON | PRINT_PRETTY);
 	is(out_end(), "{\n  \"mappings\": []\n}\n", "map show -p without mappings");
+}
+
+/* The masq rules of the examples: a PPPoE link and a second uplink, with
+ * bindings in the thousands, and an odd name that needs quotes.
+ */
+static struct hp_masq masqs[3] = {
+	{ .ifname = "ppp0", .filter = HAIRPIN_FILTER_INDEPENDENT,
+	  .has_bindings = true, .bindings = 12 },
+	{ .ifname = "wan1", .filter = HAIRPIN_FILTER_ADDRESS_PORT,
+	  .has_bindings = true, .bindings = 4096 },
+	{ .ifname = "#odd\"", .filter = HAIRPIN_FILTER_ADDRESS,
+	  .has_bindings = true, .bindings = 0 },
+};
+
+static void test_masq_show(void)
+{
+	struct hp_masqlist list = { masqs, 3, 3 };
+	struct hp_masqlist none = { NULL, 0, 0 };
+
+	out_start();
+	print_masqs(out, &list, 0);
+	is(out_end(),
+	   "dev ppp0 filter independent bindings 12\n"
+	   "dev wan1 filter address-port bindings 4096\n"
+	   "dev \"#odd\\\"\" filter address bindings 0\n",
+	   "masq show: the masq add grammar, every filter, then the bindings");
+
+	out_start();
+	print_masqs(out, &none, 0);
+	is(out_end(), "", "masq show without rules: nothing");
+
+	out_start();
+	print_masqs(out, &list, PRINT_JSON);
+	is(out_end(),
+	   "{\"masq\":["
+	   "{\"dev\":\"ppp0\",\"filter\":\"independent\",\"bindings\":12},"
+	   "{\"dev\":\"wan1\",\"filter\":\"address-port\",\"bindings\":4096},"
+	   "{\"dev\":\"#odd\\\"\",\"filter\":\"address\",\"bindings\":0}]}\n",
+	   "masq show -j: one object, the names unquoted but escaped");
+
+	out_start();
+	print_masqs(out, &none, PRINT_JSON);
+	is(out_end(), "{\"masq\":[]}\n", "masq show -j without rules: an empty array");
+
+	list.len = 1;
+	out_start();
+	print_masqs(out, &list, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(),
+	   "{\n"
+	   "  \"masq\": [\n"
+	   "    {\n"
+	   "      \"dev\": \"ppp0\",\n"
+	   "      \"filter\": \"independent\",\n"
+	   "      \"bindings\": 12\n"
+	   "    }\n"
+	   "  ]\n"
+	   "}\n", "masq show -p: indented");
+
+	/* A newer module's filter, and no bindings told. */
+	list.masqs = &(struct hp_masq){ .ifname = "wan0", .filter = 7 };
+	out_start();
+	print_masqs(out, &list, 0);
+	is(out_end(), "dev wan0 filter 7\n", "masq show: an unknown filter as a number");
+	out_start();
+	print_masqs(out, &list, PRINT_JSON);
+	is(out_end(), "{\"masq\":[{\"dev\":\"wan0\",\"filter\":7,\"bindings\":null}]}\n",
+	   "  and in JSON, with null bindings");
 }
 
 static void test_show(void)
@@ -304,6 +375,24 @@ static void test_monitor(void)
 	op.cmd = HAIRPIN_CMD_FLUSH_MAPS;
 	event(&op, "map flush\n", "{\"event\":\"flush\"}\n");
 
+	op.cmd = HAIRPIN_CMD_NEW_MASQ;
+	op.masq = masqs[1];
+	op.masq.has_bindings = false;
+	event(&op, "masq add dev wan1 filter address-port\n",
+	      "{\"event\":\"add\",\"masq\":{\"dev\":\"wan1\",\"filter\":\"address-port\","
+	      "\"bindings\":null}}\n");
+
+	op.masq = masqs[0];
+	event(&op, "masq add dev ppp0\n",
+	      "{\"event\":\"add\",\"masq\":{\"dev\":\"ppp0\",\"filter\":\"independent\","
+	      "\"bindings\":12}}\n");
+
+	op.cmd = HAIRPIN_CMD_DEL_MASQ;
+	op.masq = masqs[2];
+	event(&op, "masq del dev \"#odd\\\"\"\n",
+	      "{\"event\":\"del\",\"masq\":{\"dev\":\"#odd\\\"\",\"filter\":\"address\","
+	      "\"bindings\":0}}\n");
+
 	op.cmd = HAIRPIN_CMD_SET_CONFIG;
 	op.source = HAIRPIN_SOURCE_LAN;
 	op.mode = HAIRPIN_MODE_ALWAYS;
@@ -379,7 +468,7 @@ static void test_save(void)
 	bool same;
 
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	text = out_end();
 	is(text, want, "save: flush, settings, limits, then every mapping as map add");
 
@@ -407,11 +496,43 @@ static void test_save(void)
 	fclose(f);
 	hp_oplist_free(&ops);
 
+	/* The masq rules, after the limits and before the mappings. */
+	{
+		struct hp_masqlist ml = { masqs, 3, 3 };
+
+		list.len = 1;
+		out_start();
+		print_save(out, &c, &ml, &list);
+		text = out_end();
+		is(text, "map flush\n"
+		   "set source external hairpin always\n"
+		   "set limit mappings 1024 ports 4294967295\n"
+		   "masq add dev ppp0\n"
+		   "masq add dev wan1 filter address-port\n"
+		   "masq add dev \"#odd\\\"\" filter address\n"
+		   "map add tcp 80 to 192.168.1.10:80 comment web\n",
+		   "save: the masq rules as masq add, filter independent left out, "
+		   "no bindings");
+		f = fmemopen((void *)text, strlen(text), "r");
+		ok(parse_file(f, "saved", &ops) && ops.len == 7 &&
+		   ops.ops[3].cmd == HAIRPIN_CMD_NEW_MASQ &&
+		   !strcmp(ops.ops[3].masq.ifname, "ppp0") &&
+		   ops.ops[3].masq.filter == HAIRPIN_FILTER_INDEPENDENT &&
+		   ops.ops[4].masq.filter == HAIRPIN_FILTER_ADDRESS_PORT &&
+		   !strcmp(ops.ops[5].masq.ifname, "#odd\"") &&
+		   ops.ops[5].masq.filter == HAIRPIN_FILTER_ADDRESS &&
+		   ops.ops[6].cmd == HAIRPIN_CMD_NEW_MAP,
+		   "  and -f reads the rules back");
+		fclose(f);
+		hp_oplist_free(&ops);
+		list.len = 3;
+	}
+
 	/* A module without limits: no limit line. */
 	c.has_ports = c.has_max_maps = c.has_max_ports = false;
 	list.len = 1;
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	is(out_end(), "map flush\nset source external hairpin always\n"
 	   "map add tcp 80 to 192.168.1.10:80 comment web\n",
 	   "save of a module without limits: no limit line");
@@ -422,7 +543,7 @@ static void test_save(void)
 	c.has_max_ports = true;
 	c.max_ports = 0;
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	is(out_end(), "map flush\nset limit ports 0\n"
 	   "map add tcp 80 to 192.168.1.10:80 comment web\n",
 	   "save of a module that tells one limit and no settings");
@@ -432,7 +553,7 @@ static void test_save(void)
 	c.mode = HP_UNSET;
 	list.len = 0;
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	is(out_end(), "map flush\n", "save of a module that tells no settings, no mappings");
 
 	/* The UDP timeout when it is not the default, the bindings limit
@@ -448,13 +569,13 @@ static void test_save(void)
 	c.has_max_bindings = true;
 	c.max_bindings = 65536;
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	is(out_end(), "map flush\nset source lan hairpin auto\n"
 	   "set limit mappings 1024 ports 0 bindings 65536\n",
 	   "save: the default UDP timeout left out, the bindings limit with the others");
 	c.udp_timeout = 600;
 	out_start();
-	print_save(out, &c, &list);
+	print_save(out, &c, &no_masqs, &list);
 	text = out_end();
 	is(text, "map flush\nset source lan hairpin auto\nset udp-timeout 600\n"
 	   "set limit mappings 1024 ports 0 bindings 65536\n",
@@ -530,6 +651,7 @@ int main(void)
 {
 	setup_maps();
 	test_map_show();
+	test_masq_show();
 	test_show();
 	test_show_bindings();
 	test_monitor();
