@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A mapping, a masq rule and an operation, field by field, for text and
- * JSON at once.
+ * A mapping, a masq rule, a binding and an operation, field by field, for
+ * text and JSON at once.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -120,6 +120,21 @@ void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show)
 		   m->filter, filter_name(m->filter));
 	print_uint_opt(o, show ? PRINT_ANY : PRINT_JSON, "bindings",
 		       " bindings %" PRIu64, m->has_bindings, m->bindings);
+}
+
+void print_binding(struct out *o, const struct hp_binding *b)
+{
+	print_name(o, PRINT_ANY, "proto", "%s ", b->proto, proto_name(b->proto));
+	print_addr(o, PRINT_ANY, "internal", "%s:", true, b->int_addr);
+	print_uint(o, PRINT_ANY, "internal_port", "%" PRIu64, b->int_port);
+	print_addr(o, PRINT_ANY, "external", " -> %s:", true, b->ext_addr);
+	print_uint(o, PRINT_ANY, "external_port", "%" PRIu64, b->ext_port);
+	print_name(o, PRINT_ANY, "filter", " filter %s", b->filter,
+		   filter_name(b->filter));
+	print_uint_opt(o, PRINT_ANY, "conns", " conns %" PRIu64, b->has_conns,
+		       b->conns);
+	print_uint_opt(o, PRINT_ANY, "idle", " idle %" PRIu64 "s", b->has_idle,
+		       b->idle);
 }
 
 /* monitor's names of the events; replace is never one. */

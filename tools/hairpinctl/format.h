@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Mappings, masq rules and operations through the output layer: as text, in
- * the grammar of the commands (a line parse_op() reads back), and as JSON
- * objects.
+ * Mappings, masq rules, bindings and operations through the output layer:
+ * as text, in the grammar of the commands (a line parse_op() reads back)
+ * where there is one, and as JSON objects.
  */
 #ifndef HAIRPINCTL_FORMAT_H
 #define HAIRPINCTL_FORMAT_H
@@ -37,6 +37,14 @@ void print_map(struct out *o, const struct hp_map *m, bool target,
  * "masq add" takes it; with show, " filter F bindings N" whatever F.
  */
 void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show);
+
+/*
+ * The fields of b (JSON keys: proto, internal, internal_port, external,
+ * external_port, filter, conns, idle; null for what b has not). The text
+ * is "udp 192.168.1.100:4000 -> 203.0.113.1:4000 filter independent
+ * conns 2 idle 3s", without what b has not.
+ */
+void print_binding(struct out *o, const struct hp_binding *b);
 
 /* op as the line of a -f file that parse_op() reads back as op: "map add
  * ...", "map replace ...", "map del KEY", "map flush", "masq add ...",

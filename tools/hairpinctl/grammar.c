@@ -287,7 +287,8 @@ bool parse_op(int argc, char *argv[], struct hp_op *op)
 		return parse_masq_cmd(argc - 1, argv + 1, op);
 	if (!strcmp(argv[0], "set"))
 		return parse_set_cmd(argc, argv, op);
-	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "version"))
+	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "version") ||
+	    !strcmp(argv[0], "binding"))
 		parse_error("'%s' cannot be part of a batch", argv[0]);
 	else if (!strcmp(argv[0], PROG_NAME))
 		parse_error("unknown command '%s' (leave out the word %s)",

@@ -33,6 +33,8 @@ static const struct hp_cmd commands[] = {
 		   "inbound connections a binding lets in: from anywhere (independent,\n"
 		   "the default), or only from the addresses (address), or addresses and\n"
 		   "ports (address-port), that its internal endpoint has sent to.\n" },
+	{ .name = "binding", .subs = binding_commands,
+	  .description = "list the bindings of the masq rules" },
 	{ .name = "set", .handler = set_main,
 	  .args = { "source lan|external", "hairpin auto|always|off",
 		    "udp-timeout SECONDS",

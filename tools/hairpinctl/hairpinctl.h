@@ -36,6 +36,8 @@ int batch_main(const char *file);
  */
 extern const struct hp_cmd map_commands[];
 extern const struct hp_cmd masq_commands[];
+/* binding's (binding.c). */
+extern const struct hp_cmd binding_commands[];
 
 /* PRINT_* flags (out.h) from -j, -p and -s. */
 extern unsigned int print_flags;

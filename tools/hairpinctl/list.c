@@ -60,6 +60,16 @@ bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m)
 	return true;
 }
 
+bool hp_bindinglist_push(struct hp_bindinglist *list, const struct hp_binding *b)
+{
+	void *bindings = append(list->bindings, &list->len, &list->cap, b, sizeof(*b));
+
+	if (!bindings)
+		return false;
+	list->bindings = bindings;
+	return true;
+}
+
 static int cmp_u32(uint32_t a, uint32_t b)
 {
 	return (a > b) - (a < b);
@@ -99,6 +109,27 @@ void hp_masqlist_sort(struct hp_masqlist *list)
 		qsort(list->masqs, list->len, sizeof(*list->masqs), masq_cmp);
 }
 
+static int binding_cmp(const void *pa, const void *pb)
+{
+	const struct hp_binding *a = pa, *b = pb;
+
+	if (a->proto != b->proto)
+		return cmp_u32(a->proto, b->proto);
+	if (a->int_addr != b->int_addr)
+		return cmp_u32(ntohl(a->int_addr), ntohl(b->int_addr));
+	if (a->int_port != b->int_port)
+		return cmp_u32(a->int_port, b->int_port);
+	if (a->ext_addr != b->ext_addr)
+		return cmp_u32(ntohl(a->ext_addr), ntohl(b->ext_addr));
+	return cmp_u32(a->ext_port, b->ext_port);
+}
+
+void hp_bindinglist_sort(struct hp_bindinglist *list)
+{
+	if (list->len)
+		qsort(list->bindings, list->len, sizeof(*list->bindings), binding_cmp);
+}
+
 void hp_oplist_free(struct hp_oplist *list)
 {
 	free(list->ops);
@@ -114,5 +145,11 @@ void hp_maplist_free(struct hp_maplist *list)
 void hp_masqlist_free(struct hp_masqlist *list)
 {
 	free(list->masqs);
+	memset(list, 0, sizeof(*list));
+}
+
+void hp_bindinglist_free(struct hp_bindinglist *list)
+{
+	free(list->bindings);
 	memset(list, 0, sizeof(*list));
 }

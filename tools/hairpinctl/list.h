@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Growable arrays of operations (a -f file), of mappings and of masq rules
- * (dumps).
+ * Growable arrays of operations (a -f file), of mappings, masq rules and
+ * bindings (dumps).
  */
 #ifndef HAIRPINCTL_LIST_H
 #define HAIRPINCTL_LIST_H
@@ -31,16 +31,27 @@ struct hp_masqlist {
 	size_t cap;
 };
 
+/* The bindings of a dump, in the order hp_bindinglist_sort() gives. */
+struct hp_bindinglist {
+	struct hp_binding *bindings;
+	size_t len;
+	size_t cap;
+};
+
 /* Append a copy; false with errno set. */
 bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op);
 bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m);
 bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m);
+bool hp_bindinglist_push(struct hp_bindinglist *list, const struct hp_binding *b);
 /* By protocol, then address (any first), then ports. */
 void hp_maplist_sort(struct hp_maplist *list);
 /* By interface name. */
 void hp_masqlist_sort(struct hp_masqlist *list);
+/* By protocol, then internal address and port, then external ones. */
+void hp_bindinglist_sort(struct hp_bindinglist *list);
 void hp_oplist_free(struct hp_oplist *list);
 void hp_maplist_free(struct hp_maplist *list);
 void hp_masqlist_free(struct hp_masqlist *list);
+void hp_bindinglist_free(struct hp_bindinglist *list);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hairpin messages: requests from struct hp_op, struct hp_map and struct
- * hp_masq from dumps, and HAIRPIN_CMD_BATCH in a growable buffer.
+ * hairpin messages: requests from struct hp_op; struct hp_map, struct
+ * hp_masq and struct hp_binding from dumps; HAIRPIN_CMD_BATCH in a
+ * growable buffer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -184,6 +185,7 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MAX_PORTS] = MNL_TYPE_U32,
 	[HAIRPIN_A_PORTS] = MNL_TYPE_U32,
 	[HAIRPIN_A_MASQ] = MNL_TYPE_NESTED,
+	[HAIRPIN_A_BINDING] = MNL_TYPE_NESTED,
 	[HAIRPIN_A_UDP_TIMEOUT] = MNL_TYPE_U32,
 	[HAIRPIN_A_MAX_BINDINGS] = MNL_TYPE_U32,
 	[HAIRPIN_A_BINDINGS] = MNL_TYPE_U32,
@@ -271,6 +273,60 @@ int hp_masqs_cb(const struct nlmsghdr *nlh, void *data)
 	if (!tb[HAIRPIN_A_MASQ])
 		return MNL_CB_OK;
 	if (!hp_masq_parse(tb[HAIRPIN_A_MASQ], &m) || !hp_masqlist_push(list, &m))
+		return MNL_CB_ERROR;
+	return MNL_CB_OK;
+}
+
+static const enum mnl_attr_data_type binding_attr_types[HAIRPIN_BINDING_A_MAX + 1] = {
+	[HAIRPIN_BINDING_A_PROTO] = MNL_TYPE_U8,
+	[HAIRPIN_BINDING_A_INT_ADDR] = MNL_TYPE_U32,
+	[HAIRPIN_BINDING_A_INT_PORT] = MNL_TYPE_U16,
+	[HAIRPIN_BINDING_A_EXT_ADDR] = MNL_TYPE_U32,
+	[HAIRPIN_BINDING_A_EXT_PORT] = MNL_TYPE_U16,
+	[HAIRPIN_BINDING_A_FILTER] = MNL_TYPE_U8,
+	[HAIRPIN_BINDING_A_CONNS] = MNL_TYPE_U32,
+	[HAIRPIN_BINDING_A_IDLE] = MNL_TYPE_U32,
+};
+
+bool hp_binding_parse(const struct nlattr *nest, struct hp_binding *b)
+{
+	const struct nlattr *tb[HAIRPIN_BINDING_A_MAX + 1] = { NULL };
+	struct attr_table t = { tb, binding_attr_types, HAIRPIN_BINDING_A_MAX };
+
+	memset(b, 0, sizeof(*b));
+	b->filter = HP_UNSET;
+	if (mnl_attr_parse_nested(nest, attr_cb, &t) < 0)
+		return false;
+	if (!tb[HAIRPIN_BINDING_A_PROTO] || !tb[HAIRPIN_BINDING_A_INT_ADDR] ||
+	    !tb[HAIRPIN_BINDING_A_INT_PORT] || !tb[HAIRPIN_BINDING_A_EXT_ADDR] ||
+	    !tb[HAIRPIN_BINDING_A_EXT_PORT]) {
+		errno = EBADMSG;
+		return false;
+	}
+	b->proto = mnl_attr_get_u8(tb[HAIRPIN_BINDING_A_PROTO]);
+	b->int_addr = mnl_attr_get_u32(tb[HAIRPIN_BINDING_A_INT_ADDR]);
+	b->int_port = mnl_attr_get_u16(tb[HAIRPIN_BINDING_A_INT_PORT]);
+	b->ext_addr = mnl_attr_get_u32(tb[HAIRPIN_BINDING_A_EXT_ADDR]);
+	b->ext_port = mnl_attr_get_u16(tb[HAIRPIN_BINDING_A_EXT_PORT]);
+	if (tb[HAIRPIN_BINDING_A_FILTER])
+		b->filter = mnl_attr_get_u8(tb[HAIRPIN_BINDING_A_FILTER]);
+	b->has_conns = get_u32(tb[HAIRPIN_BINDING_A_CONNS], &b->conns);
+	b->has_idle = get_u32(tb[HAIRPIN_BINDING_A_IDLE], &b->idle);
+	return true;
+}
+
+int hp_bindings_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1];
+	struct hp_bindinglist *list = data;
+	struct hp_binding b;
+
+	if (!parse_top(nlh, tb))
+		return MNL_CB_ERROR;
+	if (!tb[HAIRPIN_A_BINDING])
+		return MNL_CB_OK;
+	if (!hp_binding_parse(tb[HAIRPIN_A_BINDING], &b) ||
+	    !hp_bindinglist_push(list, &b))
 		return MNL_CB_ERROR;
 	return MNL_CB_OK;
 }

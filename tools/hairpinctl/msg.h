@@ -54,14 +54,21 @@ void hp_masq_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_masq *m,
  */
 bool hp_masq_parse(const struct nlattr *nest, struct hp_masq *m);
 
+/* Parses a HAIRPIN_A_BINDING nest into b, as hp_map_parse() does: PROTO
+ * and both endpoints are required, FILTER, CONNS and IDLE are not.
+ */
+bool hp_binding_parse(const struct nlattr *nest, struct hp_binding *b);
+
 /* Reply callbacks (mnl_cb_t) for hp_nl_talk(): a GET_CONFIG reply into
  * the struct hp_config at data (whose source and mode the caller set to
  * HP_UNSET), one GET_MAP dump message into the struct hp_maplist at data,
- * one GET_MASQ dump message into the struct hp_masqlist at data.
+ * one GET_MASQ dump message into the struct hp_masqlist at data, one
+ * GET_BINDING dump message into the struct hp_bindinglist at data.
  */
 int hp_config_cb(const struct nlmsghdr *nlh, void *data);
 int hp_maps_cb(const struct nlmsghdr *nlh, void *data);
 int hp_masqs_cb(const struct nlmsghdr *nlh, void *data);
+int hp_bindings_cb(const struct nlmsghdr *nlh, void *data);
 
 /*
  * A message of the "changes" multicast group as the operation that would

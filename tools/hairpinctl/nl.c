@@ -403,6 +403,16 @@ int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
 	return 0;
 }
 
+int hp_nl_get_bindings(struct hp_nl *nl, struct hp_bindinglist *list,
+		       struct hp_nl_err *err)
+{
+	if (dump(nl, HAIRPIN_CMD_GET_BINDING, hp_bindings_cb, list, &list->len,
+		 err) < 0)
+		return -1;
+	hp_bindinglist_sort(list);
+	return 0;
+}
+
 int hp_nl_get_masqs(struct hp_nl *nl, struct hp_masqlist *list,
 		    struct hp_nl_err *err)
 {

@@ -85,5 +85,10 @@ int hp_nl_get_maps(struct hp_nl *nl, struct hp_maplist *list,
  */
 int hp_nl_get_masqs(struct hp_nl *nl, struct hp_masqlist *list,
 		    struct hp_nl_err *err);
+/* Every binding, sorted, into list (emptied first). Bindings come and go
+ * with traffic: this is a walk of them, not a snapshot.
+ */
+int hp_nl_get_bindings(struct hp_nl *nl, struct hp_bindinglist *list,
+		       struct hp_nl_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The printers of map show, masq show, show, monitor and save.
+ * The printers of map show, masq show, binding show, show, monitor and
+ * save.
  */
 #include <inttypes.h>
 
@@ -73,6 +74,30 @@ void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags)
 	for (i = 0; i < list->len; i++) {
 		open_object(&o, NULL);
 		print_masq(&o, &list->masqs[i], true, true);
+		close_object(&o);
+		print_nl(&o);
+	}
+	close_array(&o);
+	close_object(&o);
+	out_close(&o);
+}
+
+/*
+ *   tcp 192.168.1.100:51000 -> 203.0.113.1:51000 filter independent conns 1 idle 0s
+ *   udp 192.168.1.100:4000 -> 203.0.113.1:4000 filter independent conns 2 idle 3s
+ */
+void print_bindings(FILE *f, const struct hp_bindinglist *list,
+		    unsigned int flags)
+{
+	struct out o;
+	size_t i;
+
+	out_to_file(&o, f, flags);
+	open_object(&o, NULL);
+	open_array(&o, "bindings");
+	for (i = 0; i < list->len; i++) {
+		open_object(&o, NULL);
+		print_binding(&o, &list->bindings[i]);
 		close_object(&o);
 		print_nl(&o);
 	}

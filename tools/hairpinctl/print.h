@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the commands print: map show, masq show, show, monitor and save, as
- * text for people (in the grammar of the commands where it can be) or as
+ * What the commands print: map show, masq show, binding show, show,
+ * monitor and save, as text for people (in the grammar of the commands where it can be) or as
  * JSON for scripts, each field once through the output layer (out.h). No
  * netlink here, so the tests can check every byte.
  *
@@ -11,6 +11,9 @@
  *   map show: {"mappings": [mapping...]}
  *   masq:     dev, filter, bindings
  *   masq show: {"masq": [masq...]}
+ *   binding:  proto, internal, internal_port, external, external_port,
+ *             filter, conns, idle
+ *   binding show: {"bindings": [binding...]}
  *   show:     {"version", "source", "hairpin", "udp_timeout", "mappings",
  *              "ports", "max_mappings", "max_ports", "bindings",
  *              "max_bindings", "conns", "hairpinned"}
@@ -35,6 +38,11 @@
 void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
 /* masq show: one line per rule, "dev IFNAME filter F bindings N". */
 void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags);
+/* binding show: one line per binding, "udp 192.168.1.100:4000 ->
+ * 203.0.113.1:4000 filter independent conns 2 idle 3s".
+ */
+void print_bindings(FILE *f, const struct hp_bindinglist *list,
+		    unsigned int flags);
 /* show: "source S", "hairpin M", "udp-timeout N" (when the module has
  * it), "module V", "mappings N", "limits mappings N/MAX ports N/MAX
  * bindings N/MAX" (what the module has of them), and with PRINT_STATS

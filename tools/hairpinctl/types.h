@@ -2,7 +2,7 @@
 /*
  * What hairpinctl works on: a mapping, a masquerade rule, an operation (one
  * command line or one line of a -f file), and what the module says of its
- * settings.
+ * bindings and its settings.
  */
 #ifndef HAIRPINCTL_TYPES_H
 #define HAIRPINCTL_TYPES_H
@@ -39,6 +39,20 @@ struct hp_masq {
 };
 
 #define HP_UNSET (-1)
+
+/* One binding of a masq rule, from a HAIRPIN_A_BINDING nest (read only). */
+struct hp_binding {
+	uint8_t proto;		/* IPPROTO_TCP or IPPROTO_UDP */
+	uint32_t int_addr;	/* the internal endpoint, network order */
+	uint16_t int_port;
+	uint32_t ext_addr;	/* the external one it is bound to */
+	uint16_t ext_port;
+	int filter;		/* enum hairpin_filter, or HP_UNSET */
+	bool has_conns;		/* conntrack entries using it */
+	uint32_t conns;
+	bool has_idle;		/* seconds since a connection last used it */
+	uint32_t idle;
+};
 
 /* HAIRPIN_A_UDP_TIMEOUT, in seconds: the range the module takes, and its
  * default (which save leaves out).

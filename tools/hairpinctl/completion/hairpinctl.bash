@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for hairpinctl(8): options, the network namespaces of
-# /run/netns after -n, commands, map and masq subcommands, protocols, the
-# words of the map and masq grammar with the interfaces and filters, and
-# the settings, the UDP timeout and the limits with their values. Needs
+# /run/netns after -n, commands, their subcommands, protocols, the words
+# of the map and masq grammar with the interfaces and filters, and the
+# settings, the UDP timeout and the limits with their values. Needs
 # nothing from the bash-completion package.
 
 # _hairpinctl_reply COMPGEN-ARGS...: what compgen gives for the word being
@@ -42,7 +42,7 @@ _hairpinctl() {
 		if [[ $cur == -* ]]; then
 			_hairpinctl_reply -W "-j -p -s -n -f -V -h --json --pretty --stats --version --help"
 		else
-			_hairpinctl_reply -W "map masq set show save monitor version help"
+			_hairpinctl_reply -W "map masq binding set show save monitor version help"
 		fi
 		return
 	fi
@@ -95,6 +95,13 @@ _hairpinctl() {
 			_hairpinctl_reply -W "-j -p"
 			;;
 		esac
+		;;
+	binding)
+		if [ ${#words[@]} = 0 ]; then
+			_hairpinctl_reply -W "show help"
+		elif [ "${words[0]}" = show ]; then
+			_hairpinctl_reply -W "-j -p"
+		fi
 		;;
 	set)
 		case $prev in

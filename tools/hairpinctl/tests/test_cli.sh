@@ -59,6 +59,9 @@ ok $? "map help shows map show's options"
 [ $? = 0 ] && grep -q '^  masq add dev IFNAME \[filter independent|address|address-port\]$' "$tmp/out" &&
 	grep -q '^  masq del dev IFNAME$' "$tmp/out" && grep -q '^  masq show \[-j\] \[-p\]$' "$tmp/out"
 ok $? "masq help shows the masq grammar"
+"$prog" binding help >"$tmp/out" 2>&1
+[ $? = 0 ] && grep -q '^  binding show \[-j\] \[-p\]$' "$tmp/out"
+ok $? "binding help shows binding show"
 "$prog" -h >/dev/null 2>&1 && "$prog" help >/dev/null 2>&1 && "$prog" map --help >/dev/null 2>&1
 ok $? "-h, help and map --help exit 0"
 "$prog" >/dev/null 2>&1
@@ -105,6 +108,10 @@ expect 2 "hairpinctl: invalid udp-timeout '86401' (must be 120-86400 seconds)" s
 expect 2 "hairpinctl: invalid udp-timeout '5m' (must be 120-86400 seconds)" set udp-timeout 5m
 expect 2 "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)" set udp-timeout
 expect 2 "hairpinctl: 'udp-timeout' given twice" set udp-timeout 300 hairpin off udp-timeout 600
+# binding
+expect 2 "hairpinctl: missing binding command (show)" binding
+expect 2 "hairpinctl: unknown binding command 'del'" binding del
+expect 2 "hairpinctl: unexpected argument 'udp'" binding show udp
 # masq
 expect 2 "hairpinctl: missing masq command (add, del or show)" masq
 expect 2 "hairpinctl: unknown masq command 'flush'" masq flush
@@ -206,6 +213,8 @@ else
 		expect 1 "$notloaded" map show
 		expect 1 "$notloaded" map show -j
 		expect 1 "$notloaded" masq show
+		expect 1 "$notloaded" binding show
+		expect 1 "$notloaded" -j binding show
 		expect 1 "$notloaded" masq add dev wan0 filter address
 		expect 1 "$notloaded" masq del dev wan0
 		expect 1 "$notloaded" save

@@ -31,9 +31,10 @@ expect() {
 	fi
 }
 
-expect "map masq set show save monitor version help" ""
+expect "map masq binding set show save monitor version help" ""
 expect "map masq monitor" m
-expect "map masq set show save monitor version help" -j ""
+expect "binding" b
+expect "map masq binding set show save monitor version help" -j ""
 expect "-j -p -s -n -f -V -h --json --pretty --stats --version --help" -
 expect "--json --pretty --stats --version --help" --
 expect "add del replace show flush help" map ""
@@ -56,6 +57,8 @@ expect "independent address address-port" masq add dev wan0 filter ""
 expect "address address-port" masq add dev wan0 filter a
 expect "" masq add dev wan0 filter address ""
 expect "-j -p" masq show -
+expect "show help" binding ""
+expect "-j -p" binding show -
 expect "source hairpin udp-timeout limit" set ""
 expect "lan external" set source ""
 expect "auto always" set hairpin a
@@ -78,8 +81,8 @@ expect "hairpin udp-timeout" set limit mappings 100 source lan ""
 expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -
-expect "map masq set show save monitor version help" -j -p ""
-expect "map masq set show save monitor version help" -n router ""
+expect "map masq binding set show save monitor version help" -j -p ""
+expect "map masq binding set show save monitor version help" -n router ""
 expect "add del replace show flush help" -j -n router map ""
 
 tmp=$(mktemp -d) || exit 99

@@ -2,9 +2,9 @@
 /*
  * The bytes hairpinctl sends, without a kernel: a HAIRPIN_CMD_BATCH built
  * from a small file is taken apart again with mnl_attr_parse() and checked
- * attribute by attribute; single requests likewise; mapping and masq nests
- * as a dump carries them are parsed back; extack offsets map back to
- * operations.
+ * attribute by attribute; single requests likewise; mapping, masq and
+ * binding nests as a dump carries them are parsed back; extack offsets map
+ * back to operations.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -778,6 +778,85 @@ static void test_masq(void)
 	ok(hp_event_parse(nlh, &op) == 0, "event: a masq dump message is not one");
 }
 
+/* Binding nests as the kernel dumps them, and malformed ones. */
+static void test_bindings(void)
+{
+	alignas(struct nlmsghdr) char buf[1024];
+	struct hp_bindinglist list = { NULL, 0, 0 };
+	struct nlmsghdr *nlh;
+	struct hp_binding b;
+	struct nlattr *nest;
+	int i;
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, NLM_F_DUMP);
+	ok(check_header(nlh, HAIRPIN_CMD_GET_BINDING, NLM_F_DUMP),
+	   "binding dump request: NLM_F_DUMP");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_BINDING);
+	mnl_attr_put_u8(nlh, HAIRPIN_BINDING_A_PROTO, IPPROTO_UDP);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_INT_ADDR, ip("192.168.1.100"));
+	mnl_attr_put_u16(nlh, HAIRPIN_BINDING_A_INT_PORT, 4000);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_EXT_ADDR, ip("203.0.113.1"));
+	mnl_attr_put_u16(nlh, HAIRPIN_BINDING_A_EXT_PORT, 4001);
+	mnl_attr_put_u8(nlh, HAIRPIN_BINDING_A_FILTER, HAIRPIN_FILTER_ADDRESS);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_CONNS, 2);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_IDLE, 3);
+	mnl_attr_put_u32(nlh, 200, 0xdeadbeef);	/* from a newer module */
+	mnl_attr_nest_end(nlh, nest);
+	ok(hp_binding_parse(nest, &b) && b.proto == IPPROTO_UDP &&
+	   b.int_addr == ip("192.168.1.100") && b.int_port == 4000 &&
+	   b.ext_addr == ip("203.0.113.1") && b.ext_port == 4001 &&
+	   b.filter == HAIRPIN_FILTER_ADDRESS && b.has_conns && b.conns == 2 &&
+	   b.has_idle && b.idle == 3,
+	   "dumped binding nest parses, every field, unknown attribute skipped");
+	ok(hp_bindings_cb(nlh, &list) == MNL_CB_OK && hp_bindings_cb(nlh, &list) == MNL_CB_OK &&
+	   list.len == 2 && list.bindings[1].ext_port == 4001, "GET_BINDING dump messages append");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, 0);
+	ok(hp_bindings_cb(nlh, &list) == MNL_CB_OK && list.len == 2,
+	   "a dump message without HAIRPIN_A_BINDING adds nothing");
+	hp_bindinglist_free(&list);
+
+	/* The endpoints alone; then each of them missing in turn. */
+	for (i = 0; i <= HAIRPIN_BINDING_A_EXT_PORT; i++) {
+		nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, 0);
+		nest = mnl_attr_nest_start(nlh, HAIRPIN_A_BINDING);
+		if (i != HAIRPIN_BINDING_A_PROTO)
+			mnl_attr_put_u8(nlh, HAIRPIN_BINDING_A_PROTO, IPPROTO_TCP);
+		if (i != HAIRPIN_BINDING_A_INT_ADDR)
+			mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_INT_ADDR, ip("10.0.0.2"));
+		if (i != HAIRPIN_BINDING_A_INT_PORT)
+			mnl_attr_put_u16(nlh, HAIRPIN_BINDING_A_INT_PORT, 80);
+		if (i != HAIRPIN_BINDING_A_EXT_ADDR)
+			mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_EXT_ADDR, ip("198.51.100.7"));
+		if (i != HAIRPIN_BINDING_A_EXT_PORT)
+			mnl_attr_put_u16(nlh, HAIRPIN_BINDING_A_EXT_PORT, 1080);
+		mnl_attr_nest_end(nlh, nest);
+		if (i == 0)
+			ok(hp_binding_parse(nest, &b) && b.proto == IPPROTO_TCP &&
+			   b.ext_port == 1080 && b.filter == HP_UNSET && !b.has_conns &&
+			   !b.has_idle, "a nest of the endpoints alone: no filter, conns or idle");
+		else
+			ok(!hp_binding_parse(nest, &b), "a nest without attribute %d is refused", i);
+	}
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_BINDING);
+	mnl_attr_put_u8(nlh, HAIRPIN_BINDING_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_INT_ADDR, ip("10.0.0.2"));
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_INT_PORT, 80);
+	mnl_attr_put_u32(nlh, HAIRPIN_BINDING_A_EXT_ADDR, ip("198.51.100.7"));
+	mnl_attr_put_u16(nlh, HAIRPIN_BINDING_A_EXT_PORT, 1080);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_binding_parse(nest, &b), "a port of the wrong size is refused");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_BINDING, 0);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_BINDING, 1);
+	ok(hp_bindings_cb(nlh, &list) == MNL_CB_ERROR && list.len == 0,
+	   "a HAIRPIN_A_BINDING that is no nest is refused");
+	hp_bindinglist_free(&list);
+}
+
 /* A 100k-line file: one message, found back by offset. */
 static void test_big_batch(void)
 {
@@ -820,6 +899,7 @@ int main(void)
 	test_map_parse();
 	test_events();
 	test_masq();
+	test_bindings();
 	test_big_batch();
 	return done_testing();
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What hairpinctl prints, byte for byte, without a kernel: map show and
- * masq show as text and JSON (compact and pretty), show with and without
- * -s, monitor events,
+ * What hairpinctl prints, byte for byte, without a kernel: map show, masq
+ * show and binding show as text and JSON (compact and pretty), show with
+ * and without -s, monitor events,
  * save files and their way back through the parser, and JSON string
  * escaping of whatever a comment may hold.
  */
@@ -208,6 +208,83 @@ static void test_masq_show(void)
 	print_masqs(out, &list, PRINT_JSON);
 	is(out_end(), "{\"masq\":[{\"dev\":\"wan0\",\"filter\":7,\"bindings\":null}]}\n",
 	   "  and in JSON, with null bindings");
+}
+
+static void test_binding_show(void)
+{
+	struct hp_binding b[3] = {
+		{ .proto = IPPROTO_UDP, .int_addr = ip("192.168.1.100"), .int_port = 4000,
+		  .ext_addr = ip("203.0.113.1"), .ext_port = 4000,
+		  .filter = HAIRPIN_FILTER_INDEPENDENT, .has_conns = true, .conns = 2,
+		  .has_idle = true, .idle = 3 },
+		{ .proto = IPPROTO_TCP, .int_addr = ip("192.168.1.101"), .int_port = 443,
+		  .ext_addr = ip("203.0.113.1"), .ext_port = 1024,
+		  .filter = HAIRPIN_FILTER_ADDRESS_PORT, .has_conns = true, .conns = 0,
+		  .has_idle = true, .idle = 86400 },
+		/* What a module that tells less sends. */
+		{ .proto = 17, .int_addr = ip("10.0.0.2"), .int_port = 1,
+		  .ext_addr = ip("198.51.100.9"), .ext_port = 65535, .filter = HP_UNSET },
+	};
+	struct hp_bindinglist list = { b, 3, 3 };
+	struct hp_bindinglist none = { NULL, 0, 0 };
+
+	out_start();
+	print_bindings(out, &list, 0);
+	is(out_end(),
+	   "udp 192.168.1.100:4000 -> 203.0.113.1:4000 filter independent conns 2 idle 3s\n"
+	   "tcp 192.168.1.101:443 -> 203.0.113.1:1024 filter address-port conns 0 idle 86400s\n"
+	   "udp 10.0.0.2:1 -> 198.51.100.9:65535\n",
+	   "binding show: a line per binding, what is not told left out");
+
+	out_start();
+	print_bindings(out, &none, 0);
+	is(out_end(), "", "binding show without bindings: nothing");
+
+	out_start();
+	print_bindings(out, &list, PRINT_JSON);
+	is(out_end(),
+	   "{\"bindings\":["
+	   "{\"proto\":\"udp\",\"internal\":\"192.168.1.100\",\"internal_port\":4000,"
+	   "\"external\":\"203.0.113.1\",\"external_port\":4000,\"filter\":\"independent\","
+	   "\"conns\":2,\"idle\":3},"
+	   "{\"proto\":\"tcp\",\"internal\":\"192.168.1.101\",\"internal_port\":443,"
+	   "\"external\":\"203.0.113.1\",\"external_port\":1024,\"filter\":\"address-port\","
+	   "\"conns\":0,\"idle\":86400},"
+	   "{\"proto\":\"udp\",\"internal\":\"10.0.0.2\",\"internal_port\":1,"
+	   "\"external\":\"198.51.100.9\",\"external_port\":65535,\"filter\":null,"
+	   "\"conns\":null,\"idle\":null}]}\n",
+	   "binding show -j: every key always there, null for what is not told");
+
+	out_start();
+	print_bindings(out, &none, PRINT_JSON);
+	is(out_end(), "{\"bindings\":[]}\n", "binding show -j without bindings: an empty array");
+
+	list.len = 1;
+	out_start();
+	print_bindings(out, &list, PRINT_JSON | PRINT_PRETTY);
+	is(out_end(),
+	   "{\n"
+	   "  \"bindings\": [\n"
+	   "    {\n"
+	   "      \"proto\": \"udp\",\n"
+	   "      \"internal\": \"192.168.1.100\",\n"
+	   "      \"internal_port\": 4000,\n"
+	   "      \"external\": \"203.0.113.1\",\n"
+	   "      \"external_port\": 4000,\n"
+	   "      \"filter\": \"independent\",\n"
+	   "      \"conns\": 2,\n"
+	   "      \"idle\": 3\n"
+	   "    }\n"
+	   "  ]\n"
+	   "}\n", "binding show -p: indented");
+
+	/* A newer module's protocol and filter, as numbers. */
+	b[0].proto = 132;
+	b[0].filter = 9;
+	out_start();
+	print_bindings(out, &list, 0);
+	is(out_end(), "132 192.168.1.100:4000 -> 203.0.113.1:4000 filter 9 conns 2 idle 3s\n",
+	   "binding show: unknown protocol and filter as numbers");
 }
 
 static void test_show(void)
@@ -652,6 +729,7 @@ int main(void)
 	setup_maps();
 	test_map_show();
 	test_masq_show();
+	test_binding_show();
 	test_show();
 	test_show_bindings();
 	test_monitor();
