@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Teardown while things are busy, the way routers meet it: the module
-# unloaded and reloaded under traffic with mappings in place (and changes
-# in flight), the WAN address changed and interfaces removed under traffic,
+# unloaded and reloaded under traffic with mappings and masq's bindings in
+# place (and changes in flight), the WAN address changed and interfaces removed under traffic,
 # and the router's namespace deleted with its mappings and live
 # connections. Afterwards the namespace must really be gone (the module's
 # own "destroyed" message; nothing left waiting for a device), nothing
 # leaked, and the module unloads.
 #
 #   wanhost ---- isp ---- wan0 router br-lan ---- server :80 :53 :9000 (echo)
-#                                         \------ client (hairpin)
+#   :7001                                 \------ client (hairpin; and out
+#                                                  through masq to :7001)
 #
 # HAIRPIN_TEARDOWN_CYCLES (default 3) unload and reload cycles.
 # Run by itself (selftests/run.sh): it unloads the module.
@@ -30,6 +31,8 @@ reload() {
 seed_topology
 nsq server socat TCP-LISTEN:9000,fork,reuseaddr EXEC:cat >/dev/null 2>&1 &
 wait_for_port server tcp 9000
+serve udp wanhost 7001
+serve tcp wanhost 7001
 
 # Replace, not add: the changes in flight below may have been first.
 mappings() {
@@ -37,6 +40,7 @@ mappings() {
 	hp router map replace udp 53 to $SERVER
 	hp router map replace tcp 9000 to $SERVER
 	hp router map replace tcp 8000-8009 to $SERVER:80-89
+	hp router masq add dev wan0
 }
 mappings
 
@@ -79,6 +83,8 @@ start_traffic() {
 	traffic wanhost udp "$1" 53
 	traffic client tcp "$1" 80
 	traffic client udp "$1" 53
+	traffic client udp $WANHOST 7001
+	traffic client tcp $WANHOST 7001
 	long_lived client "$1"
 	long_lived wanhost "$1"
 }
