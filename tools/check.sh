@@ -42,6 +42,9 @@ tools/test-install.sh
 say "the netlink fuzzer and request writer for the selftests (tools/fuzz-nl)"
 make -s -C tools/fuzz-nl
 
+say "punch, the hole punching peers of selftests/punch.sh (tools/punch)"
+make -s -C tools/punch
+
 say "the VM harness from a clone path under /tmp, with a space and a comma"
 tools/vm/test-paths.sh
 

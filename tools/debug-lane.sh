@@ -37,6 +37,7 @@ say "$kver: build"
 HAIRPIN_KDIR=$kdir tools/build-kmod.sh "$kver" HAIRPIN_DEBUG=y
 make -s -C tools/hairpinctl
 make -s -C tools/fuzz-nl
+make -s -C tools/punch
 say "$kver: selftests in the VM, with panic_on_warn (fuzzer: $fuzz messages, churn: ${churn}s, unload cycles: $cycles)"
 [ -z "$out" ] || { rm -rf "$out"; mkdir -p "$out"; }
 # The guest runs a script: paths and test names go in quoted, for a clone
