@@ -460,6 +460,7 @@ int hairpin_txn_masq_add(struct hairpin_txn *txn,
 			 const struct hairpin_masq_rule *rule,
 			 struct netlink_ext_ack *extack)
 {
+	struct hairpin_masq_rule *existing;
 	struct hairpin_masq *masq;
 
 	lockdep_assert_held(&txn->hn->lock);
@@ -468,9 +469,11 @@ int hairpin_txn_masq_add(struct hairpin_txn *txn,
 		NL_SET_ERR_MSG(extack, "no memory for the masq rules");
 		return -ENOMEM;
 	}
-	if (hairpin_masq_rule(masq, rule->ifname)) {
-		NL_SET_ERR_MSG(extack, "the interface has a masq rule already");
-		return -EEXIST;
+	/* A replacement: what a saved file restored over itself does. */
+	existing = (struct hairpin_masq_rule *)hairpin_masq_rule(masq, rule->ifname);
+	if (existing) {
+		*existing = *rule;
+		return log_masq(txn, HAIRPIN_CMD_NEW_MASQ, rule);
 	}
 	if (masq->n >= HAIRPIN_MASQ_MAX) {
 		NL_SET_ERR_MSG(extack, "too many masq rules");

@@ -228,8 +228,8 @@ void print_save(FILE *f, const struct hp_config *c,
 		print_line(&o, &op);
 	}
 
-	/* "map flush" leaves the rules alone: restoring a rule that is
-	 * there already fails (EEXIST), as "masq add" does.
+	/* "map flush" leaves the rules alone; "masq add" of a rule that is
+	 * there replaces it, so the file restores over itself.
 	 */
 	hp_op_init(&op, HAIRPIN_CMD_NEW_MASQ);
 	for (i = 0; i < masqs->len; i++) {

@@ -114,8 +114,10 @@
  *     HAIRPIN_A_MAP with its counters. A dump that races a change ends with
  *     NLM_F_DUMP_INTR set; start it again.
  * HAIRPIN_CMD_FLUSH_MAPS (do): removes every mapping.
- * HAIRPIN_CMD_NEW_MASQ (do): one HAIRPIN_A_MASQ to add; EEXIST when the
- *     interface has a rule already, ENOSPC past HAIRPIN_MASQ_MAX rules.
+ * HAIRPIN_CMD_NEW_MASQ (do): one HAIRPIN_A_MASQ to add, or to replace the
+ *     interface's rule, whose bindings then keep their ports under the new
+ *     filter (so that a saved configuration restores over itself); ENOSPC
+ *     past HAIRPIN_MASQ_MAX rules.
  * HAIRPIN_CMD_DEL_MASQ (do): one HAIRPIN_A_MASQ naming the interface; its
  *     bindings go, but not the connections made through them, which keep
  *     their translation as masquerade's do when its rule goes.
