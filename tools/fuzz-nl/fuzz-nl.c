@@ -336,13 +336,25 @@ static void rand_map(struct hp_map *m, bool wide)
 		rand_comment(m->comment, sizeof(m->comment));
 }
 
+/* A few names, so that adds and deletes meet; "lo" and the fuzzed
+ * namespace's own devices now and then.
+ */
+static void rand_masq(struct hp_masq *q)
+{
+	static const char *const names[] = { "wan0", "ppp0", "lo", "eth0", "x" };
+
+	memset(q, 0, sizeof(*q));
+	snprintf(q->ifname, sizeof(q->ifname), "%s", PICK(names));
+	q->filter = (int)below(HAIRPIN_FILTER_MAX + 1);
+}
+
 static void rand_op(struct hp_op *op, bool wide)
 {
 	static const uint8_t cmds[] = {
 		HAIRPIN_CMD_NEW_MAP, HAIRPIN_CMD_NEW_MAP, HAIRPIN_CMD_NEW_MAP,
 		HAIRPIN_CMD_DEL_MAP, HAIRPIN_CMD_DEL_MAP,
 		HAIRPIN_CMD_REPLACE_MAP, HAIRPIN_CMD_REPLACE_MAP,
-		HAIRPIN_CMD_SET_CONFIG,
+		HAIRPIN_CMD_SET_CONFIG, HAIRPIN_CMD_NEW_MASQ, HAIRPIN_CMD_DEL_MASQ,
 	};
 
 	memset(op, 0, sizeof(*op));
@@ -361,6 +373,14 @@ static void rand_op(struct hp_op *op, bool wide)
 			op->source = (int)below(HAIRPIN_SOURCE_MAX + 1);
 		if (chance(60) || op->source == HP_UNSET)
 			op->mode = (int)below(HAIRPIN_MODE_MAX + 1);
+		if (chance(10)) {
+			op->has_udp_timeout = true;
+			op->udp_timeout = chance(10) ? 119 : 120 + below(86400 - 119);
+		}
+		break;
+	case HAIRPIN_CMD_NEW_MASQ:
+	case HAIRPIN_CMD_DEL_MASQ:
+		rand_masq(&op->masq);
 		break;
 	}
 }
@@ -378,9 +398,15 @@ static void build_seed(char *buf, size_t cap, bool *is_batch)
 	case 0:
 		hp_msg_start(buf, family, HAIRPIN_CMD_GET_CONFIG, NLM_F_ACK);
 		return;
-	case 1:
-		hp_msg_start(buf, family, HAIRPIN_CMD_GET_MAP, NLM_F_DUMP);
+	case 1: {
+		static const uint8_t dumps[] = {
+			HAIRPIN_CMD_GET_MAP, HAIRPIN_CMD_GET_MAP,
+			HAIRPIN_CMD_GET_MASQ, HAIRPIN_CMD_GET_BINDING,
+		};
+
+		hp_msg_start(buf, family, PICK(dumps), NLM_F_DUMP);
 		return;
+	}
 	case 2:
 	case 3: {
 		/* A batch: usually small, sometimes a bulk load after a flush. */
@@ -395,9 +421,13 @@ static void build_seed(char *buf, size_t cap, bool *is_batch)
 			rand_op(&ops[i], bulk);
 			if (bulk && i == 0)
 				ops[i].cmd = HAIRPIN_CMD_FLUSH_MAPS;
-			else if (bulk && ops[i].cmd != HAIRPIN_CMD_SET_CONFIG)
+			else if (bulk && ops[i].cmd != HAIRPIN_CMD_SET_CONFIG) {
+				if (ops[i].cmd == HAIRPIN_CMD_NEW_MASQ ||
+				    ops[i].cmd == HAIRPIN_CMD_DEL_MASQ)
+					rand_map(&ops[i].map, bulk);
 				ops[i].cmd = chance(95) ? HAIRPIN_CMD_NEW_MAP :
 					     HAIRPIN_CMD_REPLACE_MAP;
+			}
 			ops[i].map.has_to = true;
 		}
 		if (!hp_batch_build(&b, family, ops, n))
@@ -453,6 +483,11 @@ static void churn_op(struct hp_op *op)
 		op->cmd = HAIRPIN_CMD_SET_CONFIG;
 		op->source = (int)below(HAIRPIN_SOURCE_MAX + 1);
 		op->mode = chance(70) ? HAIRPIN_MODE_AUTO : HAIRPIN_MODE_ALWAYS;
+	} else if (r < 6) {
+		/* masq on the WAN comes and goes: its bindings with it. */
+		op->cmd = r < 5 ? HAIRPIN_CMD_NEW_MASQ : HAIRPIN_CMD_DEL_MASQ;
+		snprintf(op->masq.ifname, sizeof(op->masq.ifname), "wan0");
+		op->masq.filter = (int)below(HAIRPIN_FILTER_MAX + 1);
 	} else {
 		op->cmd = r < 50 ? HAIRPIN_CMD_NEW_MAP : r < 75 ?
 			  HAIRPIN_CMD_REPLACE_MAP : HAIRPIN_CMD_DEL_MAP;
