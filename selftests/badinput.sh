@@ -146,7 +146,7 @@ while IFS='|' read -r want_errno want_msg want_miss spec; do
 done <<EOF
 # Commands, flags, headers.
 EOPNOTSUPP ||| unspec
-EOPNOTSUPP ||| 9
+EOPNOTSUPP ||| 13
 EOPNOTSUPP ||| 255
 EOPNOTSUPP ||| get_map
 EOPNOTSUPP ||| get_config flags=request,ack,dump
@@ -168,7 +168,7 @@ EINVAL | Unsupported attribute || set_config mode=1 !version=x
 EINVAL | Unsupported attribute || set_config !mappings=1
 EINVAL | Unsupported attribute || set_config !pad=
 EINVAL | Unsupported attribute || get_map flags=request,dump !mode=0
-EINVAL | Unknown attribute type || get_config !13:u8=1
+EINVAL | Unknown attribute type || get_config !18:u8=1
 EINVAL | Unsupported attribute || get_config !10:u32=1
 EINVAL | invalid attribute length || set_config !10:u16=1
 EINVAL | invalid attribute length || set_config source=0 !11:u8=1
@@ -249,15 +249,28 @@ EINVAL | Unsupported attribute || batch op{ cmd=7 } !source=0
 EINVAL || cmd | batch op{ }
 EINVAL || cmd | batch op{ cmd=7 } !op{ map{ $M } }
 EINVAL | NLA_F_NESTED is missing || batch !op:flat{ cmd=7 }
-EINVAL | Unknown attribute type || batch op{ cmd=7 !9:u8=1 }
+EINVAL | Unknown attribute type || batch op{ cmd=7 !10:u8=1 }
 ERANGE | integer out of range || batch op{ !cmd=0 }
 ERANGE | integer out of range || batch op{ !cmd=1 }
 EINVAL | command not allowed in a batch || batch !op{ cmd=6 }
-ERANGE | integer out of range || batch op{ !cmd=8 }
+EINVAL | command not allowed in a batch || batch !op{ cmd=8 }
+ERANGE | integer out of range || batch op{ !cmd=11 }
 ERANGE | integer out of range || batch op{ cmd=2 !source=2 }
 ERANGE | integer out of range || batch op{ cmd=2 !mode=7 }
 EINVAL | invalid attribute length || batch op{ !cmd:u16=7 }
 EINVAL | a mapping is required || batch !op{ cmd=3 }
+EINVAL | a masq rule is required || batch !op{ cmd=9 }
+ERANGE | integer out of range || batch op{ cmd=2 !udp_timeout=86401 }
+# masq rules.
+EINVAL | a masq rule is required || new_masq
+EINVAL | the interface name is empty || new_masq masq{ !ifname= }
+ERANGE | integer out of range || new_masq masq{ ifname=wan0 !filter=3 }
+EINVAL | Attribute failed policy validation || new_masq masq{ ifname=wan0 !bindings=1 }
+EINVAL | Unsupported attribute || new_masq !map{ $M } masq{ ifname=wan0 }
+EINVAL || ifname | del_masq masq{ filter=1 }
+ENOENT | no masq rule on that interface || del_masq masq{ ifname=nope }
+ERANGE | integer out of range || set_config !udp_timeout=119
+EINVAL | Unsupported attribute || get_binding flags=request,dump !masq{ ifname=wan0 }
 EINVAL | a mapping is required || batch op{ cmd=7 } !op{ cmd=4 }
 EINVAL | nothing to set || batch !op{ cmd=2 }
 EINVAL | protocol must be tcp (6) or udp (17) || batch op{ cmd=3 map{ !proto=1 port=9000 to_addr=10.0.0.1 } }
