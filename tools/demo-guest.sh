@@ -4,13 +4,17 @@
 # The demo proper, run as root in the VM by tools/demo.sh: the seeds' network
 # in namespaces, their failure with a DNAT rule alone, the same port mapping
 # with hairpinctl, and one hairpinned connection captured at every hop -- the
-# table seeds 000 and 001 draw by hand.  Exits non-zero if anything did not
-# behave as shown, so that make demo fails rather than show a broken demo.
+# table seeds 000 and 001 draw by hand.  Then the second act, seed 003: peers
+# punching holes with tools/punch through two routers and through one, which
+# plain masquerade fails (conntrack shows why) and masq makes work.  Exits
+# non-zero if anything did not behave as shown, so that make demo fails
+# rather than show a broken demo.
 set -e
 # shellcheck source=selftests/lib.sh
 source "$(dirname "$0")/../selftests/lib.sh"
 # The counters shown at the end are exact: one try per connection.
 PEER_TRIES=1
+PUNCH=${PUNCH:-$top/tools/punch/punch}
 
 cap=$(mktemp -d)
 tcpdumps=()
@@ -29,11 +33,15 @@ oops() {
 }
 
 # hpctl ARGS: hairpinctl on the router, shown as an operator would type it.
-hpctl() {
-	local out
+hpctl() { hpctl_on router "$@"; }
 
-	echo "  router# hairpinctl $*"
-	out=$(nsq router "$HAIRPINCTL" "$@")
+# hpctl_on NS ARGS: the same on any router.
+hpctl_on() {
+	local n=$1 out
+
+	shift
+	echo "  $n# hairpinctl $*"
+	out=$(nsq "$n" "$HAIRPINCTL" "$@")
 	[ -z "$out" ] || printf '%s\n' "$out" | sed 's/^/    /'
 }
 
@@ -243,6 +251,274 @@ cat <<EOF
 EOF
 counters=$(nsq router "$HAIRPINCTL" map show | grep -o 'conns [0-9]* *hairpinned [0-9]*' | tr -s ' ')
 [ "$counters" = "conns 3 hairpinned 2" ] || oops "expected conns 3 hairpinned 2"
+
+# Act 2, seed 003: the network of selftests/punch.sh, a second router with a
+# peer behind it, and the rendezvous server on wanhost.
+ROUTER2=192.0.2.1
+PEER2=192.168.2.100
+
+# wrap: a paragraph of the explanation, whose names and numbers vary.
+wrap() { fmt -w 74 | sed 's/^/  /'; }
+
+# punch_pair WAIT NS1 NAME1 PORT1 NS2 NAME2 PORT2: two peers punch, the
+# second started once the first has registered with S, as people would
+# start them.  Shows the commands and what each peer printed in the end;
+# their steps (-v) go to $cap/NAME.err for the table, their status to
+# $cap/NAME.rc.
+punch_pair() {
+	local w=$1 n1=$2 a=$3 p1=$4 n2=$5 b=$6 p2=$7 f pids=()
+
+	printf '  %-8s punch peer -v -w %s -p %s %s %s %s &\n' "$n1\$" "$w" "$p1" $WANHOST "$a" "$b"
+	run_peer "$n1" "$w" "$p1" "$a" "$b" &
+	pids+=($!)
+	until_ok 10 grep -q ": register $a [^ ]*:$p1: registered" "$cap/s" ||
+		oops "$a did not register with S"
+	printf '  %-8s punch peer -v -w %s -p %s %s %s %s\n' "$n2\$" "$w" "$p2" $WANHOST "$b" "$a"
+	run_peer "$n2" "$w" "$p2" "$b" "$a" &
+	pids+=($!)
+	wait "${pids[@]}"
+	for f in "$a" "$b"; do
+		if [ -s "$cap/$f.out" ]; then
+			sed 's/^/    /' "$cap/$f.out"
+		else
+			tail -n 1 "$cap/$f.err" | sed 's/^/    /'
+		fi
+	done
+}
+run_peer() {
+	local rc=0
+
+	nsq "$1" "$PUNCH" peer -v -w "$2" -p "$3" $WANHOST "$4" "$5" \
+		>"$cap/$4.out" 2>"$cap/$4.err" || rc=$?
+	echo $rc >"$cap/$4.rc"
+}
+
+# hops NAME1 NAME2: each peer's endpoint as each hop saw it, from the
+# peers' steps and S's log, into priv1, pub1 and seen1 for NAME1: its
+# socket's (as it told S), where S saw it register from, and where the
+# other peer got its first punch or hello from ("nothing": none came);
+# priv2, pub2 and seen2 for NAME2.  One awk for all of it, as every process
+# started costs a tenth of a second in an emulated guest.
+hops() {
+	read -r priv1 pub1 seen1 priv2 pub2 seen2 < <(awk -v a="$1" -v b="$2" '
+	function dflt(v, d) { return v == "" ? d : v }
+	FILENAME ~ /\/s$/ && $4 == "register" { pub[$5] = substr($3, 1, length($3) - 1) }
+	$3 == "registered" && $4 == "with" { priv[substr($2, 1, length($2) - 1)] = $NF }
+	($3 == "punch" || $3 == "hello") && $4 == "from" && !($5 in seen) { seen[$5] = $7 }
+	END {
+		print dflt(priv[a], "-"), dflt(pub[a], "-"), dflt(seen[a], "nothing"),
+			dflt(priv[b], "-"), dflt(pub[b], "-"), dflt(seen[b], "nothing")
+	}' "$cap/s" "$cap/$1.err" "$cap/$2.err")
+}
+
+# endpoints NAME1 NAME2: the table of what hops found.
+endpoints() {
+	local row='  %-26s %-22s %s\n'
+
+	hops "$1" "$2"
+	echo
+	# shellcheck disable=SC2059 # one format for every row
+	{
+		printf "$row" "" "$1" "$2"
+		printf "$row" "its socket (private)" "$priv1" "$priv2"
+		printf "$row" "as S saw it (public)" "$pub1" "$pub2"
+		printf "$row" "as the other peer saw it" "$seen1" "$seen2"
+	}
+	echo
+}
+
+# connected NAME1 NAME2: after endpoints, both connected, each to where S
+# saw the other, and each saw the other there.
+connected() {
+	local rc1 rc2 out1='' out2=''
+
+	read -r rc1 <"$cap/$1.rc"
+	read -r rc2 <"$cap/$2.rc"
+	read -r out1 <"$cap/$1.out" || true
+	read -r out2 <"$cap/$2.out" || true
+	[ "$rc1 $rc2" = "0 0" ] &&
+		[ "$out1" = "$1: connected to $2 at $pub2 (public) over udp" ] &&
+		[ "$out2" = "$2: connected to $1 at $pub1 (public) over udp" ] &&
+		[ "$seen1" = "$pub1" ] && [ "$seen2" = "$pub2" ]
+}
+# failed NAME1 NAME2: neither connected.
+failed() { [ ! -s "$cap/$1.out" ] && [ ! -s "$cap/$2.out" ]; }
+
+indent() { printf '%s\n' "$1" | sed 's/^/    /'; }
+
+# ct NS ARGS: conntrack -L on a router, shown as typed; the lines in $ct.
+ct() {
+	local n=$1
+
+	shift
+	echo "  $n# conntrack -L $*"
+	ct=$(nsq "$n" conntrack -L "$@" 2>/dev/null) || true
+	indent "$ct"
+}
+
+# moved ROUTER NAME OTHER PUBLIC OTHER-PUBLIC PRIVATE: if OTHER's first
+# punch reached ROUTER, NAME's, before NAME's own punch went out, shows the
+# two entries that break the punch and says why; else returns 1 having
+# shown nothing.
+moved() {
+	local r=$1 a=$2 b=$3 pa=$4 pb=$5 ep=$6 early flow port
+
+	early=$(nsq "$r" conntrack -L -p udp -s "${pb%:*}" -d "${pa%:*}" 2>/dev/null) || true
+	flow=$(nsq "$r" conntrack -L -p udp -s "${ep%:*}" -d "${pb%:*}" 2>/dev/null) || true
+	case $early in
+	*"src=${pb%:*} dst=${pa%:*} sport=${pb#*:} dport=${pa#*:} "*"src=${pa%:*} dst=${pb%:*} sport=${pa#*:} dport=${pb#*:} "*) ;;
+	*) return 1 ;;
+	esac
+	port=${flow#*"src=${pb%:*} dst=${pa%:*} sport=${pb#*:} dport="}
+	port=${port%% *}
+	[[ $port =~ ^[0-9]+$ ]] && [ "$port" != "${pa#*:}" ] || return 1
+	echo "  $r# conntrack -L -p udp -s ${pb%:*} -d ${pa%:*}"
+	indent "$early"
+	echo "  $r# conntrack -L -p udp -s ${ep%:*} -d ${pb%:*}"
+	indent "$flow"
+	echo
+	wrap <<EOF
+$b's first punch reached $a's router before $a had sent anything to $b:
+with no connection of $a's to match, conntrack took it for one to the
+router itself (the first entry: its reply is not rewritten), which holds
+$pa <-> $pb.  So $a's own punches to $b could not leave from $pa, where
+S told $b to send: masquerade moved them to port $port (the second
+entry), not where $b's punches went, so $b's router lets none of them
+in.  And $b's punches still go to the router itself.
+EOF
+}
+
+cat <<EOF
+
+== Act 2: peer to peer
+
+Seed 003: two peers meet at a rendezvous server S, learn each other's
+endpoints there (the public one S saw, the private one the peer told it)
+and send to both at once: hole punching, with tools/punch.  A second
+router joins, with a peer behind it; client2 is on the router's guest
+network, which the router does not forward to or from br-lan.
+
+                    wanhost $WANHOST: S, punch server
+                                   |
+                                  isp
+                      /                         \\
+         router wan0 $PUBLIC           router2 wan0 $ROUTER2
+  br-lan $ROUTER_LAN     lan2 10.0.2.1             lan 192.168.2.1
+        |                     |                           |
+  client $CLIENT   client2 $CLIENT2      peer2 $PEER2
+     (alice)                (carol)                    (bob)
+
+Both routers masquerade what leaves by wan0 with nftables, as in act 1.
+EOF
+add_ns router2 peer2
+ip -b - <<EOT
+link add isp2 netns isp-$sfx type veth peer name wan0 netns router2-$sfx
+link add lan netns router2-$sfx type veth peer name eth0 netns peer2-$sfx
+EOT
+ip -n "isp-$sfx" -b - <<EOT
+link set isp2 up
+addr add 192.0.2.254/24 dev isp2
+EOT
+ip -n "router2-$sfx" -b - <<EOT
+link set wan0 up
+link set lan up
+addr add $ROUTER2/24 dev wan0
+addr add 192.168.2.1/24 dev lan
+route add default via 192.0.2.254
+EOT
+end_host peer2 $PEER2/24 192.168.2.1
+nsq router2 sysctl -qw net.ipv4.ip_forward=1
+nsq router2 nft -f - <<EOT
+table ip home {
+	chain postrouting {
+		type nat hook postrouting priority srcnat;
+		oifname "wan0" masquerade
+	}
+}
+EOT
+nsq router nft -f - <<EOT
+table inet guest {
+	chain forward {
+		type filter hook forward priority filter;
+		ct status dnat accept
+		iifname "lan2" oifname "br-lan" drop
+		iifname "br-lan" oifname "lan2" drop
+	}
+}
+EOT
+nsq wanhost "$PUNCH" server -v 2>"$cap/s" &
+wait_for_port wanhost udp 7717
+
+section "5. Two peers behind two routers, through masquerade"
+punch_pair 4 client alice 40000 peer2 bob 50000
+endpoints alice bob
+failed alice bob || oops "a peer connected through plain masquerade"
+moved router alice bob "$pub1" "$pub2" "$priv1" ||
+	moved router2 bob alice "$pub2" "$pub1" "$priv2" ||
+	oops "no entry shows a punch that came too early"
+
+section "6. Two peers behind one router, through masquerade"
+punch_pair 4 client alice 41000 client2 carol 51000
+endpoints alice carol
+failed alice carol || oops "a peer connected through plain masquerade"
+ct router -p udp -s $CLIENT -d $PUBLIC
+case $ct in
+*"src=$CLIENT dst=$PUBLIC sport=41000 dport=51000 "*"src=$PUBLIC dst=$CLIENT sport=51000 dport=41000 "*) ;;
+*) oops "alice's punches did not stop at the router" ;;
+esac
+echo
+wrap <<EOF
+alice's punches to carol's public endpoint, $PUBLIC:51000, were for the
+router itself: nothing maps that port, so conntrack did not rewrite them
+(their reply goes back from $PUBLIC), and the router, with no socket
+there, dropped them, as it did carol's.  Masquerade rewrites what leaves
+by wan0, and these never leave: it has no hairpin.  Nor do the private
+endpoints help, as the router forwards nothing between its two LANs.
+EOF
+
+section "7. Two peers behind two routers, through masq"
+echo "  router# conntrack -F; router2# conntrack -F    (forget the tries above)"
+nsq router conntrack -F 2>/dev/null
+nsq router2 conntrack -F 2>/dev/null
+hpctl_on router masq add dev wan0
+hpctl_on router2 masq add dev wan0
+echo
+punch_pair 10 client alice 42000 peer2 bob 52000
+endpoints alice bob
+connected alice bob || oops "alice and bob did not connect at their public endpoints"
+hpctl binding show
+echo
+wrap <<EOF
+masq gave alice's socket one public endpoint, a binding, whatever it
+sends to: S and bob see it at the same $pub1, and bob's punches
+to it reach alice, early or not (filter independent), where plain
+masquerade took them for the router's own.  (conns: the entries that
+used the binding at the last walk of the conntrack table, every 10 s.)
+EOF
+
+section "8. Two peers behind one router, through masq"
+punch_pair 10 client alice 43000 client2 carol 53000
+endpoints alice carol
+connected alice carol || oops "alice and carol did not connect at their public endpoints"
+# One entry for the punches both ways: the first one's, most often carol's.
+a=carol b=alice pa=$priv2 pb=$priv1 ua=$pub2 ub=$pub1
+ct=$(nsq router conntrack -L -p udp -s $CLIENT2 -d $PUBLIC 2>/dev/null) || true
+if [ -z "$ct" ]; then
+	a=alice b=carol pa=$priv1 pb=$priv2 ua=$pub1 ub=$pub2
+	ct=$(nsq router conntrack -L -p udp -s $CLIENT -d $PUBLIC 2>/dev/null) || true
+fi
+echo "  router# conntrack -L -p udp -s ${pa%:*} -d $PUBLIC"
+indent "$ct"
+case $ct in
+*"src=${pa%:*} dst=${ub%:*} sport=${pa#*:} dport=${ub#*:} "*"src=${pb%:*} dst=${ua%:*} sport=${pb#*:} dport=${ua#*:} "*) ;;
+*) oops "the punches were not hairpinned" ;;
+esac
+echo
+wrap <<EOF
+The router hairpinned the punches: $a's to $ub went on to $b's socket,
+$pb, as from $a's binding, $ua, where S had told $b to send.  $b's
+punches to $a are the same entry's reply, and take the same way back.
+EOF
 
 echo
 if [ $unexpected = 0 ]; then

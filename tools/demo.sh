@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: builds hairpinctl and the module for the first test kernel, then
-# boots that kernel in qemu to run tools/demo-guest.sh, since the host kernel
-# cannot load modules.  Fails, with the guest's status, if the demo did not
-# behave as it says.
+# make demo: builds hairpinctl, punch and the module for the first test
+# kernel, then boots that kernel in qemu to run tools/demo-guest.sh, since
+# the host kernel cannot load modules.  Fails, with the guest's status, if
+# the demo did not behave as it says.
 set -e
 # Physical, as the VM mounts the repo there: a symlink on the way may be
 # under a directory the guest covers with a tmpfs (/root, /tmp).
@@ -15,8 +15,9 @@ say() { printf '[demo] %s\n' "$*"; }
 kver=$(tools/vm/kernels.sh | head -n 1)
 [ -n "$kver" ] || exit 1
 
-say "building hairpinctl"
+say "building hairpinctl and punch"
 make -s -C tools/hairpinctl
+make -s -C tools/punch
 say "building the module for $kver"
 tools/build-kmod.sh "$kver"
 say "booting $kver in qemu: TCG, so this takes a minute"
