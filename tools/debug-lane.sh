@@ -50,7 +50,7 @@ tests=
 # Its modprobe needs its modules.builtin: bound over /lib/modules in the VM.
 HAIRPIN_VM_MEM=1G HAIRPIN_KERNEL_IMAGE=$kdir/arch/x86/boot/bzImage \
 HAIRPIN_KERNEL_APPEND="acpi=noirq panic_on_warn=1" \
-	tools/vm/run.sh -k "$kver" -t 3000 ${out:+-o "$out"} -- \
+	tools/vm/run.sh -k "$kver" -t 4200 ${out:+-o "$out"} -- \
 	"mount --bind $(printf %q "$kdir/modroot/lib/modules") /lib/modules &&
 	 HAIRPIN_KO=$(printf %q "$top/build/$kver/kmod/hairpin.ko") HAIRPIN_FUZZ_MESSAGES=$fuzz \
 	 HAIRPIN_FUZZ_SECONDS=1500 HAIRPIN_CHURN_SECONDS=$churn \
