@@ -231,5 +231,10 @@ if [ "$status" = 1 ]; then
 	say "tail of ${log##*/}:"
 	tail -n 40 "$log"
 fi
+# Last, as CI may show only the end of a long run: what failed, by name.
+if grep -qE '^(# )*(FAIL:|not ok)' "$out/log" 2>/dev/null; then
+	say "failed checks:"
+	grep -E '^(# )*(FAIL:|not ok)' "$out/log" | tail -n 30
+fi
 say "results in $out"
 exit "$status"
