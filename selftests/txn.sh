@@ -17,6 +17,11 @@ serve tcp server2 81
 # A mid-stream packet must not make a new, translated entry of its own:
 # then a flushed TCP connection is visibly dead.
 nsq router sysctl -qw net.netfilter.nf_conntrack_tcp_loose=0
+# The checks compare entry ids across a minute or more on a slow guest: a
+# UDP entry that timed out on the way (30 s, before it counts as a stream)
+# would look flushed.
+nsq router sysctl -qw net.netfilter.nf_conntrack_udp_timeout=600
+nsq router sysctl -qw net.netfilter.nf_conntrack_udp_timeout_stream=600
 
 # An echo server, and a client holding one connection open: lines go in
 # through a fifo and come back, one per line, in $tmp/out.
