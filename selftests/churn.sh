@@ -133,7 +133,7 @@ check_eq "per mapping too" "$(peer_tries ' tcp ') $(peer_tries '^client tcp ')" 
 
 # With mappings and conntrack entries in place, the module goes.
 check "rmmod with mappings in place" rmmod hairpin
-check "insmod again" insmod "$HAIRPIN_KO"
+check "insmod again" insmod_hairpin
 check_no_leaks
 rm -rf "$tmp"
 finish

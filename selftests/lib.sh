@@ -100,6 +100,14 @@ veth() {
 	ip -n "$3-$sfx" link set "$4" up
 }
 
+# insmod_hairpin [PARAM...]: inserts the module under test, with
+# HAIRPIN_KO_PARAMS (the debug lane's: a shorter self-test at each load).
+insmod_hairpin() {
+	# shellcheck disable=SC2086 # words, as insmod takes them
+	insmod "$HAIRPIN_KO" $HAIRPIN_KO_PARAMS "$@"
+}
+export -f insmod_hairpin
+
 load_module() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 	[ -r "$HAIRPIN_KO" ] || skip "module not built: $HAIRPIN_KO"
@@ -108,7 +116,7 @@ load_module() {
 	if ! flock /run/hairpin-selftests.lock bash -c '
 		grep -q "^hairpin " /proc/modules && exit 0
 		modprobe -q nf_nat || exit 4
-		insmod "$1"' _ "$HAIRPIN_KO"; then
+		insmod_hairpin' _; then
 		[ $? != 4 ] || skip "no nf_nat"
 		fail "insmod $HAIRPIN_KO"
 		exit 1

@@ -26,7 +26,7 @@ stop=$tmp/stop
 dyndbg=/sys/kernel/debug/dynamic_debug/control
 [ -w $dyndbg ] && echo 'module hairpin +p' >$dyndbg
 reload() {
-	if [ -w $dyndbg ]; then insmod "$HAIRPIN_KO" dyndbg=+p; else insmod "$HAIRPIN_KO"; fi
+	if [ -w $dyndbg ]; then insmod_hairpin dyndbg=+p; else insmod_hairpin; fi
 }
 seed_topology
 nsq server socat TCP-LISTEN:9000,fork,reuseaddr EXEC:cat >/dev/null 2>&1 &
@@ -174,7 +174,7 @@ check "no device is left waiting for its references" \
 	eval '! dmesg | grep "unregister_netdevice: waiting for"'
 
 check "rmmod once the namespace is gone" rmmod hairpin
-check "insmod again" insmod "$HAIRPIN_KO"
+check "insmod again" insmod_hairpin
 check_no_leaks
 rm -rf "$tmp"
 finish

@@ -29,7 +29,7 @@ if ns router rmmod hairpin; then
 	expect "not loaded: -f" 1 "$notloaded" hpq -f "$tmp/reset"
 	expect "not loaded: monitor" 1 "$notloaded" hpq monitor
 	expect "not loaded: save" 1 "$notloaded" hpq save
-	insmod "$HAIRPIN_KO"
+	insmod_hairpin
 	check "loaded again" hpq show
 	check_eq "and starts empty" '{"mappings":[]}' "$(hpq -j map show)"
 else

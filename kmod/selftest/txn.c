@@ -37,7 +37,13 @@ static unsigned long long selftest_seed;
 module_param(selftest_seed, ullong, 0444);
 MODULE_PARM_DESC(selftest_seed, "Debug builds: the seed of the self-test, to replay one (0: a random one)");
 
-#define OPS		100000	/* operations, at least */
+/* Operations, at least. Each load draws a new seed, so a lane that loads
+ * the module several times may run fewer per load for the same coverage.
+ */
+static unsigned int selftest_ops = 100000;
+module_param(selftest_ops, uint, 0444);
+MODULE_PARM_DESC(selftest_ops, "Debug builds: operations the self-test runs at load, at least");
+
 /* Operations in a batch, at most: every batch but those that only add ends
  * with a grace period, which takes 20 ms under TCG. 64 rather than 32
  * halves the test's time.
@@ -837,7 +843,7 @@ bool __init hairpin_txn_selftest(void)
 	set.udp_timeout = -1;
 	set.max_bindings = -1;
 
-	while (ok && t->ops < OPS) {
+	while (ok && t->ops < selftest_ops) {
 		ok = batch(t);
 		/* A minute of work in insmod: let the rest of the system in. */
 		cond_resched();
