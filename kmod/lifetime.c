@@ -25,11 +25,39 @@
 #include "table.h"
 
 #define TCP_TIMEOUT 240
+/* The gone addresses of the dead bindings one walk remembers, to delete
+ * every entry translated to them: a router loses one at a time (a redial,
+ * a DHCP change).
+ */
+#define GONE_MAX 4
 
 struct walk {
 	struct hairpin_net *hn;
 	u32 gen;
+	unsigned int ngone;
+	__be32 gone[GONE_MAX];
 };
+
+static void note_gone(struct walk *w, __be32 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->ngone; i++)
+		if (w->gone[i] == addr)
+			return;
+	if (w->ngone < GONE_MAX)
+		w->gone[w->ngone++] = addr;
+}
+
+static bool gone(const struct walk *w, __be32 addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->ngone; i++)
+		if (w->gone[i] == addr)
+			return true;
+	return false;
+}
 
 /* The binding an entry's tuples name, given by its internal and external
  * ends; made if the entry is an outbound one through a masq rule.
@@ -71,7 +99,10 @@ static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
 }
 
 /* Under the conntrack table's locks, BH off. Returns true to delete the
- * entry: its binding's address is gone.
+ * entry: its binding's address is gone. So is any other entry translated
+ * to that address, with or without a binding: one made through a binding
+ * that went on the way (its rule deleted and added again, which rebuilds
+ * bindings from outbound entries only) can no longer be answered either.
  */
 static int see_entry(struct nf_conn *ct, void *data)
 {
@@ -83,6 +114,9 @@ static int see_entry(struct nf_conn *ct, void *data)
 	if (nf_ct_l3num(ct) != NFPROTO_IPV4 ||
 	    (proto != IPPROTO_TCP && proto != IPPROTO_UDP))
 		return 0;
+	if ((test_bit(IPS_SRC_NAT_BIT, &ct->status) && gone(data, reply->dst.u3.ip)) ||
+	    (test_bit(IPS_DST_NAT_BIT, &ct->status) && gone(data, orig->dst.u3.ip)))
+		return 1;
 	rcu_read_lock();
 	/* Outbound, or the sender's side of a hairpinned one. */
 	if (test_bit(IPS_SRC_NAT_BIT, &ct->status))
@@ -110,6 +144,7 @@ static int check_binding(struct hairpin_binding *bd, void *data)
 	rule = hairpin_masq_dev(w->hn, dev);
 	if (!dev) {
 		WRITE_ONCE(bd->dead, true);
+		note_gone(w, bd->ext.addr);
 	} else if (!rule) {
 		hairpin_binding_del(&w->hn->bindings, bd);
 	} else {

@@ -157,7 +157,11 @@ check "conntrack -E sees new entries through bindings" until_ok 15 event
 kill $ev 2>/dev/null
 
 # Rebuilt from the conntrack table: after the rule goes and comes back,
-# the binding is found again from its live entries.
+# the binding is found again from its live entries. Client's own entry for
+# 4200 goes first: its binding is then rebuilt from nothing, and the
+# hairpinned entries to it are left without one (they stay, and must go
+# with the address below all the same).
+nsq router conntrack -D -p udp --orig-src $CLIENT --orig-port-src 4200 >/dev/null 2>&1
 hp router masq del dev wan0
 check_eq "without the rule, no bindings" 0 "$(bindings | jq length)"
 hp router masq add dev wan0
