@@ -12,6 +12,9 @@
 #
 #   a namespace of its own (unshare -n) with three mappings and "source external"
 
+# Long: selftests/run.sh starts it first.
+# hairpin: long
+
 # Hundreds of requests: run in the namespace rather than enter it for each.
 [ -n "$HAIRPIN_BADINPUT_NETNS" ] || HAIRPIN_BADINPUT_NETNS=1 exec unshare -n "$0" "$@"
 source "$(dirname "$0")/lib.sh"

@@ -16,6 +16,8 @@
 #   has to put them back, into a table that shrank meanwhile.
 #
 #   router (no traffic: the table alone)
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 NLMSG=${HAIRPIN_NLMSG:-$top/tools/fuzz-nl/nlmsg}
 [ -x "$NLMSG" ] || skip "nlmsg not built: make -C tools/fuzz-nl"

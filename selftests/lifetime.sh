@@ -5,6 +5,8 @@
 # conntrack entry uses them, and the UDP timeout (UDP) or 240 s (TCP)
 # after the last one went; the setting at its lowest, 120 s, for test
 # time. On the seeds' topology (lib.sh).
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 load_module
 command -v jq >/dev/null || skip "jq not installed"

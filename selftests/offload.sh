@@ -14,6 +14,8 @@
 # flow's two directions both have br-lan as input, and the fast path
 # translates both addresses and sends the packet back out of br-lan; with
 # the flowtable on the bridge's ports, out of the server's port directly.
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology

@@ -27,11 +27,20 @@ jobs=${HAIRPIN_JOBS:-$(nproc)}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-together=() alone=()
+# The longest tests, marked "# hairpin: long", start first: started last,
+# one would run on alone while the other CPUs idle.
+long=() together=() alone=()
 for t in "${tests[@]}"; do
 	t=${t%.sh}.sh
-	if grep -qx '# hairpin: alone' "$t" 2>/dev/null; then alone+=("$t"); else together+=("$t"); fi
+	if grep -qx '# hairpin: alone' "$t" 2>/dev/null; then
+		alone+=("$t")
+	elif grep -qx '# hairpin: long' "$t" 2>/dev/null; then
+		long+=("$t")
+	else
+		together+=("$t")
+	fi
 done
+together=("${long[@]}" "${together[@]}")
 
 echo "TAP version 13"
 echo "1..${#tests[@]}"

@@ -10,6 +10,8 @@
 #   router2  fresh, to replay what the monitor printed into
 #
 # What hairpinctl says once the module is unloaded: unload.sh.
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 load_module
 command -v jq >/dev/null || skip "jq not installed"

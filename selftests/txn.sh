@@ -7,6 +7,8 @@
 # included.
 #
 #   wanhost ---- router (wan0 203.0.113.1) ---- br-lan: client, server, server2
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology
