@@ -324,4 +324,52 @@ add_server2() {
 	ip -n "server2-$sfx" route add default via $ROUTER_LAN
 }
 
+# A second home router on the ISP, with one host behind it and plain
+# nftables masquerade on its WAN, as routers ship. For peer to peer:
+#   isp2 192.0.2.254 -- wan0 router2 lan 192.168.2.1 -- eth0 peer2
+ROUTER2=192.0.2.1
+PEER2=192.168.2.100
+add_router2() {
+	add_ns router2 peer2
+	ip link add isp2 netns "isp-$sfx" type veth peer name wan0 netns "router2-$sfx"
+	ip link add lan netns "router2-$sfx" type veth peer name eth0 netns "peer2-$sfx"
+	ip -n "isp-$sfx" -b - <<-EOT
+	link set isp2 up
+	addr add 192.0.2.254/24 dev isp2
+	EOT
+	ip -n "router2-$sfx" -b - <<-EOT
+	link set wan0 up
+	link set lan up
+	addr add $ROUTER2/24 dev wan0
+	addr add 192.168.2.1/24 dev lan
+	route add default via 192.0.2.254
+	EOT
+	end_host peer2 $PEER2/24 192.168.2.1
+	nsq router2 sysctl -qw net.ipv4.ip_forward=1
+	ns router2 nft -f - <<-EOT
+	table ip home {
+		chain postrouting {
+			type nat hook postrouting priority srcnat;
+			oifname "wan0" masquerade
+		}
+	}
+	EOT
+}
+
+# guest_network: the router forwards nothing between its two LANs but the
+# connections it destination-NATed, as for a guest network: hosts behind it
+# reach each other only by the public address, as behind two routers.
+guest_network() {
+	ns router nft -f - <<-EOT
+	table inet guest {
+		chain forward {
+			type filter hook forward priority filter;
+			ct status dnat accept
+			iifname "lan2" oifname "br-lan" drop
+			iifname "br-lan" oifname "lan2" drop
+		}
+	}
+	EOT
+}
+
 trap cleanup EXIT

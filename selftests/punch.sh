@@ -22,40 +22,8 @@ PUNCH=${PUNCH:-$top/tools/punch/punch}
 [ -x "$PUNCH" ] || skip "punch not built: $PUNCH"
 load_module
 seed_topology
-add_ns router2 peer2
-ip link add isp2 netns "isp-$sfx" type veth peer name wan0 netns "router2-$sfx"
-ip link add lan netns "router2-$sfx" type veth peer name eth0 netns "peer2-$sfx"
-ip -n "isp-$sfx" -b - <<EOT
-link set isp2 up
-addr add 192.0.2.254/24 dev isp2
-EOT
-ip -n "router2-$sfx" -b - <<EOT
-link set wan0 up
-link set lan up
-addr add 192.0.2.1/24 dev wan0
-addr add 192.168.2.1/24 dev lan
-route add default via 192.0.2.254
-EOT
-end_host peer2 192.168.2.100/24 192.168.2.1
-nsq router2 sysctl -qw net.ipv4.ip_forward=1
-nsq router2 nft -f - <<EOT
-table ip home {
-	chain postrouting {
-		type nat hook postrouting priority srcnat;
-		oifname "wan0" masquerade
-	}
-}
-EOT
-ns router nft -f - <<EOT
-table inet guest {
-	chain forward {
-		type filter hook forward priority filter;
-		ct status dnat accept
-		iifname "lan2" oifname "br-lan" drop
-		iifname "br-lan" oifname "lan2" drop
-	}
-}
-EOT
+add_router2
+guest_network
 
 echo "[+] wanhost: punch server" >&2
 nsq wanhost "$PUNCH" server -v 2>"$peer_log.s" &

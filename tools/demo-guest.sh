@@ -253,10 +253,8 @@ counters=$(nsq router "$HAIRPINCTL" map show | grep -o 'conns [0-9]* *hairpinned
 [ "$counters" = "conns 3 hairpinned 2" ] || oops "expected conns 3 hairpinned 2"
 
 # Act 2, seed 003: the network of selftests/punch.sh, a second router with a
-# peer behind it, and the rendezvous server on wanhost.
-ROUTER2=192.0.2.1
-PEER2=192.168.2.100
-
+# peer behind it (lib.sh's add_router2), and the rendezvous server on
+# wanhost.
 # wrap: a paragraph of the explanation, whose names and numbers vary.
 wrap() { fmt -w 74 | sed 's/^/  /'; }
 
@@ -410,42 +408,8 @@ network, which the router does not forward to or from br-lan.
 
 Both routers masquerade what leaves by wan0 with nftables, as in act 1.
 EOF
-add_ns router2 peer2
-ip -b - <<EOT
-link add isp2 netns isp-$sfx type veth peer name wan0 netns router2-$sfx
-link add lan netns router2-$sfx type veth peer name eth0 netns peer2-$sfx
-EOT
-ip -n "isp-$sfx" -b - <<EOT
-link set isp2 up
-addr add 192.0.2.254/24 dev isp2
-EOT
-ip -n "router2-$sfx" -b - <<EOT
-link set wan0 up
-link set lan up
-addr add $ROUTER2/24 dev wan0
-addr add 192.168.2.1/24 dev lan
-route add default via 192.0.2.254
-EOT
-end_host peer2 $PEER2/24 192.168.2.1
-nsq router2 sysctl -qw net.ipv4.ip_forward=1
-nsq router2 nft -f - <<EOT
-table ip home {
-	chain postrouting {
-		type nat hook postrouting priority srcnat;
-		oifname "wan0" masquerade
-	}
-}
-EOT
-nsq router nft -f - <<EOT
-table inet guest {
-	chain forward {
-		type filter hook forward priority filter;
-		ct status dnat accept
-		iifname "lan2" oifname "br-lan" drop
-		iifname "br-lan" oifname "lan2" drop
-	}
-}
-EOT
+add_router2 2> >(grep -v '^\[+\]' >&2)
+guest_network 2> >(grep -v '^\[+\]' >&2)
 nsq wanhost "$PUNCH" server -v 2>"$cap/s" &
 wait_for_port wanhost udp 7717
 
