@@ -9,7 +9,8 @@
  *    binding of the router (hairpin) leaves from the sender's own binding.
  *  PRE_ROUTING, after the mappings: a new connection to a bound external
  *    endpoint goes to the binding's internal one if the filter lets it in,
- *    and is dropped without a trace if not.
+ *    and is dropped without a trace if not. An internal host that sends to
+ *    an unbound port of a masq address gets its own binding there.
  *
  * A conntrack entry carries the binding in its tuples (internal endpoint in
  * one, external in the other), and nothing else: lifetime.c rebuilds the
@@ -278,6 +279,34 @@ static unsigned int hairpin_masq_out(void *priv, struct sk_buff *skb,
 	return snat_to(ct, addr, bd);
 }
 
+/* An internal host sent to a port of a masq address that no binding has:
+ * a peer behind this router that has not sent yet, or the router's own
+ * service. The sender gets its binding now, as if the packet had left, so
+ * that the peer, once it sends back, is hairpinned to it: two hosts that
+ * know only each other's public endpoint meet even with nothing outside
+ * to talk to first. A binding it has stays as it is.
+ */
+static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct)
+{
+	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct hairpin_masq_rule *rule;
+	struct hairpin_bkey in = {
+		.addr = orig->src.u3.ip,
+		.port = orig->src.u.all,
+		.proto = orig->dst.protonum,
+	};
+	struct hairpin_binding *bd;
+
+	rule = hairpin_masq_dev(hn, __ip_dev_find(hn->net, orig->dst.u3.ip, false));
+	if (!rule)
+		return;
+	bd = hairpin_binding_by_in(&hn->bindings, &in);
+	if (!bd || READ_ONCE(bd->dead))
+		bd = bind(hn, ct, &in, orig->dst.u3.ip, rule->filter);
+	if (bd && bd->ext.addr == orig->dst.u3.ip)
+		used(bd, orig->dst.u3.ip, orig->dst.u.all);
+}
+
 /* From inside: not by an interface we masquerade on. */
 static bool inside(const struct hairpin_net *hn, const struct nf_hook_state *state)
 {
@@ -310,7 +339,17 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 	ext.proto = orig->dst.protonum;
 	ext.pad = 0;
 	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
-	if (!bd || READ_ONCE(bd->dead) || bd->in.addr == orig->src.u3.ip)
+	if (!bd) {
+		if (inside(hn, state))
+			bind_sender(hn, ct);
+		return NF_ACCEPT;
+	}
+	/* The binding's own endpoint, to itself: that would be one tuple
+	 * both ways. Another port of its host is hairpinned (RFC 5780's
+	 * hairpinning test sends from one).
+	 */
+	if (READ_ONCE(bd->dead) ||
+	    (bd->in.addr == orig->src.u3.ip && bd->in.port == orig->src.u.all))
 		return NF_ACCEPT;
 
 	/* Filtered by the endpoint it will be seen from: a hairpinned
