@@ -14,6 +14,7 @@ say() { printf '[deps] %s\n' "$*"; }
 pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config libmnl-dev
       qemu-system-x86 busybox-static cpio kmod sparse linux-source-6.1
       iproute2 iputils-ping nftables iptables conntrack socat tcpdump jq procps psmisc
+      coturn nat-traverse
       clang libclang-rt-14-dev man-db shellcheck python3
       linux-image-amd64 linux-headers-amd64"
 
