@@ -209,6 +209,18 @@ static void used(struct hairpin_binding *bd, __be32 addr, __be16 port)
 		WRITE_ONCE(bd->used, jiffies);
 }
 
+/* The internal endpoint of a connection from inside: its source. */
+static struct hairpin_bkey src_key(const struct nf_conntrack_tuple *orig)
+{
+	struct hairpin_bkey in = {
+		.addr = orig->src.u3.ip,
+		.port = orig->src.u.all,
+		.proto = orig->dst.protonum,
+	};
+
+	return in;
+}
+
 /* An internal host reached a binding of the router: it is seen from its
  * own binding (RFC 4787 REQ-9a), on the address it connected to.
  */
@@ -216,11 +228,7 @@ static unsigned int snat_hairpin(struct hairpin_net *hn, struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct hairpin_masq_rule *rule;
-	struct hairpin_bkey in = {
-		.addr = orig->src.u3.ip,
-		.port = orig->src.u.all,
-		.proto = orig->dst.protonum,
-	};
+	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
 	u8 filter = HAIRPIN_FILTER_INDEPENDENT;
 
@@ -269,10 +277,7 @@ static unsigned int hairpin_masq_out(void *priv, struct sk_buff *skb,
 				RT_SCOPE_UNIVERSE);
 	if (!addr)
 		return NF_DROP;
-	in.addr = orig->src.u3.ip;
-	in.port = orig->src.u.all;
-	in.proto = orig->dst.protonum;
-	in.pad = 0;
+	in = src_key(orig);
 	bd = binding_for(hn, ct, &in, addr, rule->filter);
 	if (bd)
 		used(bd, orig->dst.u3.ip, orig->dst.u.all);
@@ -290,11 +295,7 @@ static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct hairpin_masq_rule *rule;
-	struct hairpin_bkey in = {
-		.addr = orig->src.u3.ip,
-		.port = orig->src.u.all,
-		.proto = orig->dst.protonum,
-	};
+	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
 
 	rule = hairpin_masq_dev(hn, __ip_dev_find(hn->net, orig->dst.u3.ip, false));
@@ -360,11 +361,7 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 	peer_addr = orig->src.u3.ip;
 	peer_port = orig->src.u.all;
 	if (hairpin) {
-		struct hairpin_bkey in = {
-			.addr = orig->src.u3.ip,
-			.port = orig->src.u.all,
-			.proto = ext.proto,
-		};
+		struct hairpin_bkey in = src_key(orig);
 
 		peer_addr = ext.addr;
 		from = hairpin_binding_by_in(&hn->bindings, &in);
