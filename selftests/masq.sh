@@ -13,6 +13,8 @@
 #              wan0 203.0.113.1   router   br-lan 192.168.1.1
 #                                           /        \
 #                               client 192.168.1.100  client3 192.168.1.101
+# Long: selftests/run.sh starts it first.
+# hairpin: long
 source "$(dirname "$0")/lib.sh"
 load_module
 command -v jq >/dev/null || skip "jq not installed"
