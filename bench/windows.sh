@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# bench/windows.sh WARMUP WINDOW ROUNDS CAP K:SINKPID...: the timed windows
-# of one measurement. bench/guest.sh runs it on CPU 0 in a generator
-# namespace (wan or lan: pktgen starts and stops only from there), with
-# pktgen's device ethK set up towards router rtK for each slot K given, and
-# slot K's sink counting in the namespace of process SINKPID.
+# bench/windows.sh WARMUP WINDOW ROUNDS CAP K:SINKPID[:DEV]...: the timed
+# windows of one measurement. bench/guest.sh runs it on CPU 0 in a
+# generator namespace (wan or lan: pktgen starts and stops only from
+# there), with pktgen's device ethK set up towards router rtK for each slot
+# K given, and slot K's packets counted as received by device DEV (eth0,
+# the sink's) in the namespace of process SINKPID.
 #
 # Each slot gets a warm-up window of WARMUP seconds, then ROUNDS rounds of
 # one WINDOW each: the slots take turns window by window, in the reverse
@@ -107,12 +108,15 @@ usec() {
 	printf -v "$2" %d $((10#${s:-0} * 1000000 + 10#${f:0:6}))
 }
 
-# sink_count PID VAR: VAR = the packets eth0 received in PID's namespace.
+# sink_count PID[:DEV] VAR: VAR = the packets DEV (eth0) received in PID's
+# namespace. The colon splits too: a name is followed by the bytes without
+# a space once they have more than 8 digits.
 sink_count() {
-	local name packets
-	while read -r name _ packets _; do
-		[ "$name" != eth0: ] || break
-	done <"/proc/$1/net/dev"
+	local pid=${1%%:*} dev=eth0 name packets
+	[ "$pid" = "$1" ] || dev=${1#*:}
+	while IFS=$' \t:' read -r name _ packets _; do
+		[ "$name" != "$dev" ] || break
+	done <"/proc/$pid/net/dev"
 	printf -v "$2" %d "$packets"
 }
 
