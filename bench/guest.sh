@@ -28,7 +28,9 @@
 # (rounds) and BENCH_WARMUP (seconds) for new flows; BENCH_FLOW_WINDOW
 # (seconds) for one established flow, in three times as many rounds;
 # BENCH_IPERF_ROUNDS, BENCH_IPERF_TIME (seconds); BENCH_PERF (0: no
-# profiles); BENCH_CAP_WAN, BENCH_CAP_LAN (flows a window may create).
+# profiles); BENCH_CAP_WAN, BENCH_CAP_LAN (flows a window may create);
+# BENCH_MASQ_SIZES (live bindings; even, at most 111070), BENCH_MASQ_ONLY
+# (1: the masquerade part alone).
 set -e
 
 out=$1
@@ -54,6 +56,8 @@ perf=${BENCH_PERF:-1}
 # pair: it must stay below the 64511 source ports the masquerade has.
 cap_wan=${BENCH_CAP_WAN:-250000}
 cap_lan=${BENCH_CAP_LAN:-60000}
+masq_sizes=${BENCH_MASQ_SIZES:-1000 100000}
+masq_only=${BENCH_MASQ_ONLY:-0}
 
 PUB1=203.0.113.1
 WANGW=203.0.113.254
@@ -67,20 +71,26 @@ main() {
 	trap teardown EXIT
 	machine
 	say "sizes: $sizes; windows: $warm s warm-up + $nwin x $win s"
-	forwarding_only
-	conntrack_only
-	# Size by size, in the opposite order at the next: the machine drifts
-	# through a boot (conntrack only has read 25% lower at the end).
-	for n in $sizes; do
-		if [ $((i++ % 2)) = 0 ]; then
-			iptables_alone legacy "$n"
-			iptables_alone nft "$n"
-			side_by_side "$n"
-		else
-			side_by_side "$n"
-			iptables_alone nft "$n"
-			iptables_alone legacy "$n"
-		fi
+	if [ "$masq_only" != 1 ]; then
+		forwarding_only
+		conntrack_only
+		# Size by size, in the opposite order at the next: the machine
+		# drifts through a boot (conntrack only has read 25% lower at
+		# the end).
+		for n in $sizes; do
+			if [ $((i++ % 2)) = 0 ]; then
+				iptables_alone legacy "$n"
+				iptables_alone nft "$n"
+				side_by_side "$n"
+			else
+				side_by_side "$n"
+				iptables_alone nft "$n"
+				iptables_alone legacy "$n"
+			fi
+		done
+	fi
+	for n in $masq_sizes; do
+		masquerade "$n"
 	done
 	emit meta seconds $((SECONDS - t0))
 	say "done"
@@ -200,6 +210,92 @@ iptables_alone() {
 		new_flows "$n" wan "$match" "$label"
 		new_flows "$n" hairpin "$match" "$label"
 	done
+}
+
+# Masquerade (issue #21): nftables' masquerade and hairpin's masq, side by
+# side in routers rt0 and rt1, at N live bindings. Two WAN devices, as one
+# address has only 64511 UDP ports to bind: wan0 (203.0.113.1) and a dummy
+# wan1 (192.0.2.1, the route to 198.51.101.0/24; it drops what it sends,
+# and bindings are made before). First the bindings: N/2 LAN endpoints
+# 198.18.64.1:10000... to a host out of wan0, as many from 198.18.64.2
+# out of wan1 (fill). Then conntrack is flushed, as before every window:
+# masq keeps its N bindings (UDP timeout a day), while nftables' masquerade
+# keeps nothing, so for it N only names the traffic it was given.
+#
+# - Outbound: new connections from the bound endpoints of 198.18.64.1 to
+#   random WAN endpoints out of wan0, counted where they arrive, at wan's
+#   veth (counter=wan); each one finds its binding, none makes one.
+# - Inbound: new connections from random WAN endpoints to the bound ports
+#   of 203.0.113.1 (filter independent), to the sink; nftables' reference
+#   is the static equivalent of those bindings, one dnat rule for the port
+#   range, added to rt0 for this measurement only.
+# - Memory: kernel memory across the fills, conntrack flushed; rt0's fill
+#   first, so that conntrack's slab has grown before masq's fill (rt0's
+#   delta is conntrack's residue, rt1's the bindings').
+# - The walk: in rt0, N entries made through nftables' masquerade, then
+#   `hairpinctl -f` adding both masq rules, whose commit rebuilds the
+#   bindings from them (a conntrack walk); the same again (a walk finding
+#   N bindings in use), and again with conntrack flushed (N idle bindings).
+masquerade() {
+	local n=$1 h=$(($1 / 2)) counter k b t e m0='' m1='' m2=''
+	say "== nft-masq masq N=$n"
+	routers 2
+	for k in 0 1; do
+		wan1 "$k"
+	done
+	nft_masq rt0
+	masq rt1 "$n"
+	quiesce
+	[ "$n" -lt 10000 ] || m0=$(kmem)
+	fill 0 "$h"
+	nx rt0 conntrack -F >/dev/null 2>&1
+	[ "$n" -lt 10000 ] || m1=$(kmem)
+	fill 1 "$h"
+	nx rt1 conntrack -F >/dev/null 2>&1
+	[ "$n" -lt 10000 ] || m2=$(kmem)
+	b=$(bindings rt1)
+	emit bindings masq "$n" fill "$b"
+	say "masq N=$n: $b bindings after the fill"
+	# shellcheck disable=SC2086
+	if [ -n "$m0" ]; then
+		emit mmem nft-masq "$n" 0 $m0 $m1
+		emit mmem masq "$n" "$b" $m1 $m2
+		say "kmem kB (slab sunreclaim vmalloc percpu free): $m0 / nft-masq $m1 / masq $m2"
+	fi
+	quiesce
+	for k in 0 1; do
+		masq_flows "$k" "$h"
+	done
+	counter=wan
+	measure masq "$n" out bound lan "$win" "$nwin" "$cap_wan" nft-masq masq
+	counter=
+	nft_masq_in rt0 "$h"
+	measure masq "$n" in bound wan "$win" "$nwin" "$cap_wan" nft-masq masq
+	b=$(bindings rt1)
+	emit bindings masq "$n" end "$b"
+	say "masq N=$n: $b bindings after the windows"
+
+	# rt1's bindings go, and with them its walk every 10 s, which would
+	# take the CPU from the one timed.
+	printf 'masq del dev wan0\nmasq del dev wan1\n' | nx rt1 "$hpctl" -f -
+	nx rt0 sysctl -qw net.netfilter.nf_conntrack_udp_timeout=3600
+	masq_limits rt0 "$n"
+	fill 0 "$h"
+	e=$(nx rt0 conntrack -C)
+	masq_rules >"$tmp/rules"
+	t=$(timed nx rt0 "$hpctl" show)
+	emit walk masq "$n" none "$t" 0 "$e"
+	t=$(timed nx rt0 "$hpctl" -f "$tmp/rules")
+	b=$(bindings rt0)
+	emit walk masq "$n" rebuild "$t" "$b" "$e"
+	say "masq N=$n: adding the rules over $e entries took ${t}s, rebuilt $b bindings"
+	t=$(timed nx rt0 "$hpctl" -f "$tmp/rules")
+	emit walk masq "$n" used "$t" "$(bindings rt0)" "$e"
+	nx rt0 conntrack -F >/dev/null 2>&1
+	t=$(timed nx rt0 "$hpctl" -f "$tmp/rules")
+	emit walk masq "$n" idle "$t" "$(bindings rt0)" 0
+	say "masq N=$n: the walk again with them in use, and idle: $(awk -F'\t' -v n="$n" \
+		'$1 == "walk" && $3 == n && ($4 == "used" || $4 == "idle") { printf " %ss", $5 }' "$res")"
 }
 
 # new_flows N PATH MATCH LABEL...: the new-flow rate through slots 0, 1...
@@ -351,14 +447,20 @@ profile() {
 # median rate, every window's, the packets sent but not counted (pktgen
 # overflowing the router's backlog), conntrack's failures, and CPU 1's
 # median busy share. Then one line a pair of slots: the later's rate over
-# the earlier's, round by round, and their median.
+# the earlier's, round by round, and their median. Each slot's packets are
+# counted by its sink, or where the caller has set counter=NS by generator
+# NS's ethK (outbound traffic).
 measure() {
 	local kind=$1 n=$2 path=$3 match=$4 ns=$5 w=$6 rounds=$7 cap=$8
 	shift 8
 	local labels=("$@") members=() fails=() raw=$tmp/windows k j f rates busy lost cuts med note
 	local ts=$SECONDS
 	for k in "${!labels[@]}"; do
-		members+=("$k:$(<"$tmp/srv$k.pid")")
+		if [ -n "$counter" ]; then
+			members+=("$k:$(<"$tmp/$counter.pid"):eth$k")
+		else
+			members+=("$k:$(<"$tmp/srv$k.pid")")
+		fi
 		fails[k]=$(ct_fails "rt$k")
 	done
 	nx "$ns" taskset -c 0 bash "$here/windows.sh" "$warm" "$w" "$rounds" "$cap" "${members[@]}" >"$raw"
@@ -470,6 +572,47 @@ iptables_add() {
 iptables_del() {
 	nx "$1" "iptables-$2" -t nat -D PREROUTING -d $PUB1/32 -p udp -m udp --dport 60001 \
 		-j DNAT --to-destination $SRV0:60001
+}
+
+# nftables' masquerade, on both WAN devices.
+nft_masq() {
+	nx "$1" nft -f - <<-EOF
+	table ip masq {
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			oifname { "wan0", "wan1" } masquerade
+		}
+	}
+	EOF
+}
+
+# nft_masq_in RT HALF: what stands for independent bindings in nftables:
+# one dnat rule for the bound ports of 203.0.113.1.
+nft_masq_in() {
+	nx "$1" nft -f - <<-EOF
+	table ip masq {
+		chain pre {
+			type nat hook prerouting priority dstnat; policy accept;
+			ip daddr $PUB1 udp dport 10000-$((10000 + $2 - 1)) dnat to 198.18.64.1
+		}
+	}
+	EOF
+}
+
+# masq RT N: hairpin's masq on both WAN devices, filter independent.
+masq() {
+	grep -q '^hairpin ' /proc/modules || insmod "$ko"
+	masq_limits "$1" "$2"
+	masq_rules | nx "$1" "$hpctl" -f -
+}
+masq_rules() { printf 'masq add dev wan0 filter independent\nmasq add dev wan1 filter independent\n'; }
+# masq_limits RT N: bindings outlive the windows' conntrack flushes (a
+# day), and never reach the limit: the fill's N, and the few that the
+# windows' reused endpoints cannot make, far below four times N.
+masq_limits() {
+	local lim=$((4 * $2))
+	[ "$lim" -gt 262144 ] || lim=262144
+	nx "$1" "$hpctl" set udp-timeout 86400 limit bindings "$lim"
 }
 
 # Software flow offload: a flowtable on the router's devices, to which
@@ -649,6 +792,87 @@ pktgen() {
 			esac
 		done <"$pg/$dev"
 	done
+}
+
+# wan1 K: router rtK's second WAN device, a dummy: 192.0.2.1, the route to
+# 198.51.101.0/24. And the masquerade measurement's counters: the LAN
+# endpoints 198.18.64.1 and .2 behind sink srvK; outbound packets
+# dropped at wan's ethK (RPS to CPU 0, as the sinks), where they are
+# counted.
+wan1() {
+	local rt=rt$1
+	ip -n "$rt" link add wan1 type dummy
+	ip -n "$rt" -b - <<-EOF
+	link set wan1 up
+	addr add 192.0.2.1/24 dev wan1
+	route add 198.51.101.0/24 dev wan1
+	neigh replace 198.18.64.1 lladdr 02:00:00:00:03:02 dev br-lan nud permanent
+	neigh replace 198.18.64.2 lladdr 02:00:00:00:03:02 dev br-lan nud permanent
+	EOF
+	rps wan "eth$1" 1
+	nx wan nft -f - <<-EOF
+	table netdev sink$1 {
+		chain in {
+			type filter hook ingress device eth$1 priority 0;
+			meta l4proto udp drop
+		}
+	}
+	EOF
+}
+
+# fill K HALF: slot K's bindings (or what masquerade makes of the same
+# traffic): from 198.18.64.1 ports 10000... (HALF of them) to 198.51.100.1
+# out of wan0, from 198.18.64.2 the same to 198.51.101.1 out of wan1; at
+# 20k packets/s, under what a router takes, each port twice over, and
+# again while masq misses some.
+fill() {
+	local k=$1 h=$2 a i
+	for a in 1 2; do
+		pktgen lan "eth$k" "dst_mac 02:00:00:00:02:01" "src_min 198.18.64.$a" "src_max 198.18.64.$a" \
+			"udp_src_min 10000" "udp_src_max $((10000 + h))" "flag !UDPSRC_RND" \
+			"dst_min 198.51.10$((a - 1)).1" "dst_max 198.51.10$((a - 1)).1" \
+			"udp_dst_min 9" "udp_dst_max 9" "delay 50000"
+		for ((i = 0; i < 3; i++)); do
+			pg_run lan "eth$k" $((2 * h))
+			# nftables' masquerade keeps nothing to count.
+			[ "$k" != 0 ] || break
+			[ "$(bindings "rt$k")" -lt $((a * h)) ] || break
+		done
+	done
+}
+
+# masq_flows K HALF: slot K's new connections through the bindings of
+# 198.18.64.1: outbound (lan) from a random one of its bound ports to a
+# random WAN endpoint; inbound (wan) from WAN endpoints (4093 addresses,
+# sequential ports) to a random bound port of 203.0.113.1.
+masq_flows() {
+	local k=$1 h=$2
+	pktgen lan "eth$k" "dst_mac 02:00:00:00:02:01" "src_min 198.18.64.1" "src_max 198.18.64.1" \
+		"udp_src_min 10000" "udp_src_max $((10000 + h))" "flag UDPSRC_RND" \
+		"dst_min 198.51.100.1" "dst_max 198.51.100.254" "udp_dst_min 1024" "udp_dst_max 65535" \
+		"flag IPDST_RND" "flag UDPDST_RND"
+	pktgen wan "eth$k" "dst_mac 02:00:00:00:01:01" "src_min 198.19.0.1" "src_max 198.19.15.253" \
+		"udp_src_min 1024" "udp_src_max 65535" "dst_min $PUB1" "dst_max $PUB1" \
+		"udp_dst_min 10000" "udp_dst_max $((10000 + h))" "flag UDPDST_RND"
+}
+
+# pg_run NS DEV COUNT: COUNT packets from pktgen's DEV in generator NS,
+# the namespace's other devices one each (pktgen runs them all); returns
+# when they are sent. pgctrl starts the writer's namespace's pktgen, so
+# it is written from NS.
+pg_run() {
+	local pg m
+	pg=/proc/$(<"$tmp/$1.pid")/net/pktgen
+	for m in "$pg"/eth*; do
+		if [ "$m" = "$pg/$2" ]; then echo "count $3" >"$m"; else echo "count 1" >"$m"; fi
+	done
+	nx "$1" sh -c 'echo start >/proc/net/pktgen/pgctrl'
+}
+
+# bindings RT: the bindings of router RT's masq rules.
+bindings() {
+	nx "$1" "$hpctl" masq show | awk '{ for (i = 1; i < NF; i++) if ($i == "bindings") b += $(i + 1) }
+		END { print b + 0 }'
 }
 
 machine() {
