@@ -252,6 +252,14 @@ class Results:
     mem: dict = field(default_factory=dict)      # (engine, N): bytes, see read()
     ctfail: list = field(default_factory=list)   # (where, count)
     nrates: int = 0
+    # Masquerade (issue #21), apart from the rest: nftables' masquerade
+    # and masq at N live bindings.
+    masq: dict = field(default_factory=dict)     # (engine, N, path): Meas; path out or in
+    mfail: list = field(default_factory=list)    # (where, count)
+    bindings: dict = field(default_factory=dict)  # (N, when): masq's bindings
+    mmem: dict = field(default_factory=dict)     # (engine, N): (bindings, bytes as mem)
+    walk: dict = field(default_factory=dict)     # (N, what): (s, bindings, entries)
+    msizes: list = field(default_factory=list)   # ascending
 
     def value(self, kind, eng, n, path, match):
         m = self.meas.get((kind, eng, n, path, match))
@@ -321,6 +329,21 @@ def read(text):
             res.perf[k][2].append((f[4], float(f[5])))
         elif kind in ("load", "add", "del"):
             {"load": res.load, "add": res.add, "del": res.delete}[kind][f[1], int(f[2])] = float(f[3])
+        elif kind == "masq":
+            eng, n, path = f[1], int(f[2]), f[3]
+            busy = float(f[9]) if f[9] else None
+            res.masq[eng, n, path] = Meas(f[5], [float(x) for x in f[6].split()], busy)
+            if f[8] and float(f[8]) > 0:
+                res.mfail.append((f"{eng} N={n} {path}", f[8]))
+        elif kind == "bindings":
+            res.bindings[int(f[2]), f[3]] = int(f[4])
+        elif kind == "mmem":
+            b = [float(x) for x in f[4:9]]
+            a = [float(x) for x in f[9:14]]
+            res.mmem[f[1], int(f[2])] = (int(f[3]), ((a[1] - b[1]) * 1024, (a[2] - b[2]) * 1024,
+                                                     (a[3] - b[3]) * 1024, (b[4] - a[4]) * 1024))
+        elif kind == "walk":
+            res.walk[int(f[2]), f[3]] = (float(f[4]), int(f[5]), int(f[6]))
         elif kind == "mem":
             # kB before (slab sunreclaim vmalloc percpu free), then after;
             # kept in bytes: unreclaimable slab, vmalloc, percpu, free taken
@@ -329,6 +352,7 @@ def read(text):
             res.mem[f[1], int(f[2])] = ((a[1] - b[1]) * 1024, (a[2] - b[2]) * 1024,
                                         (a[3] - b[3]) * 1024, (b[4] - a[4]) * 1024)
     res.sizes = sorted(sizes)
+    res.msizes = sorted({n for _, n, _ in res.masq} | {n for n, _ in res.walk})
     return res
 
 
@@ -337,10 +361,13 @@ def read(text):
 
 def report(res, why, png):
     """The results page, in Markdown. why: the text of bench/README.md."""
+    if not res.sizes:
+        # The masquerade part alone (BENCH_MASQ_ONLY).
+        return header(res) + masq(res, why)
     rates = rate_table(res, "wan") + rate_table(res, "hairpin")
     return "".join([header(res), method(res), rates, rate_notes("†" in rates),
                     pairs_table(res), established(res), loading(res), memory(res),
-                    profile(res), goals(res, why), checks(res, png)])
+                    profile(res), goals(res, why), masq(res, why), checks(res, png)])
 
 
 def header(res):
@@ -1019,6 +1046,131 @@ def goal7(res, why):
     return s + ("" if ok else explain(why, "7"))
 
 
+# ---------------------------------------------------------------- masquerade
+
+
+def masq_rate(res, eng, n, path):
+    m = res.masq.get((eng, n, path))
+    return None if m is None else m.value
+
+
+def masq_outbound(res, n):
+    """masq over nftables' masquerade, outbound, at N: side by side."""
+    r = res.rounds("masq", "masq", "nft-masq", n, "out", "bound")
+    return side_by_side(r, 0.95) if r else None
+
+
+def per_binding(res, n):
+    """masq's kernel memory per binding at N, bytes (slab, vmalloc, percpu
+    across its fill, as per_mapping()); None if not measured."""
+    m = res.mmem.get(("masq", n))
+    return None if m is None or m[0] <= 0 else sum(m[1][:3]) / m[0]
+
+
+def masq(res, why):
+    """The masquerade section, with its goals: only where it was measured."""
+    if not res.msizes:
+        return ""
+    ns = res.msizes
+    s = """## Masquerade: masq against nftables' masquerade (issue #21)
+
+nftables' masquerade (`oifname { "wan0", "wan1" } masquerade`) and hairpin's
+masq (`masq add dev wan0`, `masq add dev wan1`, filter independent) side by
+side, in two routers, window for window as above. One external address has
+64511 UDP ports to bind, so each router has a second WAN device (a dummy,
+192.0.2.1). **At N live bindings** means: N LAN endpoints (half behind each
+WAN device) first sent one flow each, then conntrack was flushed, as it is
+before every window. masq keeps their N bindings (UDP timeout set to a day,
+bindings limit above what the run makes); nftables' masquerade keeps
+nothing, so for it N names only the traffic it was given.
+
+- **Outbound**: new UDP connections from a random bound endpoint of the
+  first half to a random WAN endpoint, counted as they arrive in `wan`:
+  every one finds its binding, none makes one.
+- **Inbound**: new UDP connections from WAN endpoints to a random bound
+  port of 203.0.113.1, through masq's independent bindings, to the sink;
+  nftables' reference is the static equivalent, one `dnat` rule for the
+  bound port range.
+
+""" + "| new connections/s |" + "".join(f" N={size(n)} |" for n in ns) + "\n|---|" + "---:|" * len(ns) + "\n"
+    for path, label in (("out", "outbound"), ("in", "inbound")):
+        for eng, name in (("nft-masq", "nftables masquerade" if path == "out" else "nftables dnat rule"),
+                          ("masq", "masq")):
+            s += f"| {label}, {name} |"
+            for n in ns:
+                m = res.masq.get((eng, n, path))
+                s += f" {fmt(m and m.value)}{mark(m and m.busy)} |"
+            s += "\n"
+        s += f"| {label}, masq / nftables |"
+        for n in ns:
+            r = res.rounds("masq", "masq", "nft-masq", n, path, "bound")
+            s += rangefmt(r) if r else " – |"
+        s += "\n"
+    s += ("\nRates: the median window, flows/s (†: CPU 1, the router's, less than 90% busy). "
+          "Ratios: the median of the rounds' ratios (lowest-highest).\n\n")
+    s += "| masq's bindings | " + " | ".join(f"N={size(n)}" for n in ns) + " |\n|---|" + "---:|" * len(ns) + "\n"
+    for when_, label in (("fill", "after the fill"), ("end", "after the windows")):
+        s += f"| {label} |" + "".join(f" {res.bindings.get((n, when_), '–')} |" for n in ns) + "\n"
+    mem = [(e, n) for n in ns for e in ("nft-masq", "masq") if (e, n) in res.mmem]
+    if mem:
+        mib = 1048576
+        s += ("\n| kernel memory across the fill | N | bindings | unreclaimable slab | vmalloc | percpu "
+              "| free memory taken | per binding |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+        for e, n in mem:
+            b, (sunr, vm, pcpu, free) = res.mmem[e, n]
+            pb = per_binding(res, n) if e == "masq" else None
+            s += (f"| {'nftables masquerade' if e == 'nft-masq' else 'masq'} | {size(n)} | {b} | "
+                  f"{sunr / mib:.2f} MiB | {vm / mib:.2f} MiB | {pcpu / mib:.2f} MiB | {free / mib:.2f} MiB | "
+                  f"{'–' if pb is None else f'**{pb:.0f} B**'} |\n")
+        s += """
+nftables' router is filled first: its delta is conntrack's residue once
+flushed (slab it keeps), which masq's fill then reuses, so masq's delta is
+its bindings'. Per binding: slab, vmalloc and percpu over the bindings
+counted after the fill.
+"""
+    walks = [n for n in ns if (n, "rebuild") in res.walk]
+    if walks:
+        s += ("\n| the conntrack walk | N | entries | bindings after | wall time |\n"
+              "|---|---:|---:|---:|---:|\n")
+        for n in walks:
+            for what, label in (("none", "`hairpinctl show` (process and netlink alone)"),
+                                ("rebuild", "adding the rules: bindings rebuilt from the entries"),
+                                ("used", "the walk again, the bindings in use"),
+                                ("idle", "the walk again, conntrack flushed")):
+                if (n, what) in res.walk:
+                    t, b, e = res.walk[n, what]
+                    s += f"| {label} | {size(n)} | {e} | {b if what != 'none' else '–'} | {secs(t)} |\n"
+        s += """
+In nftables' router, N entries made through its masquerade, then
+`hairpinctl -f` adding both masq rules: its commit walks the conntrack
+table at once and makes a binding of every entry with only a source NAT.
+Then the same command again (the walk every 10 s does the same work), and
+again with conntrack flushed.
+"""
+    if res.mfail:
+        s += ("\n`conntrack -S`, insert_failed + drop + early_drop: "
+              + "; ".join(f"{w}: {c}" for w, c in res.mfail) + ".\n")
+    return s + "\n" + masq_goals(res, why)
+
+
+def masq_goals(res, why):
+    """Issue #21's goals: outbound at 0.95x nftables' masquerade at every N,
+    each N a cell judged by met(); at most 128 B of kernel memory per
+    binding, at the largest N measured."""
+    t = 0.95
+    cells = [(c, f"N={size(n)}") for n in res.msizes if (c := masq_outbound(res, n)) is not None]
+    ok = bool(cells) and all(met(c, t) for c, _ in cells)
+    s = (f"Goals of issue #21:\n\n1. Outbound new connections ≥ 0.95x nftables' masquerade at every N: "
+         f"{yes(ok)} (lowest {cellfmt(lowest(cells), t)}; {below([c for c, _ in cells], t, 'sizes')}).\n")
+    s += "" if ok else explain(why, "M1")
+    mem = [n for n in res.msizes if per_binding(res, n) is not None]
+    v = per_binding(res, mem[-1]) if mem else None
+    ok = v is not None and v <= 128
+    s += (f"2. ≤ 128 B of kernel memory per binding: {yes(ok)} "
+          f"({'–' if v is None else f'{v:.0f}'} B{f' at N={size(mem[-1])}' if mem else ''}).\n")
+    return s + ("" if ok else explain(why, "M2")) + "\n"
+
+
 def checks(res, png):
     total = sum(int(float(c)) for _, c in res.ctfail)
     s = (f"## Checks\n\n- `conntrack -S` on the router, summed over all {res.nrates} measurements: "
@@ -1069,12 +1221,13 @@ def main(argv):
         return 2
     here = Path(__file__).resolve().parent
     res = read(Path(argv[1]).read_text(encoding="utf-8"))
-    if not res.sizes:
+    if not res.sizes and not res.msizes:
         print(f"report.py: {argv[1]}: no engine was measured", file=sys.stderr)
         return 1
     why = (here / "README.md").read_text(encoding="utf-8")
     Path(argv[2]).write_text(report(res, why, Path(argv[3]).name), encoding="utf-8")
-    plot(res, argv[3], here)
+    if res.sizes:
+        plot(res, argv[3], here)
     return 0
 
 

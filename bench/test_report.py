@@ -296,6 +296,86 @@ class Goals(unittest.TestCase):
         self.assertIn("**not met** (– B at N=100k", report.goal7(res, ""))
 
 
+def masq_lines(out_rounds=(1.0, 0.98, 1.02, 0.97, 1.01), mem_kb=13000, n=100000):
+    """Made-up masquerade rows at N=1000 and N: both engines both ways, the
+    pairs (masq over nftables, outbound rounds OUT_ROUNDS at N), masq's
+    bindings, memory at N (masq's unreclaimable slab grows by MEM_KB) and
+    the walk."""
+    lines = []
+    for size_ in (1000, n):
+        for path in ("out", "in"):
+            for e, v in (("nft-masq", 50000), ("masq", 48000)):
+                lines.append(f"masq\t{e}\t{size_}\t{path}\tbound\t{v}\t{v} {v} {v}\t0\t0\t99")
+            r = out_rounds if (path, size_) == ("out", n) else [1.0] * 5
+            lines.append(pair("masq", "nft-masq", size_, path, "bound", list(r), kind="masq"))
+        lines += [f"bindings\tmasq\t{size_}\tfill\t{size_}", f"bindings\tmasq\t{size_}\tend\t{size_}"]
+    lines.append("\t".join(["mmem", "nft-masq", str(n), "0", "100", "50", "0", "0", "9000",
+                            "3000", "2000", "0", "0", "7000"]))
+    lines.append("\t".join(["mmem", "masq", str(n), str(n), "3000", "2000", "0", "0", "7000",
+                            "16000", str(2000 + mem_kb), "0", "0", "5000"]))
+    lines += [f"walk\tmasq\t{n}\tnone\t0.05\t0\t{n}", f"walk\tmasq\t{n}\trebuild\t0.8\t{n}\t{n}",
+              f"walk\tmasq\t{n}\tused\t0.6\t{n}\t{n}", f"walk\tmasq\t{n}\tidle\t0.2\t{n}\t0"]
+    return lines
+
+
+class Masquerade(unittest.TestCase):
+    def test_absent_without_rows(self):
+        res = tsv()
+        self.assertEqual(res.msizes, [])
+        self.assertEqual(report.masq(res, ""), "")
+        self.assertNotIn("issue #21", report.report(res, "", "x.png"))
+
+    def test_read(self):
+        res = tsv(*masq_lines())
+        self.assertEqual(res.msizes, [1000, 100000])
+        self.assertEqual(res.masq["masq", 100000, "in"].value, 48000)
+        self.assertEqual(res.bindings[100000, "fill"], 100000)
+        self.assertEqual(res.walk[100000, "rebuild"], (0.8, 100000, 100000))
+        # 13000 kB of unreclaimable slab over 100k bindings.
+        self.assertAlmostEqual(report.per_binding(res, 100000), 13000 * 1024 / 100000)
+        # The rest of the page is as without them.
+        self.assertEqual(res.sizes, tsv().sizes)
+        self.assertEqual(res.engines, tsv().engines)
+
+    def test_tables(self):
+        s = report.masq(tsv(*masq_lines()), "")
+        self.assertIn("| new connections/s | N=1k | N=100k |\n|---|---:|---:|\n", s)
+        self.assertIn("| outbound, nftables masquerade | 50.0k | 50.0k |\n", s)
+        self.assertIn("| inbound, masq | 48.0k | 48.0k |\n", s)
+        self.assertIn("| outbound, masq / nftables | 1.00x (1.00-1.00) | 1.00x (0.97-1.02) |\n", s)
+        self.assertIn("| after the fill | 1000 | 100000 |\n", s)
+        self.assertIn("| masq | 100k | 100000 | 12.70 MiB | 0.00 MiB | 0.00 MiB | 1.95 MiB | **133 B** |\n", s)
+        self.assertIn("| nftables masquerade | 100k | 0 | 1.90 MiB |", s)
+        self.assertIn("| adding the rules: bindings rebuilt from the entries | 100k | 100000 | 100000 | 0.80 s |\n", s)
+
+    def test_goals(self):
+        why = "### Goal M1: out\n\nOut.\n\n### Goal M2: mem\n\nMem.\n"
+        s = report.masq_goals(tsv(*masq_lines(mem_kb=12000)), why)
+        self.assertIn("1. Outbound new connections ≥ 0.95x nftables' masquerade at every N: **met** "
+                      "(lowest 1.00x, at N=1k; below by more than the noise in 0 of 2 sizes", s)
+        self.assertIn("2. ≤ 128 B of kernel memory per binding: **met** (123 B at N=100k).\n", s)
+        self.assertNotIn("Out.", s)
+        self.assertNotIn("Mem.", s)
+        s = report.masq_goals(tsv(*masq_lines(out_rounds=LOW)), why)
+        self.assertIn("**not met** (lowest 0.90x, at N=100k, below 0.95x by more than the noise "
+                      "(the sign test, p = 0.03)", s)
+        self.assertIn("\nOut.\n", s)
+        self.assertIn("**not met** (133 B at N=100k)", s)
+        self.assertIn("\nMem.\n", s)
+        # Noise is not a miss: 0.95 median, p = 0.5 against 0.95.
+        s = report.masq_goals(tsv(*masq_lines(out_rounds=NOISY)), why)
+        self.assertIn("at every N: **met**", s)
+
+    def test_masq_alone(self):
+        # BENCH_MASQ_ONLY: no other engine, the header and this section.
+        res = report.read("\n".join(["meta\tkernel\t6.1"] + masq_lines()) + "\n")
+        self.assertEqual(res.sizes, [])
+        page = report.report(res, "", "x.png")
+        self.assertTrue(page.startswith("# hairpin benchmark: Linux 6.1\n"))
+        self.assertIn("## Masquerade: masq against nftables' masquerade (issue #21)", page)
+        self.assertNotIn("## Goals", page)
+
+
 # What report.py changes in the page bench/report.sh wrote from the same
 # results: the verdict rule in the method; goal 1, met by that rule (its one
 # cell below 1.0x is not below by more than the noise), so nothing is
