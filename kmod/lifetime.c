@@ -38,17 +38,6 @@ struct walk {
 	__be32 gone[GONE_MAX];
 };
 
-static void note_gone(struct walk *w, __be32 addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < w->ngone; i++)
-		if (w->gone[i] == addr)
-			return;
-	if (w->ngone < GONE_MAX)
-		w->gone[w->ngone++] = addr;
-}
-
 static bool gone(const struct walk *w, __be32 addr)
 {
 	unsigned int i;
@@ -57,6 +46,12 @@ static bool gone(const struct walk *w, __be32 addr)
 		if (w->gone[i] == addr)
 			return true;
 	return false;
+}
+
+static void note_gone(struct walk *w, __be32 addr)
+{
+	if (!gone(w, addr) && w->ngone < GONE_MAX)
+		w->gone[w->ngone++] = addr;
 }
 
 /* The binding an entry's tuples name, given by its internal and external
@@ -86,7 +81,7 @@ static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
 	if (!make || hairpin_table_find(rcu_dereference(hn->table), proto,
 					ext_addr, ext_port))
 		return false;
-	rule = hairpin_masq_dev(hn, __ip_dev_find(hn->net, ext_addr, false));
+	rule = hairpin_masq_addr(hn, ext_addr);
 	if (!rule)
 		return false;
 	bd = hairpin_binding_add(&hn->bindings, &in, &ext, rule->filter,

@@ -53,6 +53,13 @@ const struct hairpin_masq_rule *hairpin_masq_dev(const struct hairpin_net *hn,
 	return dev ? hairpin_masq_rule(rcu_dereference(hn->masq), dev->name) : NULL;
 }
 
+/* The rule of the device that has @addr, under RCU: a binding's address. */
+const struct hairpin_masq_rule *hairpin_masq_addr(const struct hairpin_net *hn,
+						  __be32 addr)
+{
+	return hairpin_masq_dev(hn, __ip_dev_find(hn->net, addr, false));
+}
+
 struct count {
 	struct hairpin_net *hn;
 	const char *ifname;
@@ -232,7 +239,7 @@ static unsigned int snat_hairpin(struct hairpin_net *hn, struct nf_conn *ct)
 	struct hairpin_binding *bd;
 	u8 filter = HAIRPIN_FILTER_INDEPENDENT;
 
-	rule = hairpin_masq_dev(hn, __ip_dev_find(hn->net, orig->dst.u3.ip, false));
+	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
 	if (rule)
 		filter = rule->filter;
 	bd = binding_for(hn, ct, &in, orig->dst.u3.ip, filter);
@@ -298,7 +305,7 @@ static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct)
 	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
 
-	rule = hairpin_masq_dev(hn, __ip_dev_find(hn->net, orig->dst.u3.ip, false));
+	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
 	if (!rule)
 		return;
 	bd = hairpin_binding_by_in(&hn->bindings, &in);

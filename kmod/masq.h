@@ -27,6 +27,8 @@ const struct hairpin_masq_rule *hairpin_masq_rule(const struct hairpin_masq *mas
 						  const char *ifname);
 const struct hairpin_masq_rule *hairpin_masq_dev(const struct hairpin_net *hn,
 						 const struct net_device *dev);
+const struct hairpin_masq_rule *hairpin_masq_addr(const struct hairpin_net *hn,
+						  __be32 addr);
 
 unsigned int hairpin_masq_bindings(struct hairpin_net *hn, const char *ifname);
 
