@@ -298,16 +298,13 @@ static unsigned int hairpin_masq_out(void *priv, struct sk_buff *skb,
  * know only each other's public endpoint meet even with nothing outside
  * to talk to first. A binding it has stays as it is.
  */
-static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct)
+static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct,
+			const struct hairpin_masq_rule *rule)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
-	const struct hairpin_masq_rule *rule;
 	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
 
-	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
-	if (!rule)
-		return;
 	bd = hairpin_binding_by_in(&hn->bindings, &in);
 	if (!bd || READ_ONCE(bd->dead))
 		bd = bind(hn, ct, &in, orig->dst.u3.ip, rule->filter);
@@ -325,6 +322,7 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
 	const struct nf_conntrack_tuple *orig;
+	const struct hairpin_masq_rule *rule;
 	struct hairpin_net *hn = priv;
 	struct nf_nat_range2 range = {};
 	enum ip_conntrack_info ctinfo;
@@ -342,6 +340,12 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 	orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	if (orig->dst.protonum != IPPROTO_TCP && orig->dst.protonum != IPPROTO_UDP)
 		return NF_ACCEPT;
+	/* Bindings are on masq rules' addresses only: most connections,
+	 * all outbound ones, need look no further.
+	 */
+	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
+	if (!rule)
+		return NF_ACCEPT;
 	ext.addr = orig->dst.u3.ip;
 	ext.port = orig->dst.u.all;
 	ext.proto = orig->dst.protonum;
@@ -349,7 +353,7 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
 	if (!bd) {
 		if (inside(hn, state))
-			bind_sender(hn, ct);
+			bind_sender(hn, ct, rule);
 		return NF_ACCEPT;
 	}
 	/* The binding's own endpoint, to itself: that would be one tuple
