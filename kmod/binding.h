@@ -8,7 +8,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
-/* One endpoint, as both tables are keyed: the first HAIRPIN_BKEY_LEN bytes. */
+/* One endpoint, as the tables are keyed: the first HAIRPIN_BKEY_LEN bytes. */
 struct hairpin_bkey {
 	__be32 addr;
 	__be16 port;
@@ -25,30 +25,39 @@ struct hairpin_bkey {
 #define HAIRPIN_BINDING_PEERS 4
 
 /* An endpoint-independent mapping (RFC 4787 REQ-1): every connection from
- * @in leaves from @ext. Found by either end in O(1); freed after a grace
- * period. Everything but the keys changes under the packets' feet.
+ * @in to anywhere by @ext's address leaves from @ext. Found by either end
+ * in O(1); freed after a grace period. Everything but the keys changes
+ * under the packets' feet.
+ *
+ * One cache line, for there may be hundreds of thousands: times in 32-bit
+ * jiffies (a binding idles a day at most), and the peers of a filtering
+ * binding after it, where an independent one has none.
  */
 struct hairpin_binding {
-	struct rhash_head by_in;
 	struct rhash_head by_ext;
-	struct hairpin_bkey in;
+	struct rhash_head by_in;	/* only if @ext's port is not @in's */
+	struct hairpin_bkey in;		/* by_in's key: @in and @ext.addr */
 	struct hairpin_bkey ext;
-	u8 filter;			/* enum hairpin_filter */
-	bool dead;			/* unlinked, or about to be */
+	u32 used;			/* jiffies: last seen in use */
+	u32 seen;			/* the last walk that saw an entry */
 	u16 conns;			/* entries using it at the last walk */
 	u16 counting;			/* the same, during a walk */
-	u32 seen;			/* the last walk that saw an entry */
-	unsigned long used;		/* jiffies: last seen in use */
-	u64 peers[HAIRPIN_BINDING_PEERS];
+	u8 filter;			/* enum hairpin_filter */
+	bool dead;			/* unlinked, or about to be */
+	u8 npeers;			/* room in @peers: 0 or all */
 	struct rcu_head rcu;
+	u64 peers[];
 };
 
 /* A namespace's bindings: RCU readers, and writers (packets creating,
- * the walk removing) serialised by @lock.
+ * the walk removing) serialised by @lock. Every binding is in @by_ext;
+ * one whose port is its internal endpoint's, as most are (RFC 4787
+ * REQ-1's port preservation), is found from inside there too, so that
+ * @by_in holds only the others: one bucket array's memory, not two.
  */
 struct hairpin_bindings {
-	struct rhashtable by_in;
 	struct rhashtable by_ext;
+	struct rhashtable by_in;
 	spinlock_t lock;		/* the writers' */
 	atomic_t count;
 	bool ready;
@@ -60,8 +69,9 @@ void hairpin_binding_uninit(void);
 int hairpin_bindings_create(struct hairpin_bindings *b);
 void hairpin_bindings_destroy(struct hairpin_bindings *b);
 
-struct hairpin_binding *hairpin_binding_by_in(struct hairpin_bindings *b,
-					      const struct hairpin_bkey *in);
+struct hairpin_binding *hairpin_binding_find(struct hairpin_bindings *b,
+					     const struct hairpin_bkey *in,
+					     __be32 addr);
 struct hairpin_binding *hairpin_binding_by_ext(struct hairpin_bindings *b,
 					       const struct hairpin_bkey *ext);
 struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
@@ -69,6 +79,8 @@ struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
 					    const struct hairpin_bkey *ext,
 					    u8 filter, u32 max, gfp_t gfp);
 void hairpin_binding_del(struct hairpin_bindings *b, struct hairpin_binding *bd);
+bool hairpin_binding_refilter(struct hairpin_bindings *b,
+			      struct hairpin_binding *bd, u8 filter);
 
 void hairpin_binding_add_peer(struct hairpin_binding *bd, __be32 addr, __be16 port);
 bool hairpin_binding_allows(const struct hairpin_binding *bd, __be32 addr,

@@ -73,7 +73,7 @@ static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
 		if (READ_ONCE(bd->dead))
 			return true;
 		bd->seen = w->gen;
-		WRITE_ONCE(bd->used, jiffies);
+		WRITE_ONCE(bd->used, (u32)jiffies);
 		if (bd->counting < U16_MAX)
 			bd->counting++;
 		return false;
@@ -127,7 +127,9 @@ static int see_entry(struct nf_conn *ct, void *data)
 }
 
 /* Before the walk: a binding whose rule went goes now; one whose address
- * went is marked, so that the walk deletes its entries.
+ * went is marked, so that the walk deletes its entries. (One that could
+ * not be given room for its rule's new filter goes too; the walk makes it
+ * again from its outbound entries, with the same port.)
  */
 static int check_binding(struct hairpin_binding *bd, void *data)
 {
@@ -143,8 +145,9 @@ static int check_binding(struct hairpin_binding *bd, void *data)
 	} else if (!rule) {
 		hairpin_binding_del(&w->hn->bindings, bd);
 	} else {
-		WRITE_ONCE(bd->filter, rule->filter);
 		bd->counting = 0;
+		if (!hairpin_binding_refilter(&w->hn->bindings, bd, rule->filter))
+			hairpin_binding_del(&w->hn->bindings, bd);
 	}
 	return 0;
 }
@@ -159,7 +162,7 @@ static int expire_binding(struct hairpin_binding *bd, void *data)
 	WRITE_ONCE(bd->conns, bd->seen == w->gen ? bd->counting : 0);
 	if (READ_ONCE(bd->dead) ||
 	    (bd->seen != w->gen &&
-	     time_after(jiffies, READ_ONCE(bd->used) + timeout * HZ)))
+	     time_after32((u32)jiffies, READ_ONCE(bd->used) + timeout * HZ)))
 		hairpin_binding_del(&w->hn->bindings, bd);
 	return 0;
 }

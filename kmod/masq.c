@@ -160,31 +160,29 @@ static struct hairpin_binding *bind(struct hairpin_net *hn, struct nf_conn *ct,
 		if (bd)
 			return bd;
 		/* Full, or a packet on another CPU bound @in first. */
-		bd = hairpin_binding_by_in(&hn->bindings, in);
+		bd = hairpin_binding_find(&hn->bindings, in, addr);
 		if (bd || atomic_read(&hn->bindings.count) >= READ_ONCE(hn->max_bindings))
-			return bd && bd->ext.addr == addr ? bd : NULL;
+			return bd;
 	}
 	return NULL;
 }
 
-/* @in's live binding on @addr, or a new one. */
+/* @in's live binding on @addr, or a new one. One on another address (a
+ * redial) is of no use here, and goes with its address.
+ */
 static struct hairpin_binding *binding_for(struct hairpin_net *hn,
 					   struct nf_conn *ct,
 					   const struct hairpin_bkey *in,
 					   __be32 addr, u8 filter)
 {
-	struct hairpin_binding *bd = hairpin_binding_by_in(&hn->bindings, in);
+	struct hairpin_binding *bd = hairpin_binding_find(&hn->bindings, in, addr);
 
-	if (bd && !READ_ONCE(bd->dead) && bd->ext.addr == addr) {
-		/* An early punch may hold it (see evict()). */
-		if (!port_free(hn->net, ct, &bd->ext))
-			return NULL;
-		return bd;
-	}
-	/* The address changed (a redial): the old one is of no use. */
-	if (bd && !READ_ONCE(bd->dead))
-		hairpin_binding_del(&hn->bindings, bd);
-	return bind(hn, ct, in, addr, filter);
+	if (!bd)
+		return bind(hn, ct, in, addr, filter);
+	/* An early punch may hold it (see evict()). */
+	if (READ_ONCE(bd->dead) || !port_free(hn->net, ct, &bd->ext))
+		return NULL;
+	return bd;
 }
 
 static unsigned int snat_to(struct nf_conn *ct, __be32 addr,
@@ -212,8 +210,8 @@ static void used(struct hairpin_binding *bd, __be32 addr, __be16 port)
 	/* Once a jiffy at most: a flood of connections from one endpoint
 	 * would otherwise bounce the line between CPUs.
 	 */
-	if (time_after(jiffies, READ_ONCE(bd->used)))
-		WRITE_ONCE(bd->used, jiffies);
+	if (time_after32((u32)jiffies, READ_ONCE(bd->used)))
+		WRITE_ONCE(bd->used, (u32)jiffies);
 }
 
 /* The internal endpoint of a connection from inside: its source. */
@@ -305,10 +303,10 @@ static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct,
 	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
 
-	bd = hairpin_binding_by_in(&hn->bindings, &in);
-	if (!bd || READ_ONCE(bd->dead))
+	bd = hairpin_binding_find(&hn->bindings, &in, orig->dst.u3.ip);
+	if (!bd)
 		bd = bind(hn, ct, &in, orig->dst.u3.ip, rule->filter);
-	if (bd && bd->ext.addr == orig->dst.u3.ip)
+	if (bd && !READ_ONCE(bd->dead))
 		used(bd, orig->dst.u3.ip, orig->dst.u.all);
 }
 
@@ -375,8 +373,8 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 		struct hairpin_bkey in = src_key(orig);
 
 		peer_addr = ext.addr;
-		from = hairpin_binding_by_in(&hn->bindings, &in);
-		if (from && from->ext.addr == ext.addr)
+		from = hairpin_binding_find(&hn->bindings, &in, ext.addr);
+		if (from)
 			peer_port = from->ext.port;
 	}
 	/* RFC 5382 REQ-4: refused silently, and the entry goes with the

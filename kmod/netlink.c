@@ -638,7 +638,7 @@ static int put_binding(struct hairpin_binding *bd, void *data)
 	    nla_put_u8(d->skb, HAIRPIN_BINDING_A_FILTER, READ_ONCE(bd->filter)) ||
 	    nla_put_u32(d->skb, HAIRPIN_BINDING_A_CONNS, READ_ONCE(bd->conns)) ||
 	    nla_put_u32(d->skb, HAIRPIN_BINDING_A_IDLE,
-			(jiffies - READ_ONCE(bd->used)) / HZ)) {
+			((u32)jiffies - READ_ONCE(bd->used)) / HZ)) {
 		genlmsg_cancel(d->skb, hdr);
 		return -EMSGSIZE;
 	}

@@ -105,13 +105,19 @@ check_eq "independent: a stranger reaches the bound port" "$FAR 6000 client" \
 
 # address-port: only where the host has sent; the rest vanishes.
 ns router conntrack -F >/dev/null 2>&1
+ends() { bindings | jq -r "$1"' | "\(.internal):\(.internal_port) \(.external_port)"' | sort; }
+before=$(ends '.[]')
 hp router -f - <<EOT
 masq del dev wan0
 masq add dev wan0 filter address-port
 EOT
-# A rule replaced in one batch keeps its bindings, under the new filter.
+# A rule replaced in one batch keeps its bindings, idle ones too (an
+# independent binding has no room for peers: it is copied into one that
+# has), under the new filter.
 check_eq "the rule's filter is the new one" "dev wan0 filter address-port" \
 	"$(hpq masq show | cut -d' ' -f1-4)"
+check_eq "its idle bindings stay, on their ports" "$before" \
+	"$(ends '.[] | select(.filter == "address-port")')"
 seen client udp 7001 4200 >/dev/null
 check "address-port: a stranger is refused" no_answer far udp $PUBLIC 4200 sourceport=6001,reuseaddr
 check_eq "and leaves no conntrack entry" 0 "$(entries -s $FAR)"
@@ -157,6 +163,22 @@ event() {
 }
 check "conntrack -E sees new entries through bindings" until_ok 15 event
 kill $ev 2>/dev/null
+
+# Two masq interfaces (wan1 a dummy: what leaves by it vanishes, after
+# it is bound): an internal endpoint gets a binding on each address, and
+# keeps both.
+ns router ip link add wan1 type dummy
+ns router ip addr add 192.0.2.1/24 dev wan1
+ns router ip link set wan1 up
+ns router ip route add 198.51.101.0/24 dev wan1
+hp router masq add dev wan1
+seen client udp 7001 4700 >/dev/null
+echo x | ns client socat -u - UDP:198.51.101.1:9,sourceport=4700,reuseaddr
+check_eq "two masq interfaces: a binding on each address" "192.0.2.1 $PUBLIC" \
+	"$(bindings | jq -r '[.[] | select(.internal_port == 4700) | .external] | sort | join(" ")')"
+check_eq "the first stays, on its port" "$PUBLIC:4700" "$(seen client udp 7002 4700)"
+hp router masq del dev wan1
+ns router ip link del wan1
 
 # Rebuilt from the conntrack table: after the rule goes and comes back,
 # the binding is found again from its live entries. Client's own entry for
