@@ -34,8 +34,9 @@ void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports)
 	}
 }
 
-/* A binding costs about 100 bytes with its bucket; a router's conntrack table holds a few
- * hundred thousand entries at most, each with at most one binding.
+/* A binding costs about 100 bytes with its bucket; a router's conntrack
+ * table holds a few hundred thousand entries at most, each with at most
+ * one binding.
  */
 u32 hairpin_net_default_bindings(const struct net *net)
 {
