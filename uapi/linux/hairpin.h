@@ -97,10 +97,14 @@
  *     HAIRPIN_A_SOURCE, HAIRPIN_A_MODE, HAIRPIN_A_MAPPINGS, HAIRPIN_A_CONNS,
  *     HAIRPIN_A_HAIRPINNED (totals since the namespace got the module),
  *     HAIRPIN_A_PORTS, HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS,
- *     HAIRPIN_A_UDP_TIMEOUT, HAIRPIN_A_MAX_BINDINGS and HAIRPIN_A_BINDINGS.
+ *     HAIRPIN_A_UDP_TIMEOUT, HAIRPIN_A_MAX_BINDINGS, HAIRPIN_A_BINDINGS,
+ *     HAIRPIN_A_SCOPE and HAIRPIN_A_OTHERS_HAIRPINNED (the connections
+ *     hairpinned for forwards that no mapping made, since the namespace got
+ *     the module; never part of HAIRPIN_A_CONNS or HAIRPIN_A_HAIRPINNED).
  * HAIRPIN_CMD_SET_CONFIG (do): any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
  *     HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT
- *     (seconds, 120 to 86400; default 300), HAIRPIN_A_MAX_BINDINGS.
+ *     (seconds, 120 to 86400; default 300), HAIRPIN_A_MAX_BINDINGS,
+ *     HAIRPIN_A_SCOPE (default HAIRPIN_SCOPE_OWN).
  * HAIRPIN_CMD_NEW_MAP (do): one HAIRPIN_A_MAP to add; fails with EEXIST
  *     (and the extack message) when it overlaps an existing mapping, and
  *     with ENOSPC when the namespace would hold more mappings or external
@@ -134,13 +138,28 @@
  *                           DEL_MASQ (required)
  *         HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
  *         HAIRPIN_OP_A_MAX_MAPS, HAIRPIN_OP_A_MAX_PORTS, HAIRPIN_OP_A_MASQ,
- *         HAIRPIN_OP_A_UDP_TIMEOUT, HAIRPIN_OP_A_MAX_BINDINGS: as the
- *                           single command's attribute of that name
+ *         HAIRPIN_OP_A_UDP_TIMEOUT, HAIRPIN_OP_A_MAX_BINDINGS,
+ *         HAIRPIN_OP_A_SCOPE: as the single command's attribute of that
+ *                           name
  *     A batch with a flush replaces the whole table at once; without,
  *     each port passes from its old mapping to its new one at commit,
  *     never through none. A batch is one netlink message, so its size is
  *     bounded by the socket's send buffer; raise SO_SNDBUF (or
  *     SO_SNDBUFFORCE) for large tables.
+ *
+ * Scope
+ * -----
+ * HAIRPIN_A_SCOPE says which connections the hairpin decision (SOURCE and
+ * MODE) applies to. HAIRPIN_SCOPE_OWN: those a mapping translated.
+ * HAIRPIN_SCOPE_ALL: also every other new TCP or UDP connection that the
+ * router destination-NATed (an nftables or iptables rule, a daemon's) to an
+ * internal host, one the router reaches by a route more specific than a
+ * default route and not by the device of the address the client connected
+ * to; but not one that already has a source NAT when hairpin's decision
+ * comes (the operator's own SNAT or masquerade at srcnat or before wins),
+ * nor one that a masq rule's binding translated, which masq hairpins
+ * itself. HAIRPIN_SCOPE_ALL takes effect in a namespace without mappings
+ * too, and turns conntrack on there.
  *
  * After every change, the conntrack entries that a mapping translated and
  * that the table now translates differently (or not at all) are removed,
@@ -226,6 +245,17 @@ enum hairpin_filter {
 
 #define HAIRPIN_FILTER_MAX (__HAIRPIN_FILTER_MAX - 1)
 
+/* Which connections the hairpin decision applies to. */
+enum hairpin_scope {
+	/* Those a mapping translated. */
+	HAIRPIN_SCOPE_OWN,
+	/* Those too that anyone else destination-NATed to an internal host. */
+	HAIRPIN_SCOPE_ALL,
+	__HAIRPIN_SCOPE_MAX
+};
+
+#define HAIRPIN_SCOPE_MAX (__HAIRPIN_SCOPE_MAX - 1)
+
 enum hairpin_attr {
 	HAIRPIN_A_UNSPEC,
 	HAIRPIN_A_VERSION,	/* NLA_NUL_STRING, module version (read only) */
@@ -245,6 +275,8 @@ enum hairpin_attr {
 	HAIRPIN_A_UDP_TIMEOUT,	/* NLA_U32, a UDP binding's idle lifetime, s */
 	HAIRPIN_A_MAX_BINDINGS,	/* NLA_U32, limit on bindings */
 	HAIRPIN_A_BINDINGS,	/* NLA_U32, live bindings (read only) */
+	HAIRPIN_A_SCOPE,	/* NLA_U8, enum hairpin_scope */
+	HAIRPIN_A_OTHERS_HAIRPINNED,	/* NLA_U64, see Scope (read only) */
 	__HAIRPIN_A_LAST
 };
 
@@ -278,6 +310,7 @@ enum hairpin_op_attr {
 	HAIRPIN_OP_A_MASQ,	/* NLA_NESTED, enum hairpin_masq_attr */
 	HAIRPIN_OP_A_UDP_TIMEOUT,	/* NLA_U32, as HAIRPIN_A_UDP_TIMEOUT */
 	HAIRPIN_OP_A_MAX_BINDINGS,	/* NLA_U32, as HAIRPIN_A_MAX_BINDINGS */
+	HAIRPIN_OP_A_SCOPE,	/* NLA_U8, enum hairpin_scope */
 	__HAIRPIN_OP_A_LAST
 };
 
