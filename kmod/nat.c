@@ -7,7 +7,8 @@
  *    its destination translated to the internal server.
  *  POST_ROUTING: a connection we translated whose reply would not come back
  *    through the router (client and server on one link) gets its source
- *    translated too: that is hairpin NAT.
+ *    translated too: that is hairpin NAT. With scope all, so does one that
+ *    someone else destination-NATed to an internal host.
  *
  * The NAT core asks only while a conntrack entry has no binding for the
  * direction, so established packets never get here.
@@ -21,6 +22,7 @@
 #include <net/netfilter/nf_conntrack.h>
 #include <net/netfilter/nf_nat.h>
 
+#include "binding.h"
 #include "nat.h"
 #include "netns.h"
 #include "table.h"
@@ -100,14 +102,14 @@ static __be32 onlink_addr(const struct net_device *dev, __be32 a, __be32 b)
 	return 0;
 }
 
-/* An internal client is one the router reaches by a route more specific
+/* An internal host is one the router reaches by a route more specific
  * than a default route: a LAN, or a subnet routed behind one; but not by
- * the device of the public address it connected to, whose own subnet and
- * routes lead outside.
+ * the device of the public address the client connected to, whose own
+ * subnet and routes lead outside.
  */
-static bool internal_client(struct net *net, __be32 client, __be32 public)
+static bool internal_host(struct net *net, __be32 addr, __be32 public)
 {
-	struct flowi4 fl4 = { .daddr = client };
+	struct flowi4 fl4 = { .daddr = addr };
 	const struct net_device *wan;
 	struct fib_result res;
 
@@ -116,6 +118,25 @@ static bool internal_client(struct net *net, __be32 client, __be32 public)
 		return false;
 	wan = __ip_dev_find(net, public, false);
 	return !wan || FIB_RES_DEV(res) != wan;
+}
+
+/* A masq rule's binding sent it there (masq.c): masq hairpins those
+ * itself, before us, from the sender's own binding; we see only those it
+ * left alone, and leave them alone too.
+ */
+static bool bound(struct hairpin_net *hn, const struct nf_conntrack_tuple *orig,
+		  const struct nf_conntrack_tuple *reply)
+{
+	struct hairpin_bkey ext = {
+		.addr = orig->dst.u3.ip,
+		.port = orig->dst.u.all,
+		.proto = orig->dst.protonum,
+	};
+	const struct hairpin_binding *bd;
+
+	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
+	return bd && bd->in.addr == reply->src.u3.ip &&
+	       bd->in.port == reply->src.u.all;
 }
 
 static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
@@ -129,6 +150,7 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	struct hairpin_map *m;
 	struct nf_conn *ct;
 	unsigned int ret;
+	bool ours;
 	u8 mode;
 
 	ct = nf_ct_get(skb, &ctinfo);
@@ -136,11 +158,15 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	    !(ct->status & IPS_DST_NAT))
 		return NF_ACCEPT;
 	/* Ours only if our DNAT lookup translated it: one of the operator's
-	 * rules may have sent it to a mapping's target as well.
+	 * rules may have sent it to a mapping's target as well. Others'
+	 * only with scope all; a source NAT of the operator's, at srcnat or
+	 * before, has kept the NAT core from asking us at all.
 	 */
-	if (this_cpu_read(hn->pcpu->translated) != ct)
+	ours = this_cpu_read(hn->pcpu->translated) == ct;
+	if (ours)
+		this_cpu_write(hn->pcpu->translated, NULL);
+	else if (READ_ONCE(hn->scope) != HAIRPIN_SCOPE_ALL)
 		return NF_ACCEPT;
-	this_cpu_write(hn->pcpu->translated, NULL);
 	mode = READ_ONCE(hn->mode);
 	if (mode == HAIRPIN_MODE_OFF)
 		return NF_ACCEPT;
@@ -157,7 +183,13 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (lan == client)		/* the router itself */
 		return NF_ACCEPT;
 	if (!lan && (mode != HAIRPIN_MODE_ALWAYS ||
-		     !internal_client(state->net, client, orig->dst.u3.ip)))
+		     !internal_host(state->net, client, orig->dst.u3.ip)))
+		return NF_ACCEPT;
+	/* A mapping's target is internal by the operator's word; another
+	 * forward's must be, and not masq's.
+	 */
+	if (!ours && (!internal_host(state->net, server, orig->dst.u3.ip) ||
+		      bound(hn, orig, reply)))
 		return NF_ACCEPT;
 
 	if (!lan) {
@@ -179,6 +211,10 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 	if (ret != NF_ACCEPT)
 		return ret;
+	if (!ours) {
+		hairpin_net_count_other(hn);
+		return ret;
+	}
 	/* The mapping that translated it, unless a change replaced it since. */
 	m = find_map(hn, orig);
 	if (hairpin_map_sends(m, orig->dst.u.all, server, reply->src.u.all))

@@ -61,6 +61,7 @@ static const struct nla_policy op_policy[HAIRPIN_OP_A_MAX + 1] = {
 	[HAIRPIN_OP_A_MASQ] = NLA_POLICY_NESTED(masq_policy),
 	[HAIRPIN_OP_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
 	[HAIRPIN_OP_A_MAX_BINDINGS] = { .type = NLA_U32 },
+	[HAIRPIN_OP_A_SCOPE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SCOPE_MAX),
 };
 
 /* One policy per kind of request, so that an attribute a command does not
@@ -75,6 +76,7 @@ static const struct nla_policy config_policy[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_MAX_PORTS] = { .type = NLA_U32 },
 	[HAIRPIN_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
 	[HAIRPIN_A_MAX_BINDINGS] = { .type = NLA_U32 },
+	[HAIRPIN_A_SCOPE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SCOPE_MAX),
 };
 
 static const struct nla_policy masq_cmd_policy[HAIRPIN_A_MAX + 1] = {
@@ -101,6 +103,7 @@ struct request {
 	const struct nlattr *masq;
 	const struct nlattr *udp_timeout;
 	const struct nlattr *max_bindings;
+	const struct nlattr *scope;
 	/* CAP_NET_ADMIN in the initial user namespace: may raise limits. */
 	bool host_admin;
 };
@@ -213,6 +216,7 @@ static int apply_config(struct hairpin_txn *txn, const struct request *req,
 		/* Not "?:" with -1: u32 would win, and -1 become 2^32 - 1. */
 		.udp_timeout = -1,
 		.max_bindings = -1,
+		.scope = req->scope ? nla_get_u8(req->scope) : -1,
 	};
 	u32 maps, ports;
 	int ret;
@@ -220,7 +224,7 @@ static int apply_config(struct hairpin_txn *txn, const struct request *req,
 	if (req->udp_timeout)
 		set.udp_timeout = nla_get_u32(req->udp_timeout);
 	if (!req->source && !req->mode && !req->max_maps && !req->max_ports &&
-	    !req->udp_timeout && !req->max_bindings) {
+	    !req->udp_timeout && !req->max_bindings && !req->scope) {
 		NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
 		return -EINVAL;
 	}
@@ -374,7 +378,8 @@ static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m,
 	if (cmd == HAIRPIN_CMD_SET_CONFIG &&
 	    (nla_put_u8(skb, HAIRPIN_A_SOURCE, hn->source) ||
 	     nla_put_u8(skb, HAIRPIN_A_MODE, hn->mode) ||
-	     nla_put_u32(skb, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout)))
+	     nla_put_u32(skb, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout) ||
+	     nla_put_u8(skb, HAIRPIN_A_SCOPE, hn->scope)))
 		goto err_free;
 	genlmsg_end(skb, hdr);
 	genlmsg_multicast_netns(&hairpin_family, hn->net, skb, 0, 0, GFP_KERNEL);
@@ -436,6 +441,7 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 		req.masq = info->attrs[HAIRPIN_A_MASQ];
 		req.udp_timeout = info->attrs[HAIRPIN_A_UDP_TIMEOUT];
 		req.max_bindings = info->attrs[HAIRPIN_A_MAX_BINDINGS];
+		req.scope = info->attrs[HAIRPIN_A_SCOPE];
 		if (req.masq)
 			req.where = req.masq;
 	}
@@ -473,6 +479,7 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 			req.masq = tb[HAIRPIN_OP_A_MASQ];
 			req.udp_timeout = tb[HAIRPIN_OP_A_UDP_TIMEOUT];
 			req.max_bindings = tb[HAIRPIN_OP_A_MAX_BINDINGS];
+			req.scope = tb[HAIRPIN_OP_A_SCOPE];
 			ret = apply(&txn, &req, extack);
 			if (ret)
 				break;
@@ -533,7 +540,10 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	    nla_put_u32(msg, HAIRPIN_A_MAX_PORTS, hn->max_ports) ||
 	    nla_put_u32(msg, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout) ||
 	    nla_put_u32(msg, HAIRPIN_A_MAX_BINDINGS, hn->max_bindings) ||
-	    nla_put_u32(msg, HAIRPIN_A_BINDINGS, atomic_read(&hn->bindings.count))) {
+	    nla_put_u32(msg, HAIRPIN_A_BINDINGS, atomic_read(&hn->bindings.count)) ||
+	    nla_put_u8(msg, HAIRPIN_A_SCOPE, hn->scope) ||
+	    nla_put_u64_64bit(msg, HAIRPIN_A_OTHERS_HAIRPINNED,
+			      hairpin_net_others(hn), HAIRPIN_A_PAD)) {
 		mutex_unlock(&hn->lock);
 		goto err;
 	}

@@ -20,6 +20,40 @@ struct hairpin_net *hairpin_net(const struct net *net)
 	return net_generic(net, hairpin_net_id);
 }
 
+/* A connection hairpinned for someone else's forward: per CPU, as a
+ * mapping's counters are, so that a flood of them bounces no cache line.
+ */
+void hairpin_net_count_other(struct hairpin_net *hn)
+{
+	struct hairpin_pcpu *p;
+
+	local_bh_disable();
+	p = this_cpu_ptr(hn->pcpu);
+	u64_stats_update_begin(&p->syncp);
+	u64_stats_inc(&p->others);
+	u64_stats_update_end(&p->syncp);
+	local_bh_enable();
+}
+
+u64 hairpin_net_others(const struct hairpin_net *hn)
+{
+	u64 sum = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct hairpin_pcpu *p = per_cpu_ptr(hn->pcpu, cpu);
+		unsigned int start;
+		u64 v;
+
+		do {
+			start = u64_stats_fetch_begin(&p->syncp);
+			v = u64_stats_read(&p->others);
+		} while (u64_stats_fetch_retry(&p->syncp, start));
+		sum += v;
+	}
+	return sum;
+}
+
 /* Generous where only the host's root can be (a full-range mapping costs
  * about 2.5 MB), tight where any user can: a user namespace's own.
  */
@@ -47,11 +81,13 @@ static int __net_init hairpin_net_init(struct net *net)
 {
 	struct hairpin_net *hn = hairpin_net(net);
 	struct hairpin_table *table;
-	int ret = -ENOMEM;
+	int cpu, ret = -ENOMEM;
 
 	hn->pcpu = alloc_percpu(struct hairpin_pcpu);
 	if (!hn->pcpu)
 		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(hn->pcpu, cpu)->syncp);
 	table = hairpin_table_create(0);
 	if (!table)
 		goto err_table;
@@ -63,6 +99,7 @@ static int __net_init hairpin_net_init(struct net *net)
 	mutex_init(&hn->lock);
 	hn->source = HAIRPIN_SOURCE_LAN;
 	hn->mode = HAIRPIN_MODE_AUTO;
+	hn->scope = HAIRPIN_SCOPE_OWN;
 	hn->seq = 1;
 	hairpin_net_default_limits(net, &hn->max_maps, &hn->max_ports);
 	hn->max_bindings = hairpin_net_default_bindings(net);

@@ -3,6 +3,7 @@
 #define _HAIRPIN_NETNS_H
 
 #include <linux/mutex.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/netfilter.h>
 #include <linux/workqueue.h>
 #include <net/net_namespace.h>
@@ -26,6 +27,9 @@ struct hairpin_pcpu {
 	const struct nf_conn *translated;
 	/* The same for a binding an internal host connected to (masq.c). */
 	const struct nf_conn *bound;
+	/* Connections hairpinned for forwards no mapping made (scope all). */
+	u64_stats_t others;
+	struct u64_stats_sync syncp;
 };
 
 /* Everything hairpin knows about one network namespace. */
@@ -38,11 +42,12 @@ struct hairpin_net {
 	/* Replaced whole by a flush, so that "flush, then add" is atomic. */
 	struct hairpin_table __rcu *table;
 
-	/* enum hairpin_source and enum hairpin_mode, read by the NAT hooks
-	 * without the lock.
+	/* enum hairpin_source, enum hairpin_mode and enum hairpin_scope,
+	 * read by the NAT hooks without the lock.
 	 */
 	u8 source;
 	u8 mode;
+	u8 scope;
 
 	/* What the namespace may hold, against memory exhaustion by anyone
 	 * who can create a user namespace.
@@ -50,8 +55,9 @@ struct hairpin_net {
 	u32 max_maps;
 	u32 max_ports;
 
-	/* NAT lookups are registered only while the table is not empty, so
-	 * that a namespace without mappings pays nothing, conntrack included.
+	/* NAT lookups are registered only while the table is not empty or
+	 * the scope is all, so that a namespace without mappings pays
+	 * nothing, conntrack included.
 	 */
 	bool nat_registered;
 	struct nf_hook_ops nat_ops[HAIRPIN_NAT_OPS];
@@ -85,6 +91,8 @@ struct hairpin_net {
 };
 
 struct hairpin_net *hairpin_net(const struct net *net);
+void hairpin_net_count_other(struct hairpin_net *hn);
+u64 hairpin_net_others(const struct hairpin_net *hn);
 void hairpin_net_default_limits(const struct net *net, u32 *maps, u32 *ports);
 u32 hairpin_net_default_bindings(const struct net *net);
 

@@ -16,7 +16,7 @@
  * What commit sets off, in order (hairpin_txn_end): a grace period, after
  * which no packet sees an old map; the removal of the conntrack entries
  * whose translation the new table no longer gives; freeing; and the NAT
- * hooks' removal when the table is empty.
+ * hooks' removal when the table is empty and the scope is hairpin's own.
  */
 
 #include <linux/hairpin.h>
@@ -58,6 +58,7 @@ int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
 	txn->max_ports = hn->max_ports;
 	txn->source = hn->source;
 	txn->mode = hn->mode;
+	txn->scope = hn->scope;
 	txn->udp_timeout = hn->udp_timeout;
 	txn->max_bindings = hn->max_bindings;
 	txn->masq_live = rcu_dereference_protected(hn->masq,
@@ -429,6 +430,8 @@ void hairpin_txn_config(struct hairpin_txn *txn,
 		txn->udp_timeout = set->udp_timeout;
 	if (set->max_bindings >= 0)
 		txn->max_bindings = set->max_bindings;
+	if (set->scope >= 0)
+		txn->scope = set->scope;
 	txn_log(txn, HAIRPIN_CMD_SET_CONFIG, NULL, NULL);
 }
 
@@ -577,16 +580,19 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 	ret = check_limits(txn, txn->maps, txn->ports, extack);
 	if (ret)
 		return ret;
-	/* The one step that can fail comes before anything is published. */
-	if (txn->maps) {
+	/* The one step that can fail comes before anything is published.
+	 * Scope all hairpins others' forwards, with or without mappings.
+	 */
+	if (txn->maps || txn->scope == HAIRPIN_SCOPE_ALL) {
 		ret = hairpin_nat_register(hn);
 		if (ret) {
 			NL_SET_ERR_MSG(extack, "could not register with the NAT core");
 			return ret;
 		}
+	}
+	if (txn->maps)
 		/* Packets now look up the table being replaced. */
 		hairpin_race_writer(hn);
-	}
 	if (txn->masq && txn->masq->n) {
 		ret = hairpin_masq_register(hn);
 		if (ret) {
@@ -616,6 +622,7 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 		rcu_assign_pointer(hn->table, txn->work);
 	WRITE_ONCE(hn->source, txn->source);
 	WRITE_ONCE(hn->mode, txn->mode);
+	WRITE_ONCE(hn->scope, txn->scope);
 	hn->max_maps = txn->max_maps;
 	hn->max_ports = txn->max_ports;
 	WRITE_ONCE(hn->udp_timeout, txn->udp_timeout);
@@ -761,7 +768,7 @@ void hairpin_txn_end(struct hairpin_txn *txn)
 			retire(hn, m);
 		hairpin_table_destroy(old);
 	}
-	if (hn->nat_registered &&
+	if (hn->nat_registered && hn->scope != HAIRPIN_SCOPE_ALL &&
 	    !rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock))->count)
 		hairpin_nat_unregister(hn);
 	masq_end(txn);

@@ -34,6 +34,7 @@ struct hairpin_settings {
 	s64 max_ports;
 	s64 udp_timeout;
 	s64 max_bindings;
+	int scope;
 };
 
 /* A change under way. Until commit the published table only gains maps
@@ -67,6 +68,7 @@ struct hairpin_txn {
 	u32 max_bindings;
 	u8 source;
 	u8 mode;
+	u8 scope;
 	bool udp_added;
 	bool committed;
 	/* The masq rules: published, and a private copy once an operation

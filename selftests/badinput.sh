@@ -103,6 +103,9 @@ done <<EOF
 2 | missing setting                         | set
 2 | missing value after 'source'            | set source
 2 | missing value after 'hairpin'           | set hairpin
+2 | unknown scope 'everything'              | set scope everything
+2 | missing value after 'scope'             | set scope
+2 | 'scope' given twice                     | set scope all scope own
 2 | unexpected argument 'x'                 | show x
 2 | unknown option '-x'                     | -x
 2 | -f needs a file name                    | -f
@@ -171,7 +174,7 @@ EINVAL | Unsupported attribute || set_config mode=1 !version=x
 EINVAL | Unsupported attribute || set_config !mappings=1
 EINVAL | Unsupported attribute || set_config !pad=
 EINVAL | Unsupported attribute || get_map flags=request,dump !mode=0
-EINVAL | Unknown attribute type || get_config !18:u8=1
+EINVAL | Unknown attribute type || get_config !20:u8=1
 EINVAL | Unsupported attribute || get_config !10:u32=1
 EINVAL | invalid attribute length || set_config !10:u16=1
 EINVAL | invalid attribute length || set_config source=0 !11:u8=1
@@ -188,6 +191,12 @@ EINVAL | invalid attribute length || set_config !source:u16=0
 EINVAL | invalid attribute length || set_config !mode:u32=0
 EINVAL | invalid attribute length || set_config !mode:empty=
 EINVAL | NLA_F_NESTED not expected || set_config !source:nested=0
+ERANGE | integer out of range || set_config !scope=2
+ERANGE | integer out of range || set_config source=0 !scope=255
+EINVAL | invalid attribute length || set_config !scope:u32=1
+EINVAL | Unsupported attribute || set_config scope=0 !others_hairpinned=1
+EINVAL | Unsupported attribute || get_config !scope=0
+EINVAL | Unsupported attribute || new_map !scope=1 map{ $M }
 # The mapping itself.
 EINVAL | a mapping is required || new_map
 EINVAL | a mapping is required || del_map
@@ -252,7 +261,7 @@ EINVAL | Unsupported attribute || batch op{ cmd=7 } !source=0
 EINVAL || cmd | batch op{ }
 EINVAL || cmd | batch op{ cmd=7 } !op{ map{ $M } }
 EINVAL | NLA_F_NESTED is missing || batch !op:flat{ cmd=7 }
-EINVAL | Unknown attribute type || batch op{ cmd=7 !10:u8=1 }
+EINVAL | Unknown attribute type || batch op{ cmd=7 !11:u8=1 }
 ERANGE | integer out of range || batch op{ !cmd=0 }
 ERANGE | integer out of range || batch op{ !cmd=1 }
 EINVAL | command not allowed in a batch || batch !op{ cmd=6 }
@@ -264,6 +273,8 @@ EINVAL | invalid attribute length || batch op{ !cmd:u16=7 }
 EINVAL | a mapping is required || batch !op{ cmd=3 }
 EINVAL | a masq rule is required || batch !op{ cmd=9 }
 ERANGE | integer out of range || batch op{ cmd=2 !udp_timeout=86401 }
+ERANGE | integer out of range || batch op{ cmd=2 !scope=2 }
+EINVAL | invalid attribute length || batch op{ cmd=2 !scope:u16=1 }
 # masq rules.
 EINVAL | a masq rule is required || new_masq
 EINVAL | the interface name is empty || new_masq masq{ !ifname= }

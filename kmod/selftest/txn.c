@@ -578,6 +578,7 @@ static void __init random_config(struct test *t, struct hairpin_settings *set)
 	/* Masq's settings are not the engine's: left alone. */
 	set->udp_timeout = -1;
 	set->max_bindings = -1;
+	set->scope = -1;
 	switch (rnd(t, 4)) {
 	case 0:
 		set->max_maps = max_t(int, 0, r->n + rnd(t, 8) - 2);
@@ -648,6 +649,7 @@ static void __init random_good_op(struct test *t, struct op *op, bool flush)
 		op->set.max_ports = t->dflt_ports;
 		op->set.udp_timeout = -1;
 		op->set.max_bindings = -1;
+		op->set.scope = -1;
 	}
 }
 
@@ -842,6 +844,7 @@ bool __init hairpin_txn_selftest(void)
 	set.max_ports = t->now.max_ports;
 	set.udp_timeout = -1;
 	set.max_bindings = -1;
+	set.scope = -1;
 
 	while (ok && t->ops < selftest_ops) {
 		ok = batch(t);
