@@ -45,7 +45,7 @@ sync_monitors() {
 marked() { tail -n 1 "$1" | grep -q 'del.*65535'; }
 set_seen() {
 	hpq set hairpin off
-	grep -qx 'set source lan hairpin off udp-timeout 300' "$1"
+	grep -qx 'set source lan hairpin off scope own udp-timeout 300' "$1"
 }
 # mon_drops: the messages the kernel dropped for the monitor's sockets,
 # from the router's /proc/net/netlink (its last column is the inode).
@@ -82,6 +82,7 @@ udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"  conns 0
 	"$(hpq map show)"
 shown="source lan
 hairpin auto
+scope own
 udp-timeout 300
 module $module
 mappings 3
@@ -89,7 +90,8 @@ limits mappings 3/1048576 ports 13/4194304 bindings 0/262144"
 check_eq "show: the settings, the module, the mappings, the limits (a range takes each of its ports)" \
 	"$shown" "$(hpq show)"
 check_eq "show -s: the same, then the totals" "$shown
-conns 0 hairpinned 0" "$(hpq show -s)"
+conns 0 hairpinned 0
+others-hairpinned 0" "$(hpq show -s)"
 # What map show prints, map add takes.
 hpq map show >"$tmp/shown"
 { echo "map flush"; sed 's/  *conns .*//; s/^/map add /' "$tmp/shown"; } >"$tmp/pasted"
@@ -120,8 +122,8 @@ check "map show -p is indented" test "$(wc -l <"$tmp/maps.pretty")" -gt 30
 check_eq "map show -p is the same JSON" "$(jq -cS . "$tmp/maps.json")" "$(jq -cS . "$tmp/maps.pretty")"
 check_eq "map show -j after the command too" "$(cat "$tmp/maps.json")" "$(hpq map show -j)"
 hpq -j show >"$tmp/show.json"
-check_eq "show -j: settings, count, ports in use and totals" "lan auto 3 13 number number string" \
-	"$(jq -r '"\(.source) \(.hairpin) \(.mappings) \(.ports) \(.conns | type) \(.hairpinned | type) \(.version | type)"' "$tmp/show.json")"
+check_eq "show -j: settings, count, ports in use and totals" "lan auto own 3 13 number number number string" \
+	"$(jq -r '"\(.source) \(.hairpin) \(.scope) \(.mappings) \(.ports) \(.conns | type) \(.hairpinned | type) \(.others_hairpinned | type) \(.version | type)"' "$tmp/show.json")"
 check_eq "show -j: the module's version" "$module" "$(jq -r .version "$tmp/show.json")"
 check_eq "show -s -p is the same JSON" "$(jq -cS . "$tmp/show.json")" "$(hpq show -s -p | jq -cS .)"
 check_eq "map show -j of router2, without mappings" '{"mappings":[]}' "$(nsq router2 "$HAIRPINCTL" -j map show)"
@@ -138,16 +140,17 @@ expect "-n of a namespace that does not exist" 1 \
 	"$HAIRPINCTL" -n "none-$sfx" show
 
 echo "# save and restore"
-check "set succeeds in silence" silent hpq set source external hairpin always
+check "set succeeds in silence" silent hpq set source external hairpin always scope all
 hpq save >"$tmp/saved"
-check_eq "save: map flush, the settings, the limits, the mappings" "map flush
+check_eq "save: map flush, the settings, the scope, the limits, the mappings" "map flush
 set source external hairpin always
+set scope all
 set limit mappings 1048576 ports 4194304 bindings 262144
 map add tcp 80 to 192.168.1.10:80 comment web
 map add tcp 8080 to 10.0.0.3:80
 map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"q\\\"b\\\\ café\"" "$(cat "$tmp/saved")"
 hp router map flush
-hp router set source lan hairpin off
+hp router set source lan hairpin off scope own
 hp router map add tcp 9999 to 10.9.9.9
 check "restore: -f the saved file" hpq -f "$tmp/saved"
 hpq save >"$tmp/saved2"
@@ -157,10 +160,10 @@ check "restore from standard input (-f -) into router2" nsq router2 "$HAIRPINCTL
 check_eq "router2 saves the same" "$(cat "$tmp/saved")" "$(nsq router2 "$HAIRPINCTL" save)"
 { cat "$tmp/saved"; echo "map add tcp 80 to 10.0.0.9   # overlaps"; } >"$tmp/bad"
 expect "a restore that fails on its last line ..." 1 \
-	"hairpinctl: $tmp/bad:7: File exists (kernel: mapping overlaps an existing mapping)" \
+	"hairpinctl: $tmp/bad:8: File exists (kernel: mapping overlaps an existing mapping)" \
 	hpq -f "$tmp/bad"
 check_eq "... changes nothing, its map flush included" "$(cat "$tmp/saved")" "$(hpq save)"
-printf '# comments and blank lines\n\nmap flush  # all\n\nset source lan hairpin auto\n' >"$tmp/reset"
+printf '# comments and blank lines\n\nmap flush  # all\n\nset source lan hairpin auto scope own\n' >"$tmp/reset"
 check "a file with comments and blank lines" hpq -f "$tmp/reset"
 check_eq "which replaced the whole table" "map flush
 set source lan hairpin auto
@@ -180,31 +183,34 @@ hp router map replace tcp 7000 to 10.0.0.8
 hp router map add udp 7001-7002 to 10.0.0.9:8001-8002
 hp router map del tcp 7000
 hp router set source external
+hp router set scope all
 hp router map flush
-printf 'map add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.2\nset hairpin always source lan\n' |
+printf 'map add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.2\nset hairpin always source lan scope own\n' |
 	hpq -f -
 want="map add tcp 7000 to 10.0.0.7:7000 comment \"mon itor\"
 map del tcp 7000
 map add tcp 7000 to 10.0.0.8:7000
 map add udp 7001-7002 to 10.0.0.9:8001-8002
 map del tcp 7000
-set source external hairpin auto udp-timeout 300
+set source external hairpin auto scope own udp-timeout 300
+set source external hairpin auto scope all udp-timeout 300
 map flush
 map add tcp 1 to 10.0.0.1:1
 map add tcp 2 to 10.0.0.2:2
-set source lan hairpin always udp-timeout 300"
-until_ok 10 has_lines "$tmp/mon.text" $((text_base + 10))
-check_eq "monitor: add, replace (del then add), del, set, flush, a batch" "$want" \
+set source lan hairpin always scope own udp-timeout 300"
+until_ok 10 has_lines "$tmp/mon.text" $((text_base + 11))
+check_eq "monitor: add, replace (del then add), del, set, the scope, flush, a batch" "$want" \
 	"$(lines_after "$tmp/mon.text" "$text_base")"
-until_ok 10 has_lines "$tmp/mon.json" $((json_base + 10))
+until_ok 10 has_lines "$tmp/mon.json" $((json_base + 11))
 lines_after "$tmp/mon.json" "$json_base" >"$tmp/events.json"
 check "monitor -j: every line is valid JSON" jq -e . "$tmp/events.json" >/dev/null
-check_eq "monitor -j: one object a line" 10 "$(jq -c . "$tmp/events.json" | wc -l)"
-check_eq "monitor -j: the events" "add,del,add,add,del,set,flush,add,add,set" \
+check_eq "monitor -j: one object a line" 11 "$(jq -c . "$tmp/events.json" | wc -l)"
+check_eq "monitor -j: the events" "add,del,add,add,del,set,set,flush,add,add,set" \
 	"$(jq -rs 'map(.event) | join(",")' "$tmp/events.json")"
 check_eq "monitor -j: the mapping of an add" "tcp 7000 10.0.0.7 7000 mon itor 0" \
 	"$(jq -rs '.[0].mapping | "\(.proto) \(.port) \(.to_addr) \(.to_port) \(.comment) \(.conns)"' "$tmp/events.json")"
-check_eq "monitor -j: a set" "lan always" "$(jq -rs '.[9] | "\(.source) \(.hairpin)"' "$tmp/events.json")"
+check_eq "monitor -j: a set" "lan always own" "$(jq -rs '.[10] | "\(.source) \(.hairpin) \(.scope)"' "$tmp/events.json")"
+check_eq "monitor -j: the scope" "all" "$(jq -rs '.[6].scope' "$tmp/events.json")"
 stop_monitor INT
 mon_pid=$json_pid
 stop_monitor TERM
@@ -230,7 +236,7 @@ check "the stopped monitor's socket overran, after $((first + 4999)) mappings" \
 kill -CONT "$mon_pid"
 # Until the monitor has drained its queue, new events are dropped too.
 until_ok 60 set_seen "$tmp/mon.over"
-check_eq "after an overrun, the monitor goes on" "set source lan hairpin off udp-timeout 300" "$(tail -n 1 "$tmp/mon.over")"
+check_eq "after an overrun, the monitor goes on" "set source lan hairpin off scope own udp-timeout 300" "$(tail -n 1 "$tmp/mon.over")"
 check_eq "and says that events were lost" \
 	"hairpinctl: monitor: events were lost (receive buffer overrun); 'hairpinctl map show' shows the current table" \
 	"$(sort -u "$tmp/mon.over.err")"

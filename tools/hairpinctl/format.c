@@ -162,6 +162,9 @@ static void print_set(struct out *o, const struct hp_op *op)
 		   source_name(op->source));
 	print_name(o, PRINT_ANY, "hairpin", " hairpin %s", op->mode,
 		   mode_name(op->mode));
+	print_name(o, PRINT_ANY, "scope", " scope %s",
+		   op->has_scope ? op->scope : HP_UNSET,
+		   op->has_scope ? scope_name(op->scope) : NULL);
 	print_uint_opt(o, PRINT_ANY, "udp_timeout", " udp-timeout %" PRIu64,
 		       op->has_udp_timeout, op->udp_timeout);
 	if (op->has_max_maps || op->has_max_ports || op->has_max_bindings)

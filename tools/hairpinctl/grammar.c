@@ -208,7 +208,7 @@ static bool parse_limits(int argc, char *argv[], int *i, struct hp_op *op)
 	return true;
 }
 
-#define SETTINGS "source, hairpin, udp-timeout or limit"
+#define SETTINGS "source, hairpin, scope, udp-timeout or limit"
 
 /* The value after the setting argv[i], or NULL after the error. */
 static const char *value_after(int argc, char *argv[], int i, const char *what)
@@ -242,6 +242,18 @@ bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 			had_limit = true;
 			if (!parse_limits(argc, argv, &i, op))
 				return false;
+			continue;
+		}
+		if (!strcmp(key, "scope")) {
+			if (op->has_scope) {
+				parse_error("'%s' given twice", key);
+				return false;
+			}
+			value = value_after(argc, argv, i, "own or all");
+			if (!value || !parse_scope(value, &op->scope))
+				return false;
+			op->has_scope = true;
+			i += 2;
 			continue;
 		}
 		if (!strcmp(key, "udp-timeout")) {

@@ -37,12 +37,15 @@ static const struct hp_cmd commands[] = {
 	  .description = "list the bindings of the masq rules" },
 	{ .name = "set", .handler = set_main,
 	  .args = { "source lan|external", "hairpin auto|always|off",
-		    "udp-timeout SECONDS",
+		    "scope own|all", "udp-timeout SECONDS",
 		    "limit mappings N [ports N] [bindings N]",
 		    "limit ports N [mappings N] [bindings N]",
 		    "limit bindings N [mappings N] [ports N]" },
 	  .description = "change the hairpin settings, the UDP binding timeout, the limits",
 	  .notes = "Settings combine, as in: set source lan hairpin auto limit mappings 1024.\n"
+		   "scope all applies the hairpin settings to every connection forwarded to\n"
+		   "an internal host, whoever made the forward (nftables, iptables), unless\n"
+		   "a source NAT of yours applies to it; own (the default), to the mappings'.\n"
 		   "SECONDS is how long a UDP binding lives idle: 120-86400, 300 by default.\n"
 		   "The limits cap the mappings of the network namespace, their external\n"
 		   "ports in all, and its bindings (N: 0-4294967295). Raising one above the\n"

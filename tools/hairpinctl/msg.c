@@ -189,6 +189,8 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_UDP_TIMEOUT] = MNL_TYPE_U32,
 	[HAIRPIN_A_MAX_BINDINGS] = MNL_TYPE_U32,
 	[HAIRPIN_A_BINDINGS] = MNL_TYPE_U32,
+	[HAIRPIN_A_SCOPE] = MNL_TYPE_U8,
+	[HAIRPIN_A_OTHERS_HAIRPINNED] = MNL_TYPE_U64,
 };
 
 static bool parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
@@ -208,6 +210,14 @@ static void get_setting(const struct nlattr *attr, int *v)
 {
 	if (attr)
 		*v = mnl_attr_get_u8(attr);
+}
+
+/* The u8 of attr into *v, if it is there: whether it was. */
+static bool get_u8(const struct nlattr *attr, uint8_t *v)
+{
+	if (attr)
+		*v = mnl_attr_get_u8(attr);
+	return attr != NULL;
 }
 
 /* The u32 of attr into *v, if it is there: whether it was. */
@@ -235,8 +245,8 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 		c->conns = mnl_attr_get_u64(tb[HAIRPIN_A_CONNS]);
 	if (tb[HAIRPIN_A_HAIRPINNED])
 		c->hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_HAIRPINNED]);
-	/* Older modules have no limits, no UDP timeout and no bindings:
-	 * the has_* flags stay false.
+	/* Older modules have no limits, no UDP timeout, no bindings and no
+	 * scope: the has_* flags stay false.
 	 */
 	c->has_ports = get_u32(tb[HAIRPIN_A_PORTS], &c->ports);
 	c->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &c->max_maps);
@@ -244,6 +254,11 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 	c->has_udp_timeout = get_u32(tb[HAIRPIN_A_UDP_TIMEOUT], &c->udp_timeout);
 	c->has_bindings = get_u32(tb[HAIRPIN_A_BINDINGS], &c->bindings);
 	c->has_max_bindings = get_u32(tb[HAIRPIN_A_MAX_BINDINGS], &c->max_bindings);
+	c->has_scope = get_u8(tb[HAIRPIN_A_SCOPE], &c->scope);
+	if (tb[HAIRPIN_A_OTHERS_HAIRPINNED]) {
+		c->has_others = true;
+		c->others_hairpinned = mnl_attr_get_u64(tb[HAIRPIN_A_OTHERS_HAIRPINNED]);
+	}
 	return MNL_CB_OK;
 }
 
@@ -365,6 +380,7 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 					      &op->udp_timeout);
 		op->has_max_bindings = get_u32(tb[HAIRPIN_A_MAX_BINDINGS],
 					       &op->max_bindings);
+		op->has_scope = get_u8(tb[HAIRPIN_A_SCOPE], &op->scope);
 		return 1;
 	}
 	return 0;
@@ -373,14 +389,14 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
 	uint16_t map, masq, source, mode, max_maps, max_ports, udp_timeout,
-		 max_bindings;
+		 max_bindings, scope;
 };
 
 static const struct op_attrs request_attrs = {
 	.map = HAIRPIN_A_MAP, .masq = HAIRPIN_A_MASQ, .source = HAIRPIN_A_SOURCE,
 	.mode = HAIRPIN_A_MODE, .max_maps = HAIRPIN_A_MAX_MAPS,
 	.max_ports = HAIRPIN_A_MAX_PORTS, .udp_timeout = HAIRPIN_A_UDP_TIMEOUT,
-	.max_bindings = HAIRPIN_A_MAX_BINDINGS,
+	.max_bindings = HAIRPIN_A_MAX_BINDINGS, .scope = HAIRPIN_A_SCOPE,
 };
 
 static const struct op_attrs batch_attrs = {
@@ -390,6 +406,7 @@ static const struct op_attrs batch_attrs = {
 	.max_ports = HAIRPIN_OP_A_MAX_PORTS,
 	.udp_timeout = HAIRPIN_OP_A_UDP_TIMEOUT,
 	.max_bindings = HAIRPIN_OP_A_MAX_BINDINGS,
+	.scope = HAIRPIN_OP_A_SCOPE,
 };
 
 static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
@@ -418,6 +435,8 @@ static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
 			mnl_attr_put_u32(nlh, a->udp_timeout, op->udp_timeout);
 		if (op->has_max_bindings)
 			mnl_attr_put_u32(nlh, a->max_bindings, op->max_bindings);
+		if (op->has_scope)
+			mnl_attr_put_u8(nlh, a->scope, op->scope);
 		break;
 	default:	/* HAIRPIN_CMD_FLUSH_MAPS has no attributes */
 		break;

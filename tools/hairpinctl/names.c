@@ -21,6 +21,11 @@ static const char *const mode_names[] = {
 	[HAIRPIN_MODE_OFF] = "off",
 };
 
+static const char *const scope_names[] = {
+	[HAIRPIN_SCOPE_OWN] = "own",
+	[HAIRPIN_SCOPE_ALL] = "all",
+};
+
 static const char *const filter_names[] = {
 	[HAIRPIN_FILTER_INDEPENDENT] = "independent",
 	[HAIRPIN_FILTER_ADDRESS] = "address",
@@ -65,6 +70,11 @@ const char *mode_name(int mode)
 	return name_of(mode_names, ARRAY_SIZE(mode_names), mode);
 }
 
+const char *scope_name(int scope)
+{
+	return name_of(scope_names, ARRAY_SIZE(scope_names), scope);
+}
+
 const char *filter_name(int filter)
 {
 	return name_of(filter_names, ARRAY_SIZE(filter_names), filter);
@@ -78,6 +88,11 @@ int source_value(const char *s)
 int mode_value(const char *s)
 {
 	return value_of(mode_names, ARRAY_SIZE(mode_names), s);
+}
+
+int scope_value(const char *s)
+{
+	return value_of(scope_names, ARRAY_SIZE(scope_names), s);
 }
 
 int filter_value(const char *s)

@@ -156,6 +156,9 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 		   source_name(c->source));
 	print_name(&o, PRINT_ANY, "hairpin", "hairpin %s\n", c->mode,
 		   mode_name(c->mode));
+	print_name(&o, PRINT_ANY, "scope", "scope %s\n",
+		   c->has_scope ? c->scope : HP_UNSET,
+		   c->has_scope ? scope_name(c->scope) : NULL);
 	print_uint_opt(&o, PRINT_ANY, "udp_timeout", "udp-timeout %" PRIu64 "\n",
 		       c->has_udp_timeout, c->udp_timeout);
 	print_text(&o, "module %s\n", c->version[0] ? c->version : "unknown");
@@ -164,6 +167,12 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 	print_uint(&o, totals, "conns", "conns %" PRIu64, c->conns);
 	print_uint(&o, totals, "hairpinned", " hairpinned %" PRIu64 "\n",
 		   c->hairpinned);
+	/* Others' forwards (scope all), on a line of their own: never in
+	 * the mappings' totals.
+	 */
+	print_uint_opt(&o, totals, "others_hairpinned",
+		       "others-hairpinned %" PRIu64 "\n", c->has_others,
+		       c->others_hairpinned);
 	close_object(&o);
 	out_close(&o);
 }
@@ -211,6 +220,14 @@ void print_save(FILE *f, const struct hp_config *c,
 		hp_op_init(&op, HAIRPIN_CMD_SET_CONFIG);
 		op.has_udp_timeout = true;
 		op.udp_timeout = c->udp_timeout;
+		print_line(&o, &op);
+	}
+
+	/* The same: "own" is the default. */
+	if (c->has_scope && c->scope != HAIRPIN_SCOPE_OWN) {
+		hp_op_init(&op, HAIRPIN_CMD_SET_CONFIG);
+		op.has_scope = true;
+		op.scope = c->scope;
 		print_line(&o, &op);
 	}
 

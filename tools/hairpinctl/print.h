@@ -14,13 +14,14 @@
  *   binding:  proto, internal, internal_port, external, external_port,
  *             filter, conns, idle
  *   binding show: {"bindings": [binding...]}
- *   show:     {"version", "source", "hairpin", "udp_timeout", "mappings",
- *              "ports", "max_mappings", "max_ports", "bindings",
- *              "max_bindings", "conns", "hairpinned"}
+ *   show:     {"version", "source", "hairpin", "scope", "udp_timeout",
+ *              "mappings", "ports", "max_mappings", "max_ports", "bindings",
+ *              "max_bindings", "conns", "hairpinned", "others_hairpinned"}
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
  *             {"event": "add"|"del", "masq"},
  *             {"event": "flush"}, {"event": "set", "source", "hairpin",
- *             "udp_timeout", "max_mappings", "max_ports", "max_bindings"}
+ *             "scope", "udp_timeout", "max_mappings", "max_ports",
+ *             "max_bindings"}
  * flags: PRINT_JSON, PRINT_PRETTY, PRINT_STATS (out.h).
  */
 #ifndef HAIRPINCTL_PRINT_H
@@ -43,10 +44,11 @@ void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags);
  */
 void print_bindings(FILE *f, const struct hp_bindinglist *list,
 		    unsigned int flags);
-/* show: "source S", "hairpin M", "udp-timeout N" (when the module has
- * it), "module V", "mappings N", "limits mappings N/MAX ports N/MAX
- * bindings N/MAX" (what the module has of them), and with PRINT_STATS
- * "conns N hairpinned N".
+/* show: "source S", "hairpin M", "scope own|all" and "udp-timeout N"
+ * (when the module has them), "module V", "mappings N", "limits mappings
+ * N/MAX ports N/MAX bindings N/MAX" (what the module has of them), and
+ * with PRINT_STATS "conns N hairpinned N" and "others-hairpinned N" (when
+ * the module counts it).
  */
 void print_config(FILE *f, const struct hp_config *c, unsigned int flags);
 /* monitor: the event as the -f line that makes the same change. */
@@ -54,6 +56,7 @@ void print_event(FILE *f, const struct hp_op *op, unsigned int flags);
 /* save: a -f file that restores the settings, the limits, the masq rules
  * and the mappings: "map flush", "set source S hairpin M", "set
  * udp-timeout N" (when the module has one other than the default), "set
+ * scope all" (the same), "set
  * limit mappings N ports N bindings N" (the limits the module has), "masq
  * add ..." per rule, then "map add ..." per mapping. Never the bindings.
  */

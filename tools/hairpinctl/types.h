@@ -77,6 +77,8 @@ struct hp_op {
 	uint32_t udp_timeout;
 	bool has_max_bindings;	/* "limit bindings N" */
 	uint32_t max_bindings;
+	bool has_scope;		/* "scope own|all" */
+	uint8_t scope;		/* enum hairpin_scope */
 	unsigned int line;	/* line number in a file, 0 otherwise */
 };
 
@@ -91,8 +93,8 @@ static inline void hp_op_init(struct hp_op *op, uint8_t cmd)
 }
 
 /* What HAIRPIN_CMD_GET_CONFIG tells. The has_* flags are false for what
- * the module did not say (older modules have no limits, no UDP timeout and
- * no bindings).
+ * the module did not say (older modules have no limits, no UDP timeout, no
+ * bindings and no scope).
  */
 struct hp_config {
 	char version[64];	/* "" if the module did not say */
@@ -113,6 +115,10 @@ struct hp_config {
 	uint32_t bindings;
 	bool has_max_bindings;	/* the limit on bindings */
 	uint32_t max_bindings;
+	bool has_scope;		/* enum hairpin_scope */
+	uint8_t scope;
+	bool has_others;	/* hairpinned for forwards no mapping made */
+	uint64_t others_hairpinned;
 };
 
 #endif

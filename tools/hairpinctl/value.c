@@ -135,6 +135,18 @@ bool parse_mode(const char *s, int *mode)
 	return false;
 }
 
+bool parse_scope(const char *s, uint8_t *scope)
+{
+	int v = scope_value(s);
+
+	if (v >= 0) {
+		*scope = (uint8_t)v;
+		return true;
+	}
+	parse_error("unknown scope '%s' (own or all)", s);
+	return false;
+}
+
 /* A decimal number of 32 bits. Digits only: no sign, so "-1" is no way
  * to say "unlimited", and no unit.
  */

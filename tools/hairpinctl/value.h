@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The values of the grammar: protocols, addresses, ports and ranges,
- * comments, interface names and filters, settings, the UDP timeout and
- * limits.
+ * comments, interface names and filters, settings (source, hairpin mode,
+ * scope), the UDP timeout and limits.
  *
  * Every parse_*() function returns false after printing one line to stderr
  * that names the offending value: "hairpinctl: [FILE:LINE: ]why 'value'".
@@ -22,6 +22,8 @@ bool parse_port_range(const char *s, uint16_t *first, uint16_t *last);
 bool parse_comment(const char *s, char out[HAIRPIN_COMMENT_MAX]);
 bool parse_source(const char *s, int *source);
 bool parse_mode(const char *s, int *mode);
+/* own or all: enum hairpin_scope. */
+bool parse_scope(const char *s, uint8_t *scope);
 /* An interface's name as the kernel takes one (dev_valid_name()): 1 to
  * IFNAMSIZ - 1 bytes, not "." or "..", no '/', ':', blank or control
  * character. It need not exist.

@@ -107,6 +107,7 @@ _hairpinctl() {
 		case $prev in
 		source) _hairpinctl_reply -W "lan external" ;;
 		hairpin) _hairpinctl_reply -W "auto always off" ;;
+		scope) _hairpinctl_reply -W "own all" ;;
 		mappings | ports | bindings | udp-timeout) ;;	# a number
 		*)
 			# Each setting once; after "limit", its limits until
@@ -116,7 +117,7 @@ _hairpinctl() {
 			for i in "${words[@]}"; do
 				case $i in
 				limit) in_limit=1 ;;
-				source | hairpin | udp-timeout) in_limit= ;;
+				source | hairpin | scope | udp-timeout) in_limit= ;;
 				esac
 			done
 			if [ -n "$in_limit" ]; then
@@ -127,6 +128,7 @@ _hairpinctl() {
 			if [ "$prev" != limit ]; then
 				[[ $w == *" source "* ]] || left+=" source"
 				[[ $w == *" hairpin "* ]] || left+=" hairpin"
+				[[ $w == *" scope "* ]] || left+=" scope"
 				[[ $w == *" udp-timeout "* ]] || left+=" udp-timeout"
 				[[ $w == *" limit "* ]] || left+=" limit"
 			fi

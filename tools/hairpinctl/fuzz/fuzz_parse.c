@@ -66,7 +66,9 @@ static bool same_op(const struct hp_op *a, const struct hp_op *b)
 		       a->has_udp_timeout == b->has_udp_timeout &&
 		       (!a->has_udp_timeout || a->udp_timeout == b->udp_timeout) &&
 		       a->has_max_bindings == b->has_max_bindings &&
-		       (!a->has_max_bindings || a->max_bindings == b->max_bindings);
+		       (!a->has_max_bindings || a->max_bindings == b->max_bindings) &&
+		       a->has_scope == b->has_scope &&
+		       (!a->has_scope || a->scope == b->scope);
 	}
 	return true;
 }

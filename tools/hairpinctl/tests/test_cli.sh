@@ -87,8 +87,8 @@ expect 2 "hairpinctl: unexpected argument 'all'" map show all
 expect 2 "hairpinctl: unexpected argument 'x'" show x
 expect 2 "hairpinctl: unknown source 'wan' (lan or external)" set source wan
 expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set hairpin maybe
-expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin, udp-timeout or limit)" set mode auto
-expect 2 "hairpinctl: missing setting (source, hairpin, udp-timeout or limit)" set
+expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin, scope, udp-timeout or limit)" set mode auto
+expect 2 "hairpinctl: missing setting (source, hairpin, scope, udp-timeout or limit)" set
 # set limit
 expect 2 "hairpinctl: invalid limit '-1' (must be 0-4294967295)" set limit mappings -1
 expect 2 "hairpinctl: invalid limit '4294967296' (must be 0-4294967295)" set limit ports 4294967296
@@ -99,7 +99,7 @@ expect 2 "hairpinctl: unknown limit 'bogus' (mappings, ports or bindings)" set l
 expect 2 "hairpinctl: missing limit after 'limit' (mappings, ports or bindings)" set limit
 expect 2 "hairpinctl: 'mappings' given twice" set limit mappings 1 mappings 2
 expect 2 "hairpinctl: 'limit' given twice" set limit mappings 1 limit ports 2
-expect 2 "hairpinctl: unknown setting 'extra' (source, hairpin, udp-timeout or limit)" set limit mappings 1 extra
+expect 2 "hairpinctl: unknown setting 'extra' (source, hairpin, scope, udp-timeout or limit)" set limit mappings 1 extra
 expect 2 "hairpinctl: invalid limit '1e3' (must be 0-4294967295)" set limit bindings 1e3
 expect 2 "hairpinctl: 'bindings' given twice" set limit bindings 1 ports 2 bindings 3
 # set udp-timeout

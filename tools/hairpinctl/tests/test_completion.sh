@@ -59,25 +59,28 @@ expect "" masq add dev wan0 filter address ""
 expect "-j -p" masq show -
 expect "show help" binding ""
 expect "-j -p" binding show -
-expect "source hairpin udp-timeout limit" set ""
+expect "source hairpin scope udp-timeout limit" set ""
 expect "lan external" set source ""
 expect "auto always" set hairpin a
-expect "hairpin udp-timeout limit" set source lan ""
-expect "source udp-timeout limit" set hairpin off ""
+expect "own all" set scope ""
+expect "all" set scope a
+expect "source hairpin udp-timeout limit" set scope all ""
+expect "hairpin scope udp-timeout limit" set source lan ""
+expect "source scope udp-timeout limit" set hairpin off ""
 expect "limit" set source lan hairpin off l
 expect "udp-timeout" set source lan hairpin off u
 expect "" set udp-timeout ""
-expect "source hairpin limit" set udp-timeout 600 ""
+expect "source hairpin scope limit" set udp-timeout 600 ""
 expect "mappings ports bindings" set limit ""
 expect "ports" set limit p
 expect "bindings" set limit b
 expect "" set limit mappings ""
 expect "" set limit bindings ""
-expect "ports bindings source hairpin udp-timeout" set limit mappings 100 ""
-expect "mappings bindings source hairpin udp-timeout" set limit ports 100 ""
-expect "bindings source hairpin udp-timeout" set limit ports 100 mappings 10 ""
-expect "source hairpin udp-timeout" set limit ports 100 mappings 10 bindings 5 ""
-expect "hairpin udp-timeout" set limit mappings 100 source lan ""
+expect "ports bindings source hairpin scope udp-timeout" set limit mappings 100 ""
+expect "mappings bindings source hairpin scope udp-timeout" set limit ports 100 ""
+expect "bindings source hairpin scope udp-timeout" set limit ports 100 mappings 10 ""
+expect "source hairpin scope udp-timeout" set limit ports 100 mappings 10 bindings 5 ""
+expect "hairpin scope udp-timeout" set limit mappings 100 source lan ""
 expect "ports" set source lan limit mappings 100 p
 expect "-s -j -p" show -
 expect "-j -p" monitor -

@@ -487,6 +487,7 @@ static void test_events(void)
 		.to_addr = ip("192.168.1.10"), .has_to_port = true, .to_port = 8080,
 		.comment = "web",
 	};
+	const struct nlattr *attr;
 	struct nlmsghdr *nlh;
 	struct hp_op op;
 
@@ -537,6 +538,46 @@ static void test_events(void)
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
 	mnl_attr_put_u16(nlh, HAIRPIN_A_UDP_TIMEOUT, 600);
 	ok(hp_event_parse(nlh, &op) == -1, "event: a UDP timeout of the wrong size is malformed");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_ALWAYS);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SCOPE, HAIRPIN_SCOPE_ALL);
+	ok(hp_event_parse(nlh, &op) == 1 && op.mode == HAIRPIN_MODE_ALWAYS &&
+	   op.has_scope && op.scope == HAIRPIN_SCOPE_ALL && op.source == HP_UNSET,
+	   "event: the scope");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_ALWAYS);
+	ok(hp_event_parse(nlh, &op) == 1 && !op.has_scope,
+	   "event: no scope from a module without one");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_SCOPE, HAIRPIN_SCOPE_ALL);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a scope of the wrong size is malformed");
+
+	op.cmd = HAIRPIN_CMD_SET_CONFIG;
+	op.source = HP_UNSET;
+	op.mode = HP_UNSET;
+	op.has_udp_timeout = op.has_max_maps = op.has_max_ports = false;
+	op.has_max_bindings = false;
+	op.has_scope = true;
+	op.scope = HAIRPIN_SCOPE_ALL;
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, NLM_F_ACK);
+	hp_request_put(nlh, &op);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr) + 8 &&
+	   mnl_attr_get_type(attr) == HAIRPIN_A_SCOPE &&
+	   mnl_attr_validate(attr, MNL_TYPE_U8) == 0 &&
+	   mnl_attr_get_u8(attr) == HAIRPIN_SCOPE_ALL,
+	   "set scope all: HAIRPIN_A_SCOPE as u8, nothing else");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_BATCH, NLM_F_ACK);
+	hp_op_put(nlh, &op);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(mnl_attr_get_type(attr) == HAIRPIN_A_OP &&
+	   mnl_attr_get_payload_len(attr) == 2 * 8 &&
+	   mnl_attr_get_type((const struct nlattr *)((const char *)attr + 12)) ==
+		   HAIRPIN_OP_A_SCOPE,
+	   "set scope all in a batch: HAIRPIN_OP_A_CMD, then HAIRPIN_OP_A_SCOPE");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
 	mnl_attr_put_u16(nlh, HAIRPIN_A_MAX_MAPS, 1024);
@@ -590,8 +631,15 @@ static void test_events(void)
 	mnl_attr_put_u32(nlh, HAIRPIN_A_BINDINGS, 5);
 	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && c.has_max_maps && c.max_maps == 1024 &&
 	   c.has_udp_timeout && c.udp_timeout == 300 && c.has_bindings && c.bindings == 5 &&
-	   c.has_max_bindings && c.max_bindings == 65536,
+	   c.has_max_bindings && c.max_bindings == 65536 && !c.has_scope && !c.has_others,
 	   "GET_CONFIG reply with the UDP timeout, the bindings and their limit");
+
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SCOPE, HAIRPIN_SCOPE_ALL);
+	mnl_attr_put_u64(nlh, HAIRPIN_A_OTHERS_HAIRPINNED, 1ULL << 40);
+	ok(hp_config_cb(nlh, &c) == MNL_CB_OK && c.has_scope &&
+	   c.scope == HAIRPIN_SCOPE_ALL && c.has_others &&
+	   c.others_hairpinned == 1ULL << 40 && c.hairpinned == 5,
+	   "GET_CONFIG reply with the scope and the others' total, apart");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
 	mnl_attr_put_u8(nlh, HAIRPIN_A_BINDINGS, 5);

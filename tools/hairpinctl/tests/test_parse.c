@@ -173,6 +173,24 @@ static void test_good(void)
 	   op.mode == HAIRPIN_MODE_AUTO && op.has_udp_timeout && op.udp_timeout == 300,
 	   "  fields: three limits, a setting and the UDP timeout");
 
+	good("set scope all", &op);
+	ok(op.cmd == HAIRPIN_CMD_SET_CONFIG && op.has_scope &&
+	   op.scope == HAIRPIN_SCOPE_ALL && op.source == HP_UNSET &&
+	   op.mode == HP_UNSET && !op.has_udp_timeout && !op.has_max_maps,
+	   "  fields: the scope only");
+
+	good("set scope own", &op);
+	ok(op.has_scope && op.scope == HAIRPIN_SCOPE_OWN, "  fields: scope own");
+
+	good("set hairpin always scope all source external limit mappings 3", &op);
+	ok(op.has_scope && op.scope == HAIRPIN_SCOPE_ALL &&
+	   op.mode == HAIRPIN_MODE_ALWAYS && op.source == HAIRPIN_SOURCE_EXTERNAL &&
+	   op.has_max_maps && op.max_maps == 3,
+	   "  fields: the scope among the settings");
+
+	good("set source lan", &op);
+	ok(!op.has_scope, "  fields: no scope unless given");
+
 	good("masq add dev wan0", &op);
 	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "wan0") &&
 	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT && !op.masq.has_bindings,
@@ -319,15 +337,15 @@ static void test_bad(void)
 	bad("masq add dev wan0 comment x", "hairpinctl: unexpected argument 'comment'");
 	bad("masq del dev wan0 filter address", "hairpinctl: unexpected argument 'filter'");
 	/* set */
-	bad("set", "hairpinctl: missing setting (source, hairpin, udp-timeout or limit)");
+	bad("set", "hairpinctl: missing setting (source, hairpin, scope, udp-timeout or limit)");
 	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
 	bad("set hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
 	bad("set source wan", "hairpinctl: unknown source 'wan' (lan or external)");
 	bad("set hairpin sometimes",
 	    "hairpinctl: unknown hairpin mode 'sometimes' (auto, always or off)");
-	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin, udp-timeout or limit)");
+	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin, scope, udp-timeout or limit)");
 	bad("set source lan source external", "hairpinctl: 'source' given twice");
-	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source, hairpin, udp-timeout or limit)");
+	bad("set source lan extra", "hairpinctl: unknown setting 'extra' (source, hairpin, scope, udp-timeout or limit)");
 	bad("set source lan hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
 	/* set limit */
 	bad("set limit", "hairpinctl: missing limit after 'limit' (mappings, ports or bindings)");
@@ -352,12 +370,19 @@ static void test_bad(void)
 	bad("set limit ports 3 mappings 1 ports 4", "hairpinctl: 'ports' given twice");
 	bad("set limit mappings 3 limit ports 4", "hairpinctl: 'limit' given twice");
 	bad("set limit mappings 3 bogus 4",
-	    "hairpinctl: unknown setting 'bogus' (source, hairpin, udp-timeout or limit)");
+	    "hairpinctl: unknown setting 'bogus' (source, hairpin, scope, udp-timeout or limit)");
 	bad("set limit ports 9 hairpin off mappings 8",
-	    "hairpinctl: unknown setting 'mappings' (source, hairpin, udp-timeout or limit)");
+	    "hairpinctl: unknown setting 'mappings' (source, hairpin, scope, udp-timeout or limit)");
 	bad("set limit bindings", "hairpinctl: missing value after 'bindings' (0-4294967295)");
 	bad("set limit bindings -5", "hairpinctl: invalid limit '-5' (must be 0-4294967295)");
 	bad("set limit bindings 1 mappings 2 bindings 3", "hairpinctl: 'bindings' given twice");
+	/* set scope */
+	bad("set scope", "hairpinctl: missing value after 'scope' (own or all)");
+	bad("set scope mine", "hairpinctl: unknown scope 'mine' (own or all)");
+	bad("set scope ALL", "hairpinctl: unknown scope 'ALL' (own or all)");
+	bad("set scope all scope own", "hairpinctl: 'scope' given twice");
+	bad("set scope 1", "hairpinctl: unknown scope '1' (own or all)");
+
 	/* set udp-timeout */
 	bad("set udp-timeout 60",
 	    "hairpinctl: invalid udp-timeout '60' (must be 120-86400 seconds)");
@@ -375,9 +400,9 @@ static void test_bad(void)
 	bad("set limit mappings 3 udp-timeout",
 	    "hairpinctl: missing value after 'udp-timeout' (120-86400 seconds)");
 	bad("set udp_timeout 300",
-	    "hairpinctl: unknown setting 'udp_timeout' (source, hairpin, udp-timeout or limit)");
+	    "hairpinctl: unknown setting 'udp_timeout' (source, hairpin, scope, udp-timeout or limit)");
 	bad("set limits mappings 3",
-	    "hairpinctl: unknown setting 'limits' (source, hairpin, udp-timeout or limit)");
+	    "hairpinctl: unknown setting 'limits' (source, hairpin, scope, udp-timeout or limit)");
 }
 
 static bool parse_text(const char *text, const char *name, struct hp_oplist *list)

@@ -311,19 +311,19 @@ static void test_show(void)
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"hairpin\":\"off\","
-	   "\"udp_timeout\":null,"
+	   "\"scope\":null,\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":13,\"max_mappings\":1024,\"max_ports\":65536,"
 	   "\"bindings\":null,\"max_bindings\":null,"
-	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n",
 	   "show -j: one object, limits and totals included, null for what is not told");
 
 	out_start();
 	print_config(out, &c, PRINT_JSON | PRINT_PRETTY);
 	is(out_end(), "{\n  \"version\": \"v1.2-3-gabcdef\",\n  \"source\": \"external\",\n"
-	   "  \"hairpin\": \"off\",\n  \"udp_timeout\": null,\n  \"mappings\": 3,\n"
+	   "  \"hairpin\": \"off\",\n  \"scope\": null,\n  \"udp_timeout\": null,\n  \"mappings\": 3,\n"
 	   "  \"ports\": 13,\n  \"max_mappings\": 1024,\n  \"max_ports\": 65536,\n"
 	   "  \"bindings\": null,\n  \"max_bindings\": null,\n  \"conns\": 12,\n"
-	   "  \"hairpinned\": 3\n}\n", "show -p: indented");
+	   "  \"hairpinned\": 3,\n  \"others_hairpinned\": null\n}\n", "show -p: indented");
 
 	c.mappings = 0;
 	c.ports = 0;
@@ -357,9 +357,9 @@ static void test_show(void)
 	c.has_ports = c.has_max_maps = c.has_max_ports = false;
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,\"udp_timeout\":null,"
+	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,\"scope\":null,\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":null,\"max_mappings\":null,\"max_ports\":null,"
-	   "\"bindings\":null,\"max_bindings\":null,\"conns\":12,\"hairpinned\":3}\n",
+	   "\"bindings\":null,\"max_bindings\":null,\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n",
 	   "show -j: unknown values as numbers, missing ones (limits too) as null");
 	out_start();
 	print_config(out, &c, 0);
@@ -391,9 +391,9 @@ static void test_show_bindings(void)
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
-	   "\"udp_timeout\":300,\"mappings\":3,\"ports\":13,\"max_mappings\":1024,"
+	   "\"scope\":null,\"udp_timeout\":300,\"mappings\":3,\"ports\":13,\"max_mappings\":1024,"
 	   "\"max_ports\":65536,\"bindings\":5,\"max_bindings\":65536,"
-	   "\"conns\":12,\"hairpinned\":3}\n",
+	   "\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n",
 	   "show -j: udp_timeout, bindings and max_bindings");
 
 	/* The bindings limit alone, and the bindings without their limit. */
@@ -413,9 +413,42 @@ static void test_show_bindings(void)
 	out_start();
 	print_config(out, &c, PRINT_JSON);
 	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
-	   "\"udp_timeout\":null,\"mappings\":3,\"ports\":13,\"max_mappings\":null,"
+	   "\"scope\":null,\"udp_timeout\":null,\"mappings\":3,\"ports\":13,\"max_mappings\":null,"
 	   "\"max_ports\":null,\"bindings\":5,\"max_bindings\":null,"
-	   "\"conns\":12,\"hairpinned\":3}\n", "  but in JSON, what there is");
+	   "\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n", "  but in JSON, what there is");
+}
+
+/* A module with the scope: the setting, and the others' total with -s. */
+static void test_show_scope(void)
+{
+	struct hp_config c = {
+		.version = "3.0", .source = HAIRPIN_SOURCE_LAN,
+		.mode = HAIRPIN_MODE_AUTO, .mappings = 1, .conns = 4, .hairpinned = 2,
+		.has_scope = true, .scope = HAIRPIN_SCOPE_ALL,
+		.has_others = true, .others_hairpinned = 5,
+	};
+
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source lan\nhairpin auto\nscope all\nmodule 3.0\nmappings 1\n",
+	   "show: the scope with the settings");
+	out_start();
+	print_config(out, &c, PRINT_STATS);
+	is(out_end(), "source lan\nhairpin auto\nscope all\nmodule 3.0\nmappings 1\n"
+	   "conns 4 hairpinned 2\nothers-hairpinned 5\n",
+	   "show -s: the others' forwards apart from the mappings' totals");
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":\"3.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	   "\"scope\":\"all\",\"udp_timeout\":null,\"mappings\":1,\"ports\":null,"
+	   "\"max_mappings\":null,\"max_ports\":null,\"bindings\":null,"
+	   "\"max_bindings\":null,\"conns\":4,\"hairpinned\":2,"
+	   "\"others_hairpinned\":5}\n", "show -j: scope and others_hairpinned");
+	c.scope = 9;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source lan\nhairpin auto\nscope 9\nmodule 3.0\nmappings 1\n",
+	   "show: a newer module's scope as a number");
 }
 
 static void event(const struct hp_op *op, const char *text, const char *json)
@@ -475,13 +508,13 @@ static void test_monitor(void)
 	op.mode = HAIRPIN_MODE_ALWAYS;
 	event(&op, "set source lan hairpin always\n",
 	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
-	      "\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":null,"
+	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":null,"
 	      "\"max_bindings\":null}\n");
 
 	out_start();
 	print_event(out, &op, PRINT_JSON | PRINT_PRETTY);
 	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\",\n"
-	   "  \"udp_timeout\": null,\n  \"max_mappings\": null,\n  \"max_ports\": null,\n"
+	   "  \"scope\": null,\n  \"udp_timeout\": null,\n  \"max_mappings\": null,\n  \"max_ports\": null,\n"
 	   "  \"max_bindings\": null\n}\n",
 	   "monitor -p: indented");
 
@@ -491,7 +524,7 @@ static void test_monitor(void)
 	op.max_ports = 65536;
 	event(&op, "set source lan hairpin always limit mappings 1024 ports 65536\n",
 	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
-	      "\"udp_timeout\":null,\"max_mappings\":1024,\"max_ports\":65536,"
+	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":1024,\"max_ports\":65536,"
 	      "\"max_bindings\":null}\n");
 
 	op.has_udp_timeout = true;
@@ -501,7 +534,7 @@ static void test_monitor(void)
 	event(&op, "set source lan hairpin always udp-timeout 600 limit mappings 1024 "
 	      "ports 65536 bindings 4096\n",
 	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
-	      "\"udp_timeout\":600,\"max_mappings\":1024,\"max_ports\":65536,"
+	      "\"scope\":null,\"udp_timeout\":600,\"max_mappings\":1024,\"max_ports\":65536,"
 	      "\"max_bindings\":4096}\n");
 
 	op.source = HP_UNSET;
@@ -510,15 +543,27 @@ static void test_monitor(void)
 	op.has_max_ports = false;
 	event(&op, "set udp-timeout 600 limit bindings 4096\n",
 	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
-	      "\"udp_timeout\":600,\"max_mappings\":null,\"max_ports\":null,"
+	      "\"scope\":null,\"udp_timeout\":600,\"max_mappings\":null,\"max_ports\":null,"
 	      "\"max_bindings\":4096}\n");
 
 	op.has_udp_timeout = false;
 	op.has_max_bindings = false;
+	op.source = HAIRPIN_SOURCE_EXTERNAL;
+	op.mode = HAIRPIN_MODE_OFF;
+	op.has_scope = true;
+	op.scope = HAIRPIN_SCOPE_ALL;
+	event(&op, "set source external hairpin off scope all\n",
+	      "{\"event\":\"set\",\"source\":\"external\",\"hairpin\":\"off\","
+	      "\"scope\":\"all\",\"udp_timeout\":null,\"max_mappings\":null,"
+	      "\"max_ports\":null,\"max_bindings\":null}\n");
+
+	op.source = HP_UNSET;
+	op.mode = HP_UNSET;
+	op.has_scope = false;
 	op.has_max_ports = true;
 	event(&op, "set limit ports 65536\n",
 	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
-	      "\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":65536,"
+	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":65536,"
 	      "\"max_bindings\":null}\n");
 }
 
@@ -665,6 +710,29 @@ static void test_save(void)
 	   !ops.ops[3].has_udp_timeout, "  and -f reads it back");
 	fclose(f);
 	hp_oplist_free(&ops);
+
+	/* The scope too, when it is not the default. */
+	c.udp_timeout = HP_UDP_TIMEOUT_DEFAULT;
+	c.has_max_maps = c.has_max_ports = c.has_max_bindings = false;
+	c.has_scope = true;
+	c.scope = HAIRPIN_SCOPE_OWN;
+	out_start();
+	print_save(out, &c, &no_masqs, &list);
+	is(out_end(), "map flush\nset source lan hairpin auto\n",
+	   "save: the default scope left out");
+	c.scope = HAIRPIN_SCOPE_ALL;
+	out_start();
+	print_save(out, &c, &no_masqs, &list);
+	text = out_end();
+	is(text, "map flush\nset source lan hairpin auto\nset scope all\n",
+	   "save: scope all on a line of its own");
+	f = fmemopen((void *)text, strlen(text), "r");
+	ok(parse_file(f, "saved", &ops) && ops.len == 3 &&
+	   ops.ops[2].cmd == HAIRPIN_CMD_SET_CONFIG && ops.ops[2].has_scope &&
+	   ops.ops[2].scope == HAIRPIN_SCOPE_ALL && ops.ops[2].source == HP_UNSET,
+	   "  and -f reads it back");
+	fclose(f);
+	hp_oplist_free(&ops);
 }
 
 static void test_format_op(void)
@@ -697,9 +765,12 @@ static void test_format_op(void)
 	op.udp_timeout = 86400;
 	op.has_max_bindings = true;
 	op.max_bindings = 4294967295u;
+	op.has_scope = true;
+	op.scope = HAIRPIN_SCOPE_ALL;
 	n = format_op(text, sizeof(text), &op);
-	is(text, "set source external hairpin always udp-timeout 86400 limit mappings 4294967295 "
-	   "ports 4294967295 bindings 4294967295", "format_op: every setting and limit");
+	is(text, "set source external hairpin always scope all udp-timeout 86400 "
+	   "limit mappings 4294967295 ports 4294967295 bindings 4294967295",
+	   "format_op: every setting and limit");
 	ok(n == (int)strlen(text) && n < HP_OP_TEXT_MAX, "  fits HP_OP_TEXT_MAX (%d)", n);
 }
 
@@ -732,6 +803,7 @@ int main(void)
 	test_binding_show();
 	test_show();
 	test_show_bindings();
+	test_show_scope();
 	test_monitor();
 	test_save();
 	test_format_op();
