@@ -112,7 +112,7 @@ check_eq "the table lists as many mappings as it counts" \
 	"$(nsq router "$HAIRPINCTL" -j map show | jq -r '.mappings | length')"
 
 # Quiet again: the settings and mappings work, and count exactly.
-hp router set source lan hairpin auto
+hp router set source lan hairpin auto scope own
 hp router map flush
 hp router map add tcp 8000 to $SERVER:80
 hp router map add udp 8000 to $SERVER:53

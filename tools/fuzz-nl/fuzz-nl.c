@@ -377,6 +377,11 @@ static void rand_op(struct hp_op *op, bool wide)
 			op->has_udp_timeout = true;
 			op->udp_timeout = chance(10) ? 119 : 120 + below(86400 - 119);
 		}
+		/* Now and then one past the last scope: refused. */
+		if (chance(10)) {
+			op->has_scope = true;
+			op->scope = (uint8_t)below(HAIRPIN_SCOPE_MAX + 1 + chance(10));
+		}
 		break;
 	case HAIRPIN_CMD_NEW_MASQ:
 	case HAIRPIN_CMD_DEL_MASQ:
@@ -483,6 +488,13 @@ static void churn_op(struct hp_op *op)
 		op->cmd = HAIRPIN_CMD_SET_CONFIG;
 		op->source = (int)below(HAIRPIN_SOURCE_MAX + 1);
 		op->mode = chance(70) ? HAIRPIN_MODE_AUTO : HAIRPIN_MODE_ALWAYS;
+		/* Scope all keeps the NAT lookups registered when the table
+		 * empties: they come and go with it.
+		 */
+		if (chance(30)) {
+			op->has_scope = true;
+			op->scope = (uint8_t)below(HAIRPIN_SCOPE_MAX + 1);
+		}
 	} else if (r < 6) {
 		/* masq on the WAN comes and goes: its bindings with it. */
 		op->cmd = r < 5 ? HAIRPIN_CMD_NEW_MASQ : HAIRPIN_CMD_DEL_MASQ;

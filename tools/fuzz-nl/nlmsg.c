@@ -15,7 +15,7 @@
  *      version=N, reserved=N, len=N (nlmsg_len, as sent).
  * ATTR: [!]NAME[:MOD...]=VALUE, [!]NAME[:MOD...]{ ... }, or raw=HEX (bytes
  *      as they are, unaligned). NAME is the attribute's name at that level
- *      (map, op, source, mode, masq, udp_timeout...; in a map: proto,
+ *      (map, op, source, mode, masq, udp_timeout, scope...; in a map: proto,
  *      addr, port, port_max, to_addr, to_port, comment, conns, hairpinned;
  *      in an op: cmd, map, source, mode, masq...; in a masq: ifname,
  *      filter, bindings) or a number. MOD is the payload's kind when not the
@@ -86,6 +86,8 @@ static const struct name top_names[] = {
 	{ "masq", HAIRPIN_A_MASQ, K_NEST, L_MASQ },
 	{ "udp_timeout", HAIRPIN_A_UDP_TIMEOUT, K_U32, 0 },
 	{ "max_bindings", HAIRPIN_A_MAX_BINDINGS, K_U32, 0 },
+	{ "scope", HAIRPIN_A_SCOPE, K_U8, 0 },
+	{ "others_hairpinned", HAIRPIN_A_OTHERS_HAIRPINNED, K_U64, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
@@ -120,6 +122,7 @@ static const struct name op_names[] = {
 	{ "masq", HAIRPIN_OP_A_MASQ, K_NEST, L_MASQ },
 	{ "udp_timeout", HAIRPIN_OP_A_UDP_TIMEOUT, K_U32, 0 },
 	{ "max_bindings", HAIRPIN_OP_A_MAX_BINDINGS, K_U32, 0 },
+	{ "scope", HAIRPIN_OP_A_SCOPE, K_U8, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
