@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A namespace without mappings pays nothing: hairpin turns conntrack on in a
-# namespace with its first mapping, and off again with its last.
+# namespace with its first mapping, and off again with its last; or with
+# "set scope all", and off again with "set scope own".
 #
 #   client 10.9.0.2 --- 10.9.0.1 router 10.9.1.1 --- 10.9.1.2 server
 source "$(dirname "$0")/lib.sh"
@@ -21,6 +22,8 @@ nsq router sysctl -qw net.ipv4.ip_forward=1
 serve tcp server 80
 serve tcp server 81
 serve tcp server 82
+serve tcp server 83
+serve tcp server 84
 
 tracked() { nsq router conntrack -L -p tcp --orig-port-dst "$1" 2>/dev/null | grep -c . || true; }
 
@@ -37,4 +40,14 @@ hp router map del tcp 8080
 check_eq "after the last mapping goes, forwarding still works" "server" \
 	"$(peer client tcp 10.9.1.2 82 | cut -d' ' -f3)"
 check_eq "and conntrack is off again" "0" "$(tracked 82)"
+
+hp router set scope all
+peer_tries_reset
+check_eq "scope all, without mappings: forwarding works" "server" \
+	"$(peer client tcp 10.9.1.2 83 | cut -d' ' -f3)"
+check_eq "and is tracked" "$(peer_tries)" "$(tracked 83)"
+hp router set scope own
+check_eq "scope own again: forwarding works" "server" \
+	"$(peer client tcp 10.9.1.2 84 | cut -d' ' -f3)"
+check_eq "and conntrack is off again" "0" "$(tracked 84)"
 finish
