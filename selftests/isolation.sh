@@ -94,9 +94,12 @@ check_eq "the router's mapping of tcp 80 does not map another namespace's port 8
 	"10.9.0.2 other" "$(peer_who oclient tcp 10.9.0.1 80)"
 hp other map add tcp 80 to 10.9.0.99
 hp other map add tcp 443 to 10.9.0.99
-hp other set source external hairpin off
+hp other set source external hairpin off scope all
 check "the other namespace's own mapping applies there" no_answer oclient tcp 10.9.0.1 80
-others() { nsq other "$HAIRPINCTL" -j show -s | jq -c '{mappings, source, hairpin, conns, hairpinned}'; }
+others() {
+	nsq other "$HAIRPINCTL" -j show -s |
+		jq -c '{mappings, source, hairpin, scope, conns, hairpinned, others_hairpinned}'
+}
 other_before=$(others)
 check_eq "not in the router: the WAN still reaches the server" \
 	"$WANHOST server" "$(peer_who wanhost tcp $PUBLIC 80)"
@@ -106,7 +109,7 @@ check_eq "the router's traffic is counted in the router only" "$other_before" "$
 hp other map flush
 check_eq "a flush elsewhere leaves the router's mappings" "2" \
 	"$(nsq router "$HAIRPINCTL" -j show | jq -r .mappings)"
-check_eq "the router's settings are its own" "lan auto" \
-	"$(nsq router "$HAIRPINCTL" -j show | jq -r '"\(.source) \(.hairpin)"')"
+check_eq "the router's settings are its own" "lan auto own" \
+	"$(nsq router "$HAIRPINCTL" -j show | jq -r '"\(.source) \(.hairpin) \(.scope)"')"
 rm -rf "$tmp"
 finish
