@@ -38,6 +38,17 @@
  *     HAIRPIN_MAP_A_HAIRPINNED: NLA_U64, of those, source-NATed by hairpin
  *                               (read only)
  *     HAIRPIN_MAP_A_PAD: padding for the 64-bit counters
+ *     HAIRPIN_MAP_A_FLAGS: NLA_U32, HAIRPIN_MAP_F_* bits; absent = 0
+ *
+ * A mirror (HAIRPIN_MAP_F_MIRROR) repeats a forward that someone else made
+ * with DNAT rules of their own which match only connections from outside,
+ * as miniupnpd's do, so that internal clients reach it by the public
+ * address too. It opens nothing to the outside: it translates only a
+ * connection from an internal client (see Scope for which hosts are
+ * internal), and only while the scope is HAIRPIN_SCOPE_ALL. Its
+ * connections count in its own counters and, those hairpinned, in
+ * HAIRPIN_A_OTHERS_HAIRPINNED; never in HAIRPIN_A_CONNS or
+ * HAIRPIN_A_HAIRPINNED. It overlaps other mappings as any mapping does.
  *
  * A mapping is identified by PROTO, ADDR (or its absence) and PORT..PORT_MAX;
  * DEL_MAP needs exactly those, and ignores the other attributes.
@@ -294,10 +305,15 @@ enum hairpin_map_attr {
 	HAIRPIN_MAP_A_CONNS,
 	HAIRPIN_MAP_A_HAIRPINNED,
 	HAIRPIN_MAP_A_PAD,
+	HAIRPIN_MAP_A_FLAGS,
 	__HAIRPIN_MAP_A_LAST
 };
 
 #define HAIRPIN_MAP_A_MAX (__HAIRPIN_MAP_A_LAST - 1)
+
+/* HAIRPIN_MAP_A_FLAGS */
+#define HAIRPIN_MAP_F_MIRROR	0x1	/* internal clients, scope all */
+#define HAIRPIN_MAP_F_ALL	HAIRPIN_MAP_F_MIRROR
 
 enum hairpin_op_attr {
 	HAIRPIN_OP_A_UNSPEC,
