@@ -199,6 +199,8 @@ struct hairpin_map *hairpin_map_create(const struct hairpin_map_spec *spec)
 		hairpin_map_free(m);
 		return NULL;
 	}
+	if (spec->flags & HAIRPIN_MAP_F_MIRROR)
+		m->head.key.flags |= HAIRPIN_PORT_MIRROR;
 	m->to_addr = spec->to_addr;
 	m->to_port = spec->to_port;
 	m->port_max = spec->port_max;

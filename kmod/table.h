@@ -34,6 +34,11 @@ struct hairpin_key {
 #define HAIRPIN_PORT_CLAIMED	BIT(3)
 /* A port of a new map that takes over a claimed one at commit: unlinked. */
 #define HAIRPIN_PORT_DEFERRED	BIT(4)
+/* (A head) its map is a mirror (HAIRPIN_MAP_F_MIRROR). Here rather than in
+ * a field of the map: a lookup has just read these flags, so that telling
+ * a mirror apart costs the other maps nothing.
+ */
+#define HAIRPIN_PORT_MIRROR	BIT(5)
 
 /* One external port of a mapping: a mapping of a range has one per port,
  * so that a packet finds it with one hash lookup whatever the ranges. The
@@ -103,6 +108,7 @@ struct hairpin_map_spec {
 	u16 port_max;
 	__be32 to_addr;
 	u16 to_port;
+	u32 flags;		/* HAIRPIN_MAP_F_* */
 	const char *comment;
 };
 
@@ -161,6 +167,18 @@ static inline void hairpin_port_set(struct hairpin_port *p, u8 flag, bool on)
 static inline bool hairpin_map_pending(const struct hairpin_map *m)
 {
 	return READ_ONCE(m->head.key.flags) & HAIRPIN_PORT_PENDING;
+}
+
+/* Set at creation, never changed: but its byte is, under the mutex. */
+static inline bool hairpin_map_mirror(const struct hairpin_map *m)
+{
+	return READ_ONCE(m->head.key.flags) & HAIRPIN_PORT_MIRROR;
+}
+
+/* HAIRPIN_MAP_F_* */
+static inline u32 hairpin_map_flags(const struct hairpin_map *m)
+{
+	return hairpin_map_mirror(m) ? HAIRPIN_MAP_F_MIRROR : 0;
 }
 
 void hairpin_map_count(struct hairpin_map *m, bool hairpinned);

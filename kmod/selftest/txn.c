@@ -88,6 +88,7 @@ struct ref_map {
 	u16 to_port;
 	u8 proto;
 	u8 comment;		/* an index in comments[] */
+	bool mirror;
 	bool added;		/* by the batch under way, in place */
 };
 
@@ -312,6 +313,7 @@ static bool __init same_map(const struct hairpin_map *m, const struct ref_map *r
 	return m->head.key.proto == r->proto && m->head.key.addr == r->addr &&
 	       hairpin_map_port(m) == r->port && m->port_max == r->port_max &&
 	       m->to_addr == r->to_addr && m->to_port == r->to_port &&
+	       hairpin_map_mirror(m) == r->mirror &&
 	       !strcmp(comment ?: "", comments[r->comment] ?: "");
 }
 
@@ -322,20 +324,21 @@ static const char *__init proto_name(u8 proto)
 
 static void __init print_ref_map(const char *what, const struct ref_map *m)
 {
-	pr_err("selftest:   %s%s %pI4:%u-%u to %pI4:%u%s%s\n", what,
+	pr_err("selftest:   %s%s %pI4:%u-%u to %pI4:%u%s%s%s\n", what,
 	       proto_name(m->proto), &m->addr, m->port, m->port_max,
 	       &m->to_addr, m->to_port, m->comment ? " comment " : "",
-	       comments[m->comment] ?: "");
+	       comments[m->comment] ?: "", m->mirror ? " mirror" : "");
 }
 
 static void __init print_map(const char *what, const struct hairpin_map *m)
 {
 	const char *comment = hairpin_map_comment(m);
 
-	pr_err("selftest:   %s%s %pI4:%u-%u to %pI4:%u%s%s\n", what,
+	pr_err("selftest:   %s%s %pI4:%u-%u to %pI4:%u%s%s%s\n", what,
 	       proto_name(m->head.key.proto), &m->head.key.addr,
 	       hairpin_map_port(m), m->port_max, &m->to_addr, m->to_port,
-	       comment ? " comment " : "", comment ?: "");
+	       comment ? " comment " : "", comment ?: "",
+	       hairpin_map_mirror(m) ? " mirror" : "");
 }
 
 /* What the batch that failed started from and did: enough to write it as
@@ -443,7 +446,8 @@ static bool __init port_ok(const struct hairpin_table *table,
 	if (i)
 		flags = HAIRPIN_PORT_MORE;
 	else
-		flags = ref_ports(r) > 1 || r->comment ? HAIRPIN_PORT_EXT : 0;
+		flags = (ref_ports(r) > 1 || r->comment ? HAIRPIN_PORT_EXT : 0) |
+			(r->mirror ? HAIRPIN_PORT_MIRROR : 0);
 	rcu_read_lock();
 	ok = p->key.flags == flags && p->key.proto == r->proto &&
 	     p->key.addr == r->addr && ntohs(p->key.port) == r->port + i &&
@@ -529,6 +533,7 @@ static void __init random_map(struct test *t, struct ref_map *m)
 	m->to_addr = targets[rnd(t, ARRAY_SIZE(targets))];
 	m->to_port = 1 + rnd(t, 65536 - RANGE);
 	m->comment = rnd(t, 4) ? 0 : 1 + rnd(t, ARRAY_SIZE(comments) - 1);
+	m->mirror = !rnd(t, 4);
 }
 
 /* Whether @m fits the batch as it stands, in place of the map @skip. */
@@ -626,12 +631,17 @@ static void __init random_good_op(struct test *t, struct op *op, bool flush)
 		return;
 	}
 	if (r >= 69 && t->next.n && rnd(t, 2)) {
-		/* New targets for the same ports. */
+		/* New targets for the same ports, or the same ones, of a
+		 * mirror now or no longer.
+		 */
 		op->kind = OP_REPLACE;
 		random_old_map(t, &op->map);
-		op->map.to_addr = targets[rnd(t, ARRAY_SIZE(targets))];
-		op->map.to_port = 1 + rnd(t, 65536 - RANGE);
-		op->map.comment = rnd(t, ARRAY_SIZE(comments));
+		if (rnd(t, 4)) {
+			op->map.to_addr = targets[rnd(t, ARRAY_SIZE(targets))];
+			op->map.to_port = 1 + rnd(t, 65536 - RANGE);
+			op->map.comment = rnd(t, ARRAY_SIZE(comments));
+		}
+		op->map.mirror = rnd(t, 2);
 		return;
 	}
 	op->kind = r >= 69 ? OP_REPLACE : OP_ADD;
@@ -664,6 +674,7 @@ static int __init engine_apply(struct hairpin_txn *txn, const struct op *op,
 		.to_addr = op->map.to_addr,
 		.to_port = op->map.to_port,
 		.comment = comments[op->map.comment],
+		.flags = op->map.mirror ? HAIRPIN_MAP_F_MIRROR : 0,
 	};
 	struct hairpin_map *m;
 
