@@ -4,7 +4,8 @@
  * lookup list, exactly where iptables' and nftables' nat chains run:
  *
  *  PRE_ROUTING, LOCAL_OUT: a connection to a mapped port of the router gets
- *    its destination translated to the internal server.
+ *    its destination translated to the internal server; to a mirror's, only
+ *    one from an internal client, with scope all.
  *  POST_ROUTING: a connection we translated whose reply would not come back
  *    through the router (client and server on one link) gets its source
  *    translated too: that is hairpin NAT. With scope all, so does one that
@@ -46,6 +47,19 @@ static struct hairpin_map *find_map(const struct hairpin_net *hn,
 				  tuple->dst.u.all);
 }
 
+/* A mirror opens nothing to the outside: it serves internal hosts, the
+ * router itself (LOCAL_OUT) among them, and only while the scope is all.
+ */
+static bool mirror_serves(const struct hairpin_net *hn,
+			  const struct nf_hook_state *state,
+			  const struct nf_conntrack_tuple *tuple)
+{
+	return READ_ONCE(hn->scope) == HAIRPIN_SCOPE_ALL &&
+	       (state->hook == NF_INET_LOCAL_OUT ||
+		hairpin_internal_host(state->net, tuple->src.u3.ip,
+				      tuple->dst.u3.ip));
+}
+
 static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -72,6 +86,9 @@ static unsigned int hairpin_dnat(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	/* A named address too: after a DHCP change it may be someone else's. */
 	if (!local_target(state->net, state->in ?: state->out, tuple->dst.u3.ip))
+		return NF_ACCEPT;
+	/* Otherwise the forward it repeats, or nothing, has the connection. */
+	if (unlikely(hairpin_map_mirror(m)) && !mirror_serves(hn, state, tuple))
 		return NF_ACCEPT;
 
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
@@ -107,7 +124,7 @@ static __be32 onlink_addr(const struct net_device *dev, __be32 a, __be32 b)
  * the device of the public address the client connected to, whose own
  * subnet and routes lead outside.
  */
-static bool internal_host(struct net *net, __be32 addr, __be32 public)
+bool hairpin_internal_host(struct net *net, __be32 addr, __be32 public)
 {
 	struct flowi4 fl4 = { .daddr = addr };
 	const struct net_device *wan;
@@ -183,12 +200,12 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	if (lan == client)		/* the router itself */
 		return NF_ACCEPT;
 	if (!lan && (mode != HAIRPIN_MODE_ALWAYS ||
-		     !internal_host(state->net, client, orig->dst.u3.ip)))
+		     !hairpin_internal_host(state->net, client, orig->dst.u3.ip)))
 		return NF_ACCEPT;
 	/* A mapping's target is internal by the operator's word; another
 	 * forward's must be, and not masq's.
 	 */
-	if (!ours && (!internal_host(state->net, server, orig->dst.u3.ip) ||
+	if (!ours && (!hairpin_internal_host(state->net, server, orig->dst.u3.ip) ||
 		      bound(hn, orig, reply)))
 		return NF_ACCEPT;
 
