@@ -232,10 +232,15 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 		hairpin_net_count_other(hn);
 		return ret;
 	}
-	/* The mapping that translated it, unless a change replaced it since. */
+	/* The mapping that translated it, unless a change replaced it since.
+	 * A mirror repeats someone else's forward: counted as theirs too.
+	 */
 	m = find_map(hn, orig);
-	if (hairpin_map_sends(m, orig->dst.u.all, server, reply->src.u.all))
+	if (hairpin_map_sends(m, orig->dst.u.all, server, reply->src.u.all)) {
 		hairpin_map_count(m, true);
+		if (hairpin_map_mirror(m))
+			hairpin_net_count_other(hn);
+	}
 	return ret;
 }
 

@@ -525,6 +525,9 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 	list_for_each_entry(m, &t->maps, list) {
 		u64 c, h;
 
+		/* A mirror's connections are someone else's forward's. */
+		if (hairpin_map_mirror(m))
+			continue;
 		hairpin_map_stats(m, &c, &h);
 		conns += c;
 		hairpinned += h;

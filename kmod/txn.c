@@ -646,10 +646,13 @@ void hairpin_txn_abort(struct hairpin_txn *txn)
 	}
 }
 
+/* A mirror's counts were never part of the totals (hairpin_nl_get_config). */
 static void retire(struct hairpin_net *hn, struct hairpin_map *m)
 {
 	u64 conns, hairpinned;
 
+	if (hairpin_map_mirror(m))
+		return;
 	hairpin_map_stats(m, &conns, &hairpinned);
 	hn->retired_conns += conns;
 	hn->retired_hairpinned += hairpinned;
