@@ -7,9 +7,12 @@
  *
  * An entry goes only when the new table would translate it differently from
  * the old one: re-applying an unchanged table, or a comment's change, leaves
- * every connection alone. Entries that a mapping did not translate (the
- * operator's own DNAT rules', the router's own connections) stay, but for
- * untranslated UDP flows to a port that is mapped now.
+ * every connection alone. A mirror translates only internal clients'
+ * connections, and only with scope all: a mapping that becomes a mirror
+ * loses the others', a mirror whose scope becomes own all of its. Entries
+ * that a mapping did not translate (the operator's own DNAT rules', the
+ * router's own connections) stay, but for untranslated UDP flows to a port
+ * that is mapped now.
  */
 
 #include <linux/inetdevice.h>
@@ -18,6 +21,7 @@
 #include <net/netfilter/nf_conntrack_tuple.h>
 
 #include "conntrack.h"
+#include "nat.h"
 #include "table.h"
 
 /* The map a table gives a tuple, as in the packet path. */
@@ -70,21 +74,41 @@ static const struct hairpin_map *lookup_before(const struct hairpin_ct_change *c
 	       lookup_before_key(c, orig, 0);
 }
 
-/* Whether @m sends @ct where it goes. */
-static bool translates(const struct hairpin_map *m, const struct nf_conn *ct)
-{
-	const struct nf_conntrack_tuple *reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
-
-	return hairpin_map_sends(m, ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.all,
-				 reply->src.u3.ip, reply->src.u.all);
-}
-
 /* The packet path asks the FIB with the ingress device, which the entry no
  * longer knows: an address of any device, in any VRF, is local.
  */
 static bool local_address(struct net *net, __be32 addr)
 {
 	return !ipv4_is_loopback(addr) && __ip_dev_find(net, addr, false);
+}
+
+/* Whether @m takes @ct's connection at all under @scope: a mirror only an
+ * internal client's (the router's own among them) with scope all, as in
+ * the packet path (nat.c).
+ */
+static bool serves(const struct hairpin_ct_change *c, const struct hairpin_map *m,
+		   const struct nf_conn *ct, u8 scope)
+{
+	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+
+	if (!m)
+		return false;
+	if (!hairpin_map_mirror(m))
+		return true;
+	return scope == HAIRPIN_SCOPE_ALL &&
+	       (local_address(c->net, orig->src.u3.ip) ||
+		hairpin_internal_host(c->net, orig->src.u3.ip, orig->dst.u3.ip));
+}
+
+/* Whether @m sends @ct where it goes. */
+static bool translates(const struct hairpin_ct_change *c, const struct hairpin_map *m,
+		       const struct nf_conn *ct, u8 scope)
+{
+	const struct nf_conntrack_tuple *reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+
+	return hairpin_map_sends(m, ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple.dst.u.all,
+				 reply->src.u3.ip, reply->src.u.all) &&
+	       serves(c, m, ct, scope);
 }
 
 /* Called under the conntrack table's locks with BH off: lookups only. */
@@ -106,10 +130,12 @@ static int stale(struct nf_conn *ct, void *data)
 	if (now && !local_address(c->net, orig->dst.u3.ip))
 		now = NULL;
 	if (test_bit(IPS_DST_NAT_BIT, &ct->status))
-		/* Ours, and sent elsewhere now. */
-		kill = translates(lookup_before(c, orig), ct) && !translates(now, ct);
+		/* Ours, and sent elsewhere now, or not taken at all. */
+		kill = translates(c, lookup_before(c, orig), ct, c->scope_before) &&
+		       !translates(c, now, ct, c->scope);
 	else
-		kill = c->udp_added && now && orig->dst.protonum == IPPROTO_UDP;
+		kill = c->udp_added && orig->dst.protonum == IPPROTO_UDP &&
+		       serves(c, now, ct, c->scope);
 	rcu_read_unlock();
 	return kill;
 }

@@ -23,8 +23,13 @@ struct hairpin_ct_change {
 	const struct list_head *removed;
 	/* Now. */
 	const struct hairpin_table *live;
-	/* UDP maps were added: a flow already knocking at one is not mapped. */
+	/* UDP maps were added, or mirrors began to serve: a flow already
+	 * knocking at one is not mapped.
+	 */
 	bool udp_added;
+	/* The scope before and now: what mirrors serve. */
+	u8 scope_before;
+	u8 scope;
 };
 
 void hairpin_ct_flush(const struct hairpin_ct_change *change);

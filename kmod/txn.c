@@ -59,6 +59,7 @@ int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
 	txn->source = hn->source;
 	txn->mode = hn->mode;
 	txn->scope = hn->scope;
+	txn->scope_before = hn->scope;
 	txn->udp_timeout = hn->udp_timeout;
 	txn->max_bindings = hn->max_bindings;
 	txn->masq_live = rcu_dereference_protected(hn->masq,
@@ -718,6 +719,24 @@ static void masq_end(struct hairpin_txn *txn)
 	hairpin_lifetime_kick(hn, HAIRPIN_WALK_INTERVAL);
 }
 
+/* Whether a committed change of scope changes what the table translates:
+ * what mirrors serve. Scope changes are rare, a walk of the list cheap
+ * next to the conntrack table's that it may spare.
+ */
+static bool rescoped(const struct hairpin_txn *txn,
+		     const struct hairpin_table *live)
+{
+	const struct hairpin_map *m;
+
+	if (!txn->committed || txn->scope_before == txn->hn->scope)
+		return false;
+	list_for_each_entry(m, &live->maps, list) {
+		if (hairpin_map_mirror(m))
+			return true;
+	}
+	return false;
+}
+
 /* After commit or abort, in this order: no packet sees what was replaced
  * after a grace period; then the conntrack entries whose translation
  * changed go; then what was replaced is freed.
@@ -725,29 +744,37 @@ static void masq_end(struct hairpin_txn *txn)
 void hairpin_txn_end(struct hairpin_txn *txn)
 {
 	struct hairpin_net *hn = txn->hn;
-	struct hairpin_table *old = NULL;
+	struct hairpin_table *live, *old = NULL;
 	struct hairpin_map *m;
 	unsigned int i;
+	bool scoped;
 
 	lockdep_assert_held(&hn->lock);
 
+	live = rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock));
 	if (txn->committed && !in_place(txn))
 		old = txn->live;
+	scoped = rescoped(txn, live);
 	/* Anything that was ever linked into a published table, pending or
-	 * empty, may still be under a packet's lookup.
+	 * empty, may still be under a packet's lookup; a mirror, under one
+	 * that read the scope of before.
 	 */
-	if (old || !list_empty(&txn->removed) || !list_empty(&txn->dropped))
+	if (old || scoped || !list_empty(&txn->removed) ||
+	    !list_empty(&txn->dropped))
 		synchronize_rcu();
 
 	if (txn->committed &&
-	    (old || !list_empty(&txn->removed) || txn->udp_added)) {
+	    (old || scoped || !list_empty(&txn->removed) || txn->udp_added)) {
 		struct hairpin_ct_change change = {
 			.net = hn->net,
 			.old = old,
 			.removed = &txn->removed,
-			.live = rcu_dereference_protected(hn->table,
-							  lockdep_is_held(&hn->lock)),
-			.udp_added = txn->udp_added,
+			.live = live,
+			/* Mirrors that begin to serve: as for new maps. */
+			.udp_added = txn->udp_added ||
+				     (scoped && hn->scope == HAIRPIN_SCOPE_ALL),
+			.scope_before = txn->scope_before,
+			.scope = hn->scope,
 		};
 		struct hairpin_table *graves = NULL;
 
@@ -771,8 +798,7 @@ void hairpin_txn_end(struct hairpin_txn *txn)
 			retire(hn, m);
 		hairpin_table_destroy(old);
 	}
-	if (hn->nat_registered && hn->scope != HAIRPIN_SCOPE_ALL &&
-	    !rcu_dereference_protected(hn->table, lockdep_is_held(&hn->lock))->count)
+	if (hn->nat_registered && hn->scope != HAIRPIN_SCOPE_ALL && !live->count)
 		hairpin_nat_unregister(hn);
 	masq_end(txn);
 	kvfree(txn->ops);

@@ -69,6 +69,7 @@ struct hairpin_txn {
 	u8 source;
 	u8 mode;
 	u8 scope;
+	u8 scope_before;	/* the published one, when it began */
 	bool udp_added;
 	bool committed;
 	/* The masq rules: published, and a private copy once an operation
