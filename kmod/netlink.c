@@ -32,6 +32,7 @@ static const struct nla_policy map_policy[HAIRPIN_MAP_A_MAX + 1] = {
 				    .len = HAIRPIN_COMMENT_MAX - 1 },
 	[HAIRPIN_MAP_A_CONNS] = { .type = NLA_REJECT },
 	[HAIRPIN_MAP_A_HAIRPINNED] = { .type = NLA_REJECT },
+	[HAIRPIN_MAP_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, HAIRPIN_MAP_F_ALL),
 };
 
 static const struct nla_policy masq_policy[HAIRPIN_MASQ_A_MAX + 1] = {
@@ -182,6 +183,8 @@ static int parse_map(const struct request *req, struct hairpin_map_spec *spec,
 	}
 	if (tb[HAIRPIN_MAP_A_COMMENT] && nla_len(tb[HAIRPIN_MAP_A_COMMENT]) > 1)
 		spec->comment = nla_data(tb[HAIRPIN_MAP_A_COMMENT]);
+	if (tb[HAIRPIN_MAP_A_FLAGS])
+		spec->flags = nla_get_u32(tb[HAIRPIN_MAP_A_FLAGS]);
 	return 0;
 }
 
@@ -314,6 +317,9 @@ static int apply(struct hairpin_txn *txn, const struct request *req,
 	return -EINVAL;
 }
 
+/* FLAGS only when a flag is set, as ADDR and COMMENT only when there is
+ * one: the nest is what a request for the same mapping would carry.
+ */
 static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 {
 	struct nlattr *nest = nla_nest_start(skb, type);
@@ -331,6 +337,8 @@ static int put_map(struct sk_buff *skb, int type, const struct hairpin_map *m)
 	    nla_put_u16(skb, HAIRPIN_MAP_A_TO_PORT, m->to_port) ||
 	    (hairpin_map_comment(m) &&
 	     nla_put_string(skb, HAIRPIN_MAP_A_COMMENT, hairpin_map_comment(m))) ||
+	    (hairpin_map_flags(m) &&
+	     nla_put_u32(skb, HAIRPIN_MAP_A_FLAGS, hairpin_map_flags(m))) ||
 	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_CONNS, conns, HAIRPIN_MAP_A_PAD) ||
 	    nla_put_u64_64bit(skb, HAIRPIN_MAP_A_HAIRPINNED, hairpinned,
 			      HAIRPIN_MAP_A_PAD)) {
