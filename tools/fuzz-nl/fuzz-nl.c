@@ -390,8 +390,88 @@ static void rand_op(struct hp_op *op, bool wide)
 	}
 }
 
+/* Puts a HAIRPIN_MAP_A_FLAGS first into the mapping nest at offset map of
+ * buf (cap bytes), in the HAIRPIN_A_OP nest at offset op if not 0: a mirror
+ * mostly, now and then none; if bad, an unknown bit or the wrong length.
+ */
+static void put_flags_at(char *buf, size_t cap, size_t map, size_t op, bool bad)
+{
+	static const uint16_t bad_lens[] = { 0, 1, 2, 8 };
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	struct nlattr *nest = (struct nlattr *)(buf + map), *a;
+	size_t off = map + sizeof(*a), len;
+	uint32_t v = HAIRPIN_MAP_F_MIRROR;
+	uint16_t plen = sizeof(v);
+
+	if (bad && chance(60)) {
+		/* One unknown bit, with the mirror's or not. */
+		uint32_t bit;
+
+		do
+			bit = (uint32_t)1 << below(32);
+		while (bit & HAIRPIN_MAP_F_ALL);
+		v = bit | (chance(50) ? v : 0);
+	} else if (bad) {
+		plen = PICK(bad_lens);
+	} else if (chance(15)) {
+		v = 0;
+	}
+	len = MNL_ALIGN(sizeof(*a) + plen);
+	if (nlh->nlmsg_len + len > cap || nest->nla_len + len > UINT16_MAX ||
+	    (op && ((struct nlattr *)(buf + op))->nla_len + len > UINT16_MAX))
+		return;
+	memmove(buf + off + len, buf + off, nlh->nlmsg_len - off);
+	memset(buf + off, 0, len);
+	a = (struct nlattr *)(buf + off);
+	a->nla_type = HAIRPIN_MAP_A_FLAGS;
+	a->nla_len = (uint16_t)(sizeof(*a) + plen);
+	memcpy(a + 1, &v, plen < sizeof(v) ? plen : sizeof(v));
+	nest->nla_len = (uint16_t)(nest->nla_len + len);
+	if (op)
+		((struct nlattr *)(buf + op))->nla_len += (uint16_t)len;
+	nlh->nlmsg_len += (uint32_t)len;
+}
+
+/* Mirrors in a quarter of a seed's mappings: flags put here rather than by
+ * msg.c, so that bad ones come too, one in a tenth of the seeds at most:
+ * more would fail nearly every large batch.
+ */
+static void put_flags(char *buf, size_t cap)
+{
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
+	size_t off = MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct genlmsghdr));
+	bool bad = chance(10);
+
+	while (off + sizeof(struct nlattr) <= nlh->nlmsg_len) {
+		struct nlattr *a = (struct nlattr *)(buf + off);
+		size_t in = off + sizeof(*a);
+
+		if (a->nla_len < sizeof(*a))
+			return;
+		if ((a->nla_type & NLA_TYPE_MASK) == HAIRPIN_A_MAP && chance(25)) {
+			put_flags_at(buf, cap, off, 0, bad);
+			bad = false;
+		}
+		/* Its length grows with each mapping's flags. */
+		while ((a->nla_type & NLA_TYPE_MASK) == HAIRPIN_A_OP &&
+		       in + sizeof(struct nlattr) <= off + a->nla_len) {
+			struct nlattr *c = (struct nlattr *)(buf + in);
+
+			if (c->nla_len < sizeof(*c))
+				break;
+			if ((c->nla_type & NLA_TYPE_MASK) == HAIRPIN_OP_A_MAP &&
+			    chance(25)) {
+				put_flags_at(buf, cap, in, off, bad);
+				bad = false;
+			}
+			in += MNL_ALIGN(c->nla_len);
+		}
+		off += MNL_ALIGN(a->nla_len);
+	}
+}
+
 /* Builds a valid request into buf (cap bytes): one command, a batch, or a
- * read.
+ * read; but for the flags of put_flags().
  */
 static void build_seed(char *buf, size_t cap, bool *is_batch)
 {
@@ -439,6 +519,7 @@ static void build_seed(char *buf, size_t cap, bool *is_batch)
 			die("building a batch");
 		if (hp_batch_msg(&b)->nlmsg_len <= cap) {
 			memcpy(buf, b.buf, hp_batch_msg(&b)->nlmsg_len);
+			put_flags(buf, cap);
 			*is_batch = true;
 			st->batch_ops += n;
 		} else {
@@ -452,6 +533,7 @@ static void build_seed(char *buf, size_t cap, bool *is_batch)
 		rand_op(&op, false);
 		nlh = hp_msg_start(buf, family, op.cmd, NLM_F_ACK);
 		hp_request_put(nlh, &op);
+		put_flags(buf, cap);
 	}
 }
 
@@ -973,6 +1055,7 @@ struct check {
 	uint32_t mappings;
 	bool has_mappings;
 	uint64_t dumped;
+	uint64_t mirrors;
 };
 
 static int config_attr_cb(const struct nlattr *attr, void *data)
@@ -992,6 +1075,32 @@ static int config_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(struct genlmsghdr), config_attr_cb, data);
 }
 
+/* A mapping's flags, which a dump puts only when it has some, and only
+ * those of requests that passed the mask.
+ */
+static bool dumped_flags(const struct nlattr *map, struct check *c)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each_nested(a, map) {
+		uint32_t v;
+
+		if (mnl_attr_get_type(a) != HAIRPIN_MAP_A_FLAGS)
+			continue;
+		if (mnl_attr_validate(a, MNL_TYPE_U32) < 0) {
+			fprintf(stderr, "fuzz-nl: a dumped mapping's flags are no u32\n");
+			return false;
+		}
+		v = mnl_attr_get_u32(a);
+		if (!v || v & ~(uint32_t)HAIRPIN_MAP_F_ALL) {
+			fprintf(stderr, "fuzz-nl: a dumped mapping has flags %#x\n", v);
+			return false;
+		}
+		c->mirrors += !!(v & HAIRPIN_MAP_F_MIRROR);
+	}
+	return true;
+}
+
 static int dump_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct check *c = data;
@@ -1006,6 +1115,8 @@ static int dump_cb(const struct nlmsghdr *nlh, void *data)
 			fprintf(stderr, "fuzz-nl: a dumped mapping does not parse\n");
 			return MNL_CB_ERROR;
 		}
+		if (!dumped_flags(attr, c))
+			return MNL_CB_ERROR;
 		c->dumped++;
 	}
 	return MNL_CB_OK;
@@ -1049,7 +1160,8 @@ static bool check_table(void)
 			c.mappings, c.dumped);
 		ok = false;
 	} else {
-		printf("fuzz-nl: afterwards: %u mappings, all dumped\n", c.mappings);
+		printf("fuzz-nl: afterwards: %u mappings (%" PRIu64 " mirrors), all dumped\n",
+		       c.mappings, c.mirrors);
 	}
 	mnl_socket_close(s);
 	return ok;

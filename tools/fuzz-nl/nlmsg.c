@@ -16,8 +16,8 @@
  * ATTR: [!]NAME[:MOD...]=VALUE, [!]NAME[:MOD...]{ ... }, or raw=HEX (bytes
  *      as they are, unaligned). NAME is the attribute's name at that level
  *      (map, op, source, mode, masq, udp_timeout, scope...; in a map: proto,
- *      addr, port, port_max, to_addr, to_port, comment, conns, hairpinned;
- *      in an op: cmd, map, source, mode, masq...; in a masq: ifname,
+ *      addr, port, port_max, to_addr, to_port, comment, conns, hairpinned,
+ *      flags; in an op: cmd, map, source, mode, masq...; in a masq: ifname,
  *      filter, bindings) or a number. MOD is the payload's kind when not the
  *      attribute's own: u8, u16, u32, u64, ip, str (NUL-terminated), chars
  *      (no NUL), hex, empty; or "nested"/"flat" to set or clear
@@ -109,6 +109,7 @@ static const struct name map_names[] = {
 	{ "conns", HAIRPIN_MAP_A_CONNS, K_U64, 0 },
 	{ "hairpinned", HAIRPIN_MAP_A_HAIRPINNED, K_U64, 0 },
 	{ "pad", HAIRPIN_MAP_A_PAD, K_EMPTY, 0 },
+	{ "flags", HAIRPIN_MAP_A_FLAGS, K_U32, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
