@@ -244,7 +244,14 @@ EINVAL | Attribute failed policy validation || new_map map{ $M !conns=1 }
 EINVAL | Attribute failed policy validation || new_map map{ $M !hairpinned=0 }
 EINVAL | Attribute failed policy validation || replace_map map{ proto=6 port=80 to_addr=10.0.0.1 !conns=0 }
 EINVAL | Unsupported attribute || new_map map{ $M !pad:empty= }
-EINVAL | Unknown attribute type || new_map map{ $M !11:u8=1 }
+EINVAL | reserved bit set || new_map map{ $M !flags=2 }
+EINVAL | reserved bit set || new_map map{ $M !flags=0x80000001 }
+EINVAL | reserved bit set || replace_map map{ proto=6 port=80 to_addr=10.0.0.1 !flags=0xffffffff }
+EINVAL | reserved bit set || del_map map{ proto=6 port=80 !flags=2 }
+EINVAL | invalid attribute length || new_map map{ $M !flags:u8=1 }
+EINVAL | invalid attribute length || new_map map{ $M !flags:u64=1 }
+EINVAL | invalid attribute length || new_map map{ $M !flags:empty= }
+EINVAL | Unknown attribute type || new_map map{ $M !12:u8=1 }
 EINVAL | Unknown attribute type || new_map map{ !0:u8=1 $M }
 EINVAL | bytes leftover after parsing attributes || new_map map{ $M raw=0500 }
 ERANGE | Attribute failed policy validation || new_map map{ $M } !map:u16:nested=1
@@ -290,6 +297,7 @@ EINVAL | nothing to set || batch !op{ cmd=2 }
 EINVAL | protocol must be tcp (6) or udp (17) || batch op{ cmd=3 map{ !proto=1 port=9000 to_addr=10.0.0.1 } }
 EINVAL || to_addr | batch op{ cmd=5 map{ proto=6 port=9000 } }
 EEXIST | mapping overlaps an existing mapping || batch op{ cmd=3 map{ $M } } !op{ cmd=3 map{ $M } }
+EINVAL | reserved bit set || batch op{ cmd=3 map{ $M flags=1 } } op{ cmd=5 map{ proto=6 port=80 to_addr=10.0.0.1 !flags=4 } }
 EEXIST | mapping overlaps an existing mapping || batch op{ cmd=7 } op{ cmd=3 map{ $M } } !op{ cmd=3 map{ $M } }
 ENOENT | no mapping with this protocol, address and range || batch op{ cmd=4 map{ proto=6 port=80 } } !op{ cmd=4 map{ proto=6 port=80 } }
 EINVAL | internal address must be a unicast address || batch op{ cmd=7 } op{ cmd=2 mode=2 } op{ cmd=5 map{ $M } } op{ cmd=3 map{ proto=6 port=9001 !to_addr=127.0.0.1 } }
