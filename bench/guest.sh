@@ -29,8 +29,9 @@
 # (seconds) for one established flow, in three times as many rounds;
 # BENCH_IPERF_ROUNDS, BENCH_IPERF_TIME (seconds); BENCH_PERF (0: no
 # profiles); BENCH_CAP_WAN, BENCH_CAP_LAN (flows a window may create);
-# BENCH_MASQ_SIZES (live bindings; even, at most 111070), BENCH_MASQ_ONLY
-# (1: the masquerade part alone).
+# BENCH_MASQ_SIZES (live bindings; even, at most 111070); BENCH_ONLY (the
+# parts to run, of: sizes masq scope; all by default), BENCH_MASQ_ONLY (1:
+# the masquerade part alone, as BENCH_ONLY=masq).
 set -e
 
 out=$1
@@ -57,7 +58,8 @@ perf=${BENCH_PERF:-1}
 cap_wan=${BENCH_CAP_WAN:-250000}
 cap_lan=${BENCH_CAP_LAN:-60000}
 masq_sizes=${BENCH_MASQ_SIZES:-1000 100000}
-masq_only=${BENCH_MASQ_ONLY:-0}
+only=${BENCH_ONLY:-sizes masq scope}
+[ "${BENCH_MASQ_ONLY:-0}" != 1 ] || only=masq
 
 PUB1=203.0.113.1
 WANGW=203.0.113.254
@@ -70,8 +72,8 @@ main() {
 	local n i=0
 	trap teardown EXIT
 	machine
-	say "sizes: $sizes; windows: $warm s warm-up + $nwin x $win s"
-	if [ "$masq_only" != 1 ]; then
+	say "parts: $only; sizes: $sizes; windows: $warm s warm-up + $nwin x $win s"
+	if part sizes; then
 		forwarding_only
 		conntrack_only
 		# Size by size, in the opposite order at the next: the machine
@@ -89,9 +91,14 @@ main() {
 			fi
 		done
 	fi
-	for n in $masq_sizes; do
-		masquerade "$n"
-	done
+	if part masq; then
+		for n in $masq_sizes; do
+			masquerade "$n"
+		done
+	fi
+	if part scope; then
+		scope_all
+	fi
 	emit meta seconds $((SECONDS - t0))
 	say "done"
 }
@@ -296,6 +303,50 @@ masquerade() {
 	emit walk masq "$n" idle "$t" "$(bindings rt0)" 0
 	say "masq N=$n: the walk again with them in use, and idle: $(awk -F'\t' -v n="$n" \
 		'$1 == "walk" && $3 == n && ($4 == "used" || $4 == "idle") { printf " %ss", $5 }' "$res")"
+}
+
+# Others' forwards (issue #22): one nftables dnat rule that a LAN client
+# hits as well (an operator's, or a daemon's without miniupnpd's `iif`
+# match), the same in three routers that differ only in the source NAT of
+# what it forwards: rt0 the expert's masquerade line, rt1 hairpin's `set
+# scope all`, rt2 none (the rule alone). rt0 has no hairpin setting, and
+# hairpin registers nothing in such a namespace: the module loaded for rt1
+# costs it nothing, as if it were not loaded. Each router's flows go to
+# the rule's port.
+#
+# - The hairpin path (goal S1): new connections from the server's LAN to
+#   the public address, source-NATed by the masquerade line and by scope
+#   all alike, to the router's LAN address; more rounds than a cell of the
+#   sizes, as the goal is this one cell.
+# - The WAN path, for context: new connections from outside, which scope
+#   all must leave alone; the masquerade line, matching no source,
+#   translates them too.
+# - hairpin's count of others' connections it hairpinned, across each
+#   path's windows: all of the hairpin path's, none of the WAN path's. A
+#   scope all that did nothing would otherwise read as fast as the rule
+#   alone: the sink counts packets from any source.
+scope_all() {
+	local h0 h1 h2 k
+	say "== dnat-masq scope-all dnat"
+	routers 3
+	forward rt0 'oifname "br-lan" ct status dnat masquerade'
+	forward rt1
+	forward rt2
+	grep -q '^hairpin ' /proc/modules || insmod "$ko"
+	nx rt1 "$hpctl" set scope all
+	for k in 0 1 2; do
+		fixed_flows "$k" $PUB1
+	done
+	quiesce
+	h0=$(others rt1)
+	measure scope 1 hairpin rule lan "$win" $((3 * nwin)) "$cap_lan" dnat-masq scope-all dnat
+	h1=$(others rt1)
+	measure scope 1 wan rule wan "$win" "$nwin" "$cap_wan" dnat-masq scope-all dnat
+	h2=$(others rt1)
+	emit hairpinned scope-all 1 hairpin $((h1 - h0))
+	emit hairpinned scope-all 1 wan $((h2 - h1))
+	say "scope all hairpinned $((h1 - h0)) connections in the hairpin path's windows," \
+		"$((h2 - h1)) in the WAN path's"
 }
 
 # new_flows N PATH MATCH LABEL...: the new-flow rate through slots 0, 1...
@@ -615,6 +666,24 @@ masq_limits() {
 	nx "$1" "$hpctl" set udp-timeout 86400 limit bindings "$lim"
 }
 
+# forward RT [SNAT]: others' forward, one dnat rule for the port the
+# flows go to, matching no input device, and a nat postrouting chain with
+# SNAT, if given (miniupnpd's table has such a chain of its own, empty).
+forward() {
+	nx "$1" nft -f - <<-EOF
+	table ip others {
+		chain pre {
+			type nat hook prerouting priority dstnat; policy accept;
+			ip daddr $PUB1 udp dport $BASE dnat to $SRV0:$BASE
+		}
+		chain post {
+			type nat hook postrouting priority srcnat; policy accept;
+			${2:-}
+		}
+	}
+	EOF
+}
+
 # Software flow offload: a flowtable on the router's devices, to which
 # the forward chain adds every established TCP connection. Its packets then
 # go from the ingress hook straight to the output device, translated by
@@ -703,6 +772,8 @@ emit() { local IFS=$'\t'; echo "$*" >>"$res"; }
 # nx NS CMD...: CMD in network namespace NS (cheaper than ip netns exec,
 # which also remounts /sys).
 nx() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
+# part NAME: whether BENCH_ONLY names the part NAME (sizes, masq, scope).
+part() { [[ " $only " == *" $1 "* ]]; }
 # median X...: as awk prints it.
 median() {
 	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 }
@@ -874,6 +945,10 @@ bindings() {
 	nx "$1" "$hpctl" masq show | awk '{ for (i = 1; i < NF; i++) if ($i == "bindings") b += $(i + 1) }
 		END { print b + 0 }'
 }
+
+# others RT: the connections of others' forwards hairpin hairpinned in
+# router RT, since it set scope all.
+others() { nx "$1" "$hpctl" -s show | awk '$1 == "others-hairpinned" { n = $2 } END { print n + 0 }'; }
 
 machine() {
 	mkdir -p "$tmp"

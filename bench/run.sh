@@ -6,7 +6,7 @@
 # for both). Writes bench/results/SERIES.md (method, tables, goals) and
 # bench/results/SERIES.png (new-flow rate against the number of mappings).
 #
-#   bench/run.sh            the whole run, 25 to 32 minutes
+#   bench/run.sh            the whole run, 28 to 35 minutes
 #   BENCH_QUICK=1 bench/run.sh   a smoke test (small sizes, short windows)
 #
 # Other knobs are passed to the guest: see bench/guest.sh. Before booting it
@@ -42,7 +42,7 @@ fi
 env=
 for v in BENCH_SIZES BENCH_WINDOW BENCH_WINDOWS BENCH_WARMUP BENCH_FLOW_WINDOW \
 	 BENCH_PERF BENCH_CAP_WAN BENCH_CAP_LAN BENCH_IPERF_ROUNDS BENCH_IPERF_TIME \
-	 BENCH_MASQ_SIZES BENCH_MASQ_ONLY; do
+	 BENCH_MASQ_SIZES BENCH_MASQ_ONLY BENCH_ONLY; do
 	[ -z "${!v+x}" ] || env="$env $v=$(printf '%q' "${!v}")"
 done
 
