@@ -221,6 +221,8 @@ NAME = {"noct": "(a) forwarding, no conntrack", "ct": "(a') conntrack only",
         "ipt-legacy": "(b) iptables-legacy", "ipt-nft": "(b) iptables-nft",
         "nft-map": "(c) nftables dnat map", "nft1": "(c) nftables, one dnat rule",
         "hairpin": "(d) hairpin"}
+# Others' forwards (issue #22): its routers, in the order of their slots.
+SCOPE_NAME = {"dnat-masq": "masquerade line", "scope-all": "hairpin scope all", "dnat": "the rule alone"}
 PATHNAME = {"wan": "WAN path (client outside)",
             "hairpin": "hairpin path (client on the server's LAN)"}
 
@@ -260,6 +262,11 @@ class Results:
     mmem: dict = field(default_factory=dict)     # (engine, N): (bindings, bytes as mem)
     walk: dict = field(default_factory=dict)     # (N, what): (s, bindings, entries)
     msizes: list = field(default_factory=list)   # ascending
+    # Others' forwards (issue #22), apart too: one dnat rule, its source
+    # NAT by the masquerade line, by hairpin's scope all, or by nothing.
+    scope: dict = field(default_factory=dict)    # (engine, path): Meas
+    others: dict = field(default_factory=dict)   # path: connections scope all hairpinned
+    sfail: list = field(default_factory=list)    # (where, count)
 
     def value(self, kind, eng, n, path, match):
         m = self.meas.get((kind, eng, n, path, match))
@@ -335,6 +342,13 @@ def read(text):
             res.masq[eng, n, path] = Meas(f[5], [float(x) for x in f[6].split()], busy)
             if f[8] and float(f[8]) > 0:
                 res.mfail.append((f"{eng} N={n} {path}", f[8]))
+        elif kind == "scope":
+            busy = float(f[9]) if f[9] else None
+            res.scope[f[1], f[3]] = Meas(f[5], [float(x) for x in f[6].split()], busy)
+            if f[8] and float(f[8]) > 0:
+                res.sfail.append((f"{SCOPE_NAME.get(f[1], f[1])}, {f[3]} path", f[8]))
+        elif kind == "hairpinned":
+            res.others[f[3]] = int(f[4])
         elif kind == "bindings":
             res.bindings[int(f[2]), f[3]] = int(f[4])
         elif kind == "mmem":
@@ -362,12 +376,13 @@ def read(text):
 def report(res, why, png):
     """The results page, in Markdown. why: the text of bench/README.md."""
     if not res.sizes:
-        # The masquerade part alone (BENCH_MASQ_ONLY).
-        return header(res) + masq(res, why)
+        # The masquerade part, others' forwards, or both alone (BENCH_ONLY).
+        return header(res) + masq(res, why) + scope(res, why)
     rates = rate_table(res, "wan") + rate_table(res, "hairpin")
     return "".join([header(res), method(res), rates, rate_notes("†" in rates),
                     pairs_table(res), established(res), loading(res), memory(res),
-                    profile(res), goals(res, why), masq(res, why), checks(res, png)])
+                    profile(res), goals(res, why), masq(res, why), scope(res, why),
+                    checks(res, png)])
 
 
 def header(res):
@@ -1171,6 +1186,91 @@ def masq_goals(res, why):
     return s + ("" if ok else explain(why, "M2")) + "\n"
 
 
+# ---------------------------------------------------------- others' forwards
+
+def scope_rounds(res, a, b, path):
+    return res.rounds("scope", a, b, 1, path, "rule")
+
+
+def scope(res, why):
+    """The section of others' forwards, with its goal: only where measured."""
+    if not res.scope:
+        return ""
+    s = """## Others' forwards: scope all against the masquerade line (issue #22)
+
+One nftables rule that a LAN client's connection to the public address
+hits too, `ip daddr 203.0.113.1 udp dport 10000 dnat to 198.18.0.10:10000`
+(an operator's, or a daemon's without miniupnpd's `iif` match), the same in
+three routers side by side, taking turns window by window (in the reverse
+order every other round), which differ only in the source NAT of what it
+forwards: the expert's line in the nat postrouting chain, `oifname
+"br-lan" ct status dnat masquerade`; an empty chain and `hairpinctl set
+scope all` (with the default `hairpin auto`, `source lan`); neither, the
+rule alone. The masquerade line's router has no hairpin setting, so
+hairpin registers nothing there. Each router's flows go to the rule's
+port.
+
+- **Hairpin path**: from the server's LAN to the public address. The
+  masquerade line and scope all both source-NAT every connection, to the
+  router's LAN address; the rule alone translates only the destination.
+- **WAN path**, for context: from outside. scope all leaves these
+  connections alone (their clients are not on the server's subnet); the
+  masquerade line, which matches no source, translates them too.
+
+| new connections/s | hairpin path | WAN path |
+|---|---:|---:|
+"""
+    for e, name in SCOPE_NAME.items():
+        s += f"| {name} |"
+        for path in ("hairpin", "wan"):
+            m = res.scope.get((e, path))
+            s += f" {fmt(m and m.value)}{mark(m and m.busy)} |"
+        s += "\n"
+    for a, b in (("scope-all", "dnat-masq"), ("scope-all", "dnat"), ("dnat-masq", "dnat")):
+        s += f"| {SCOPE_NAME[a]} / {SCOPE_NAME[b]} |"
+        for path in ("hairpin", "wan"):
+            r = scope_rounds(res, a, b, path)
+            s += rangefmt(r) if r else " – |"
+        s += "\n"
+    nr = {p: len(scope_rounds(res, "scope-all", "dnat-masq", p)) for p in ("hairpin", "wan")}
+    s += (f"\nRates: the median window, flows/s (†: CPU 1, the router's, less than 90% busy). "
+          f"Ratios: the median of the rounds' ratios (lowest-highest); {nr['hairpin']} rounds on "
+          f"the hairpin path, {nr['wan']} on the WAN path.\n")
+    if res.others:
+        h, w = res.others.get("hairpin"), res.others.get("wan")
+        s += (f"\nConnections of others' forwards that hairpin counted as hairpinned (`show -s`, "
+              f"others-hairpinned) across each path's windows: {'–' if h is None else h} on the hairpin "
+              f"path, {'–' if w is None else w} on the WAN path"
+              + (" (none, as it should)" if w == 0 else " (**none should be**)" if w else "") + ".\n")
+    if res.sfail:
+        s += ("\n`conntrack -S`, insert_failed + drop + early_drop: "
+              + "; ".join(f"{w}: {c}" for w, c in res.sfail) + ".\n")
+    return s + "\n" + scope_goal(res, why)
+
+
+def scope_goal(res, why):
+    """Issue #22's goal: on the hairpin path, scope all at 0.95x the
+    masquerade line, one cell judged by met(); not met either if scope all
+    hairpinned none of that path's connections (the sink counts them from
+    any source, translated or not)."""
+    t = 0.95
+    r = scope_rounds(res, "scope-all", "dnat-masq", "hairpin")
+    c = side_by_side(r, t) if r else None
+    did = res.others.get("hairpin", 1) > 0
+    ok = c is not None and met(c, t) and did
+    s = (f"Goal of issue #22:\n\n1. New-flow rate on the hairpin path through others' dnat rule, hairpin's "
+         f"scope all ≥ 0.95x the masquerade line: {yes(ok)} (")
+    if c is None:
+        s += "not measured side by side"
+    else:
+        s += f"{gfmt(c.ratio, t)}{note(c, t)}, {len(r)} rounds"
+        if c.ci:
+            s += f", 95% confidence interval of that median {c.ci[0]:.2f}-{c.ci[1]:.2f}x"
+    if not did:
+        s += "; scope all hairpinned none of them"
+    return s + ").\n" + ("" if ok else explain(why, "S1")) + "\n"
+
+
 def checks(res, png):
     total = sum(int(float(c)) for _, c in res.ctfail)
     s = (f"## Checks\n\n- `conntrack -S` on the router, summed over all {res.nrates} measurements: "
@@ -1221,7 +1321,7 @@ def main(argv):
         return 2
     here = Path(__file__).resolve().parent
     res = read(Path(argv[1]).read_text(encoding="utf-8"))
-    if not res.sizes and not res.msizes:
+    if not res.sizes and not res.msizes and not res.scope:
         print(f"report.py: {argv[1]}: no engine was measured", file=sys.stderr)
         return 1
     why = (here / "README.md").read_text(encoding="utf-8")

@@ -376,6 +376,87 @@ class Masquerade(unittest.TestCase):
         self.assertNotIn("## Goals", page)
 
 
+def scope_lines(rounds=(1.0, 0.98, 1.02, 0.97, 1.01, 0.99, 1.0), hairpinned=(120000, 0)):
+    """Made-up rows of others' forwards: the three routers on both paths,
+    their pairs (scope all over the masquerade line on the hairpin path:
+    ROUNDS) and scope all's count of hairpinned connections on each path."""
+    lines = []
+    for path, rates in (("hairpin", (40000, 39000, 52000)), ("wan", (45000, 60000, 61000))):
+        for e, v in zip(("dnat-masq", "scope-all", "dnat"), rates):
+            lines.append(f"scope\t{e}\t1\t{path}\trule\t{v}\t{v} {v} {v}\t0\t0\t99")
+        r = list(rounds) if path == "hairpin" else [1.3, 1.35]
+        lines.append(pair("scope-all", "dnat-masq", 1, path, "rule", r, kind="scope"))
+        lines.append(pair("dnat", "dnat-masq", 1, path, "rule", [1.3] * len(r), kind="scope"))
+        lines.append(pair("dnat", "scope-all", 1, path, "rule", [1.25] * len(r), kind="scope"))
+    lines += [f"hairpinned\tscope-all\t1\thairpin\t{hairpinned[0]}",
+              f"hairpinned\tscope-all\t1\twan\t{hairpinned[1]}"]
+    return lines
+
+
+class Scope(unittest.TestCase):
+    WHY = "### Goal S1: scope\n\nScope.\n\n### Goal M1: out\n\nOut.\n"
+
+    def test_absent_without_rows(self):
+        res = tsv()
+        self.assertEqual(report.scope(res, ""), "")
+        self.assertNotIn("issue #22", report.report(res, "", "x.png"))
+
+    def test_read(self):
+        res = tsv(*scope_lines())
+        self.assertEqual(res.scope["scope-all", "hairpin"].value, 39000)
+        self.assertEqual(res.others, {"hairpin": 120000, "wan": 0})
+        # The pairs are recorded later slot over earlier: the masquerade
+        # line over scope all reads as the inverse.
+        self.assertEqual(res.rounds("scope", "scope-all", "dnat", 1, "wan", "rule"), [0.8, 0.8])
+        self.assertEqual(res.sizes, tsv().sizes)
+        self.assertEqual(res.engines, tsv().engines)
+
+    def test_table(self):
+        s = report.scope(tsv(*scope_lines()), "")
+        self.assertIn("| new connections/s | hairpin path | WAN path |\n|---|---:|---:|\n", s)
+        self.assertIn("| masquerade line | 40.0k | 45.0k |\n", s)
+        self.assertIn("| hairpin scope all | 39.0k | 60.0k |\n", s)
+        self.assertIn("| hairpin scope all / masquerade line | 1.00x (0.97-1.02) | 1.33x (1.30-1.35) |\n", s)
+        self.assertIn("| hairpin scope all / the rule alone | 0.80x (0.80-0.80) | 0.80x (0.80-0.80) |\n", s)
+        self.assertIn("| masquerade line / the rule alone | 0.77x (0.77-0.77) |", s)
+        self.assertIn("7 rounds on the hairpin path, 2 on the WAN path.", s)
+        self.assertIn("120000 on the hairpin path, 0 on the WAN path (none, as it should).", s)
+        s = report.scope(tsv(*scope_lines(hairpinned=(120000, 7))), "")
+        self.assertIn("7 on the WAN path (**none should be**).", s)
+
+    def test_goal(self):
+        s = report.scope_goal(tsv(*scope_lines()), self.WHY)
+        # Seven rounds: the interval is the lowest to the highest.
+        self.assertIn("≥ 0.95x the masquerade line: **met** (1.00x, 7 rounds, 95% confidence interval of "
+                      "that median 0.97-1.02x).\n", s)
+        self.assertNotIn("Scope.", s)
+        s = report.scope_goal(tsv(*scope_lines(rounds=LOW)), self.WHY)
+        self.assertIn("**not met** (0.90x, below 0.95x by more than the noise (the sign test, p = 0.03), "
+                      "5 rounds)", s)
+        self.assertTrue(s.endswith("\nScope.\n\n\n"))
+        self.assertNotIn("Out.", s)
+        # Noise is not a miss.
+        self.assertIn("**met**", report.scope_goal(tsv(*scope_lines(rounds=NOISY)), self.WHY))
+        # A scope all that hairpinned nothing is not measured: its rate is
+        # the rule alone's.
+        s = report.scope_goal(tsv(*scope_lines(hairpinned=(0, 0))), self.WHY)
+        self.assertIn("**not met** (1.00x, 7 rounds, 95% confidence interval of that median 0.97-1.02x; "
+                      "scope all hairpinned none of them).\n\nScope.\n", s)
+
+    def test_alone(self):
+        # BENCH_ONLY=scope: the header and this section; with masq too.
+        res = report.read("\n".join(["meta\tkernel\t6.1"] + scope_lines()) + "\n")
+        page = report.report(res, "", "x.png")
+        self.assertTrue(page.startswith("# hairpin benchmark: Linux 6.1\n"))
+        self.assertIn("## Others' forwards: scope all against the masquerade line (issue #22)", page)
+        self.assertNotIn("## Goals", page)
+        self.assertNotIn("issue #21", page)
+        res = report.read("\n".join(["meta\tkernel\t6.1"] + masq_lines() + scope_lines()) + "\n")
+        page = report.report(res, "", "x.png")
+        self.assertLess(page.index("(issue #21)"), page.index("(issue #22)"))
+        self.assertIn("(issue #22)", report.report(tsv(*scope_lines()), "", "x.png"))
+
+
 # What report.py changes in the page bench/report.sh wrote from the same
 # results: the verdict rule in the method; goal 1, met by that rule (its one
 # cell below 1.0x is not below by more than the noise), so nothing is
