@@ -108,7 +108,7 @@ hpq -j map show >"$tmp/maps.json"
 check "map show -j is valid JSON" jq -e . "$tmp/maps.json" >/dev/null
 check_eq "map show -j is one object with the mappings" "object 3" \
 	"$(jq -r '"\(type) \(.mappings | length)"' "$tmp/maps.json")"
-check_eq "keys of a mapping" "addr,comment,conns,hairpinned,port,port_max,proto,to_addr,to_port,to_port_max" \
+check_eq "keys of a mapping" "addr,comment,conns,hairpinned,mirror,port,port_max,proto,to_addr,to_port,to_port_max" \
 	"$(jq -r '.mappings[0] | keys | join(",")' "$tmp/maps.json")"
 check_eq "tcp 80: any address, counters as numbers" "tcp null 80 80 192.168.1.10 80 80 web 0 0" \
 	"$(jq -r '.mappings[0] | "\(.proto) \(.addr) \(.port) \(.port_max) \(.to_addr) \(.to_port) \(.to_port_max) \(.comment) \(.conns) \(.hairpinned)"' "$tmp/maps.json")"

@@ -104,6 +104,7 @@ void print_map(struct out *o, const struct hp_map *m, bool target,
 	print_uint_opt(o, range ? rest : PRINT_JSON, "to_port_max", "-%" PRIu64,
 		       m->has_to, to_port_max);
 	print_comment(o, rest, m->comment);
+	print_flag(o, rest, "mirror", " mirror", m->flags & HAIRPIN_MAP_F_MIRROR);
 	print_counters(o, m, cols);
 }
 

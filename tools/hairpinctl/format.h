@@ -21,11 +21,11 @@ struct map_cols {
 
 /*
  * The fields of m (JSON keys: proto, addr, port, port_max, to_addr,
- * to_port, to_port_max, comment, conns, hairpinned; null for what m has
- * not). The text is m's key, "tcp 80" or "udp 192.0.2.1:5000-5010", as
- * "map del" takes it; with target, also " to ADDR:PORT[-PORT]" and
- * " comment TEXT" (quoted if needed), as "map add" takes it; with cols,
- * the counters in those columns.
+ * to_port, to_port_max, comment, mirror, conns, hairpinned; null for what
+ * m has not). The text is m's key, "tcp 80" or "udp 192.0.2.1:5000-5010",
+ * as "map del" takes it; with target, also " to ADDR:PORT[-PORT]",
+ * " comment TEXT" (quoted if needed) and " mirror", as "map add" takes
+ * them; with cols, the counters in those columns.
  */
 void print_map(struct out *o, const struct hp_map *m, bool target,
 	       const struct map_cols *cols);

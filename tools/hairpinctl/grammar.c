@@ -11,6 +11,8 @@
 
 bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m)
 {
+	int i;
+
 	memset(m, 0, sizeof(*m));
 	if (argc < 1) {
 		parse_error("missing protocol (tcp or udp)");
@@ -46,21 +48,23 @@ bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m)
 	}
 	if (!parse_map_target(argv[3], m))
 		return false;
-	if (argc == 4)
-		return true;
 
-	if (strcmp(argv[4], "comment")) {
-		parse_error("unexpected argument '%s'", argv[4]);
-		return false;
+	i = 4;
+	if (i < argc && !strcmp(argv[i], "comment")) {
+		if (i + 1 >= argc) {
+			parse_error("missing text after 'comment'");
+			return false;
+		}
+		if (!parse_comment(argv[i + 1], m->comment))
+			return false;
+		i += 2;
 	}
-	if (argc < 6) {
-		parse_error("missing text after 'comment'");
-		return false;
+	if (i < argc && !strcmp(argv[i], "mirror")) {
+		m->flags |= HAIRPIN_MAP_F_MIRROR;
+		i++;
 	}
-	if (!parse_comment(argv[5], m->comment))
-		return false;
-	if (argc > 6) {
-		parse_error("unexpected argument '%s'", argv[6]);
+	if (i < argc) {
+		parse_error("unexpected argument '%s'", argv[i]);
 		return false;
 	}
 	return true;

@@ -12,9 +12,9 @@
 
 #include "types.h"
 
-/* PROTO [ADDR:]PORT[-PORT] [to ADDR[:PORT[-PORT]] [comment TEXT]]: the "to"
- * part is required for HAIRPIN_CMD_NEW_MAP and _REPLACE_MAP and refused for
- * HAIRPIN_CMD_DEL_MAP.
+/* PROTO [ADDR:]PORT[-PORT] [to ADDR[:PORT[-PORT]] [comment TEXT] [mirror]]:
+ * the "to" part is required for HAIRPIN_CMD_NEW_MAP and _REPLACE_MAP and
+ * refused for HAIRPIN_CMD_DEL_MAP; "mirror" sets HAIRPIN_MAP_F_MIRROR.
  */
 bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m);
 

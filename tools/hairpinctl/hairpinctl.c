@@ -23,7 +23,9 @@ static const struct hp_cmd commands[] = {
 	  .notes = "PROTO is tcp or udp. Without ADDR a mapping matches every local\n"
 		   "address. Without internal ports the external ones are used; a range\n"
 		   "of internal ports must be as long as the external one. TEXT is one\n"
-		   "argument of at most 63 bytes.\n" },
+		   "argument of at most 63 bytes. A mirror translates only connections\n"
+		   "from internal clients, and only with \"set scope all\": it repeats a\n"
+		   "forward that someone else's rules make for the outside alone.\n" },
 	{ .name = "masq", .subs = masq_commands,
 	  .description = "add, delete or list masquerade rules with bindings",
 	  .notes = "A masq rule source-NATs the TCP and UDP connections that leave by\n"

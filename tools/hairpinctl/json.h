@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A small JSON writer: objects, arrays, strings, numbers and null, compact
- * ({"a":1}) or pretty (two-space indent, as jq prints). Strings are escaped
- * for any input: quotes, backslashes and control characters, and bytes that
- * are not UTF-8 become U+FFFD, so the output is always valid JSON.
+ * A small JSON writer: objects, arrays, strings, numbers, booleans and null,
+ * compact ({"a":1}) or pretty (two-space indent, as jq prints). Strings are
+ * escaped for any input: quotes, backslashes and control characters, and
+ * bytes that are not UTF-8 become U+FFFD, so the output is always valid
+ * JSON.
  */
 #ifndef HAIRPINCTL_JSON_H
 #define HAIRPINCTL_JSON_H
@@ -33,6 +34,7 @@ void json_close_array(struct json *j);
 /* s NULL: null. */
 void json_string(struct json *j, const char *key, const char *s);
 void json_u64(struct json *j, const char *key, uint64_t v);
+void json_bool(struct json *j, const char *key, bool v);
 void json_null(struct json *j, const char *key);
 
 /* Ends the top-level value with a newline. */

@@ -49,7 +49,7 @@ static int map_show(int argc, char *argv[])
 	return ret;
 }
 
-#define MAP_RULE "PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT]"
+#define MAP_RULE "PROTO [ADDR:]PORT[-PORT] to ADDR[:PORT[-PORT]] [comment TEXT] [mirror]"
 
 const struct hp_cmd map_commands[] = {
 	{ .name = "add", .handler = map_change, .args = { MAP_RULE },

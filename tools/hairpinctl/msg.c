@@ -35,6 +35,11 @@ void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m)
 	}
 	if (m->comment[0])
 		mnl_attr_put_strz(nlh, HAIRPIN_MAP_A_COMMENT, m->comment);
+	/* Absent means 0: a mapping without flags still goes to a module
+	 * older than them.
+	 */
+	if (m->flags)
+		mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_FLAGS, m->flags);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -49,6 +54,7 @@ static const enum mnl_attr_data_type map_attr_types[HAIRPIN_MAP_A_MAX + 1] = {
 	[HAIRPIN_MAP_A_COMMENT] = MNL_TYPE_NUL_STRING,
 	[HAIRPIN_MAP_A_CONNS] = MNL_TYPE_U64,
 	[HAIRPIN_MAP_A_HAIRPINNED] = MNL_TYPE_U64,
+	[HAIRPIN_MAP_A_FLAGS] = MNL_TYPE_U32,
 };
 
 /* A nest or a message's attributes into tb, each of the type types[] says;
@@ -117,6 +123,8 @@ bool hp_map_parse(const struct nlattr *nest, struct hp_map *m)
 		/* Validated: NUL-terminated and at most HAIRPIN_COMMENT_MAX. */
 		strcpy(m->comment, mnl_attr_get_str(tb[HAIRPIN_MAP_A_COMMENT]));
 	}
+	if (tb[HAIRPIN_MAP_A_FLAGS])
+		m->flags = mnl_attr_get_u32(tb[HAIRPIN_MAP_A_FLAGS]);
 	if (tb[HAIRPIN_MAP_A_CONNS] || tb[HAIRPIN_MAP_A_HAIRPINNED]) {
 		m->has_counters = true;
 		if (tb[HAIRPIN_MAP_A_CONNS])

@@ -32,7 +32,7 @@ struct nlmsghdr *hp_msg_start(void *buf, uint16_t family, uint8_t cmd,
 /* Appends m as a nest of type (HAIRPIN_A_MAP or HAIRPIN_OP_A_MAP). Only the
  * fields the request needs are put: PORT_MAX when it differs from PORT,
  * the TO_* attributes when has_to, TO_PORT when has_to_port, COMMENT when
- * not empty. Counters are read only and never put.
+ * not empty, FLAGS when not 0. Counters are read only and never put.
  */
 void hp_map_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_map *m);
 

@@ -173,6 +173,17 @@ void print_name(struct out *o, unsigned int type, const char *key,
 	print_uint(o, type & PRINT_JSON, key, NULL, (uint64_t)value);
 }
 
+void print_flag(struct out *o, unsigned int type, const char *key,
+		const char *fmt, bool v)
+{
+	if (!shows(o, type))
+		return;
+	if (is_json(o))
+		json_bool(&o->json, key, v);
+	else if (v)
+		print_text(o, "%s", fmt);
+}
+
 void print_null(struct out *o, const char *key)
 {
 	print_string(o, PRINT_JSON, key, NULL, NULL);

@@ -69,6 +69,9 @@ void print_uint_opt(struct out *o, unsigned int type, const char *key,
  */
 void print_name(struct out *o, unsigned int type, const char *key,
 		const char *fmt, int value, const char *name);
+/* A flag: true or false in JSON; in text, fmt (a word) only when v. */
+void print_flag(struct out *o, unsigned int type, const char *key,
+		const char *fmt, bool v);
 /* JSON only. */
 void print_null(struct out *o, const char *key);
 

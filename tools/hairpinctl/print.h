@@ -7,7 +7,7 @@
  *
  * JSON keys (hairpinctl(8) documents them; only ever added to):
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
- *             comment, conns, hairpinned
+ *             comment, mirror, conns, hairpinned
  *   map show: {"mappings": [mapping...]}
  *   masq:     dev, filter, bindings
  *   masq show: {"masq": [masq...]}

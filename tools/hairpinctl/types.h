@@ -25,6 +25,7 @@ struct hp_map {
 	bool has_to_port;		/* false: the external ports */
 	uint16_t to_port;		/* first internal port (port if unset) */
 	char comment[HAIRPIN_COMMENT_MAX];	/* "" = none */
+	uint32_t flags;			/* HAIRPIN_MAP_F_* */
 	bool has_counters;		/* conns and hairpinned came from a dump */
 	uint64_t conns;
 	uint64_t hairpinned;

@@ -60,7 +60,8 @@ _hairpinctl() {
 			case ${#words[@]} in
 			1) _hairpinctl_reply -W "tcp udp" ;;
 			3) _hairpinctl_reply -W "to" ;;
-			5) _hairpinctl_reply -W "comment" ;;
+			5) _hairpinctl_reply -W "comment mirror" ;;
+			7) [ "${words[5]}" = comment ] && _hairpinctl_reply -W "mirror" ;;
 			esac
 			;;
 		del)

@@ -36,7 +36,7 @@ static bool same_map(const struct hp_map *a, const struct hp_map *b)
 	       (!a->has_addr || a->addr == b->addr) && a->port == b->port &&
 	       a->port_max == b->port_max && a->has_to == b->has_to &&
 	       (!a->has_to || (a->to_addr == b->to_addr && a->to_port == b->to_port)) &&
-	       !strcmp(a->comment, b->comment);
+	       !strcmp(a->comment, b->comment) && a->flags == b->flags;
 }
 
 static bool same_op(const struct hp_op *a, const struct hp_op *b)
@@ -116,7 +116,8 @@ static void check_batch(const struct hp_oplist *list)
 			require(m.proto == list->ops[i].map.proto &&
 				m.port == list->ops[i].map.port &&
 				m.port_max == list->ops[i].map.port_max &&
-				!strcmp(m.comment, list->ops[i].map.comment));
+				!strcmp(m.comment, list->ops[i].map.comment) &&
+				m.flags == list->ops[i].map.flags);
 		}
 	}
 	require(hp_batch_find(&b, 0) == -1);

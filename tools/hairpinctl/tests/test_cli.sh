@@ -39,7 +39,7 @@ for word in save monitor --json --pretty --stats "show \[-s\]"; do
 	grep -q -- "$word" "$tmp/out"
 	ok $? "--help mentions $word"
 done
-grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\]' "$tmp/out"
+grep -q 'map add PROTO \[ADDR:\]PORT\[-PORT\] to ADDR\[:PORT\[-PORT\]\] \[comment TEXT\] \[mirror\]$' "$tmp/out"
 ok $? "--help shows the map add grammar"
 grep -q '^  set limit mappings N \[ports N\] \[bindings N\]$' "$tmp/out" &&
 	grep -q '^  set limit ports N \[mappings N\] \[bindings N\]$' "$tmp/out" &&
@@ -82,6 +82,8 @@ expect 2 "hairpinctl: missing 'to ADDR[:PORT[-PORT]]' after '80'" map add tcp 80
 expect 2 "hairpinctl: expected 'to' instead of '10.0.0.2'" map replace tcp 80 10.0.0.2
 expect 2 "hairpinctl: unexpected argument 'extra'" map add tcp 80 to 10.0.0.2 comment web extra
 expect 2 "hairpinctl: unexpected argument 'to'" map del tcp 80 to 10.0.0.2
+expect 2 "hairpinctl: unexpected argument 'comment'" map add tcp 80 to 10.0.0.2 mirror comment web
+expect 2 "hairpinctl: unexpected argument 'mirror'" map del tcp 80 mirror
 expect 2 "hairpinctl: unexpected argument 'all'" map flush all
 expect 2 "hairpinctl: unexpected argument 'all'" map show all
 expect 2 "hairpinctl: unexpected argument 'x'" show x

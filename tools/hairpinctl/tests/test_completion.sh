@@ -43,8 +43,12 @@ expect "tcp udp" map add ""
 expect "udp" map replace u
 expect "to" map add tcp 80 ""
 expect "" map add tcp 80 to ""
-expect "comment" map add tcp 80 to 192.168.1.10 ""
+expect "comment mirror" map add tcp 80 to 192.168.1.10 ""
+expect "mirror" map replace tcp 80 to 192.168.1.10 m
 expect "" map add tcp 80 to 192.168.1.10 comment ""
+expect "mirror" map add tcp 80 to 192.168.1.10 comment web ""
+expect "" map add tcp 80 to 192.168.1.10 mirror ""
+expect "" map add tcp 80 to 192.168.1.10 comment web mirror ""
 expect "tcp udp" map del ""
 expect "" map del tcp ""
 expect "-j -p" map show -

@@ -86,7 +86,7 @@ while read -r opt; do
 	ok $? "option $opt"
 done <"$tmp/opts"
 
-for key in proto addr port port_max to_addr to_port to_port_max comment conns hairpinned \
+for key in proto addr port port_max to_addr to_port to_port_max comment mirror conns hairpinned \
 	mappings ports max_mappings max_ports udp_timeout bindings max_bindings scope others_hairpinned \
 	dev filter masq \
 	internal internal_port external external_port idle; do

@@ -77,6 +77,7 @@ struct want_map {
 	const char *to_addr;
 	uint16_t to_port;		/* 0: no TO_PORT attribute */
 	const char *comment;
+	uint32_t flags;			/* 0: no FLAGS attribute */
 };
 
 static bool check_map(const struct nlattr *nest, const struct want_map *w)
@@ -129,6 +130,12 @@ static bool check_map(const struct nlattr *nest, const struct want_map *w)
 		       !strcmp(mnl_attr_get_str(tb[HAIRPIN_MAP_A_COMMENT]), w->comment));
 	else
 		EXPECT(!tb[HAIRPIN_MAP_A_COMMENT]);
+	if (w->flags)
+		EXPECT(tb[HAIRPIN_MAP_A_FLAGS] &&
+		       mnl_attr_validate(tb[HAIRPIN_MAP_A_FLAGS], MNL_TYPE_U32) == 0 &&
+		       mnl_attr_get_u32(tb[HAIRPIN_MAP_A_FLAGS]) == w->flags);
+	else
+		EXPECT(!tb[HAIRPIN_MAP_A_FLAGS]);
 	EXPECT(!tb[HAIRPIN_MAP_A_CONNS] && !tb[HAIRPIN_MAP_A_HAIRPINNED] &&
 	       !tb[HAIRPIN_MAP_A_PAD]);
 #undef EXPECT
@@ -173,7 +180,8 @@ static const char batch_file[] =
 	"set limit mappings 1024 ports 4294967295\n"
 	"set hairpin always limit ports 0\n"
 	"set udp-timeout 600 limit bindings 4096\n"
-	"set limit bindings 0 ports 7 source lan\n";
+	"set limit bindings 0 ports 7 source lan\n"
+	"map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror\n";
 
 static void test_batch(void)
 {
@@ -188,20 +196,20 @@ static void test_batch(void)
 	} want[] = {
 		{ HAIRPIN_CMD_FLUSH_MAPS, 2, false, { 0 }, -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 3, true,
-		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web" },
+		  { IPPROTO_TCP, NULL, 80, 0, "192.168.1.10", 0, "web", 0 },
 		  -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_NEW_MAP, 4, true,
 		  { IPPROTO_UDP, "203.0.113.5", 5000, 5010, "10.0.0.2", 6000,
-		    "game server" }, -1, -1, -1, -1, -1, -1 },
+		    "game server", 0 }, -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_DEL_MAP, 6, true,
-		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL },
+		  { IPPROTO_TCP, NULL, 8080, 8090, NULL, 0, NULL, 0 },
 		  -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_SET_CONFIG, 7, false, { 0 }, HAIRPIN_SOURCE_EXTERNAL, -1,
 		  -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_SET_CONFIG, 8, false, { 0 }, -1, HAIRPIN_MODE_OFF,
 		  -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_REPLACE_MAP, 9, true,
-		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL },
+		  { IPPROTO_UDP, NULL, 53, 0, "10.0.0.53", 0, NULL, 0 },
 		  -1, -1, -1, -1, -1, -1 },
 		{ HAIRPIN_CMD_SET_CONFIG, 10, false, { 0 }, -1, -1, 1024, UINT32_MAX,
 		  -1, -1 },
@@ -210,6 +218,9 @@ static void test_batch(void)
 		{ HAIRPIN_CMD_SET_CONFIG, 12, false, { 0 }, -1, -1, -1, -1, 600, 4096 },
 		{ HAIRPIN_CMD_SET_CONFIG, 13, false, { 0 }, HAIRPIN_SOURCE_LAN, -1,
 		  -1, 7, -1, 0 },
+		{ HAIRPIN_CMD_NEW_MAP, 14, true,
+		  { IPPROTO_TCP, NULL, 8081, 0, "10.20.30.100", 80, "miniupnpd: cam",
+		    HAIRPIN_MAP_F_MIRROR }, -1, -1, -1, -1, -1, -1 },
 	};
 	const unsigned int n_want = sizeof(want) / sizeof(want[0]);
 	struct ops ops = { .n = 0 };
@@ -309,7 +320,8 @@ static void test_single(void)
 {
 	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN];
 	struct want_map wm = { IPPROTO_TCP, "198.51.100.1", 1, 65535, "10.9.8.7", 1,
-			       "123456789012345678901234567890123456789012345678901234567890123" };
+			       "123456789012345678901234567890123456789012345678901234567890123",
+			       HAIRPIN_MAP_F_MIRROR };
 	const struct nlattr *tb[HAIRPIN_A_MAX + 1] = { NULL };
 	struct collect c = { tb, HAIRPIN_A_MAX, false };
 	struct hp_oplist list;
@@ -317,7 +329,7 @@ static void test_single(void)
 
 	/* The biggest op there is, to check HP_REQ_MAX_LEN too. */
 	if (!ok(parse_text("map replace tcp 198.51.100.1:1-65535 to 10.9.8.7:1-65535 comment "
-			   "123456789012345678901234567890123456789012345678901234567890123\n"
+			   "123456789012345678901234567890123456789012345678901234567890123 mirror\n"
 			   "set source lan hairpin auto\n"
 			   "map flush\n"
 			   "set limit ports 65536 mappings 4294967295\n"
@@ -447,7 +459,34 @@ static void test_map_parse(void)
 	nest = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
 	ok(hp_map_parse(nest, &out) && !out.has_addr && out.port == 7000 &&
 	   out.port_max == 7000 && out.to_port == 17000 && !out.comment[0] &&
-	   !out.has_counters, "hp_map_put() output parses back");
+	   !out.has_counters && !out.flags, "hp_map_put() output parses back");
+
+	/* A mirror: FLAGS both ways, and a newer module's bits kept. */
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MAP, 0);
+	in.flags = HAIRPIN_MAP_F_MIRROR;
+	hp_map_put(nlh, HAIRPIN_A_MAP, &in);
+	nest = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(check_map(nest, &(struct want_map){ IPPROTO_UDP, NULL, 7000, 0, "10.0.0.9",
+					       17000, NULL, HAIRPIN_MAP_F_MIRROR }),
+	   "hp_map_put(): FLAGS of a mirror, a u32");
+	ok(hp_map_parse(nest, &out) && out.flags == HAIRPIN_MAP_F_MIRROR,
+	   "  parses back to a mirror");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, 80);
+	mnl_attr_put_u32(nlh, HAIRPIN_MAP_A_FLAGS, HAIRPIN_MAP_F_MIRROR | 1U << 9);
+	mnl_attr_nest_end(nlh, nest);
+	ok(hp_map_parse(nest, &out) && out.flags == (HAIRPIN_MAP_F_MIRROR | 1U << 9),
+	   "a dump's flags, unknown bits kept");
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MAP);
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_PROTO, IPPROTO_TCP);
+	mnl_attr_put_u16(nlh, HAIRPIN_MAP_A_PORT, 80);
+	mnl_attr_put_u8(nlh, HAIRPIN_MAP_A_FLAGS, HAIRPIN_MAP_F_MIRROR);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_map_parse(nest, &out), "FLAGS of the wrong size is refused");
+	in.flags = 0;
 
 	/* Malformed: PORT as 4 bytes. */
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MAP, 0);

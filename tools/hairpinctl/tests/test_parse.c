@@ -67,8 +67,8 @@ static void test_good(void)
 	ok(op.cmd == HAIRPIN_CMD_NEW_MAP && m->proto == IPPROTO_TCP &&
 	   !m->has_addr && m->port == 80 && m->port_max == 80 && m->has_to &&
 	   m->to_addr == ip("192.168.1.10") && !m->has_to_port &&
-	   m->to_port == 80 && !m->comment[0],
-	   "  fields: any address, one port, internal port = external");
+	   m->to_port == 80 && !m->comment[0] && !m->flags,
+	   "  fields: any address, one port, internal port = external, no flags");
 
 	good("map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment game", &op);
 	ok(op.cmd == HAIRPIN_CMD_NEW_MAP && m->proto == IPPROTO_UDP &&
@@ -76,6 +76,20 @@ static void test_good(void)
 	   m->port_max == 5010 && m->to_addr == ip("10.0.0.2") &&
 	   m->has_to_port && m->to_port == 6000 && !strcmp(m->comment, "game"),
 	   "  fields: address, ranges, comment");
+
+	good("map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MAP && m->port == 8081 && m->to_port == 80 &&
+	   !strcmp(m->comment, "miniupnpd: cam") && m->flags == HAIRPIN_MAP_F_MIRROR,
+	   "  fields: a mirror, after the comment");
+
+	good("map replace udp 5000-5001 to 10.0.0.2 mirror", &op);
+	ok(op.cmd == HAIRPIN_CMD_REPLACE_MAP && m->port_max == 5001 &&
+	   !m->comment[0] && m->flags == HAIRPIN_MAP_F_MIRROR,
+	   "  fields: a mirror without a comment, replaced");
+
+	good("map add tcp 8081 to 10.0.0.2 comment mirror", &op);
+	ok(!strcmp(m->comment, "mirror") && !m->flags,
+	   "  fields: the comment \"mirror\" is only a comment");
 
 	good("map add tcp 8080 to 10.0.0.2:80", &op);
 	ok(m->port == 8080 && m->port_max == 8080 && m->has_to_port &&
@@ -297,6 +311,13 @@ static void test_bad(void)
 	bad("map add tcp 80 to 10.0.0.2 comment", "hairpinctl: missing text after 'comment'");
 	bad("map add tcp 80 to 10.0.0.2 note x", "hairpinctl: unexpected argument 'note'");
 	bad("map add tcp 80 to 10.0.0.2 comment a b", "hairpinctl: unexpected argument 'b'");
+	bad("map add tcp 80 to 10.0.0.2 mirror comment a",
+	    "hairpinctl: unexpected argument 'comment'");
+	bad("map add tcp 80 to 10.0.0.2 mirror mirror", "hairpinctl: unexpected argument 'mirror'");
+	bad("map add tcp 80 to 10.0.0.2 comment a mirror b", "hairpinctl: unexpected argument 'b'");
+	bad("map add tcp 80 to 10.0.0.2 Mirror", "hairpinctl: unexpected argument 'Mirror'");
+	bad("map del tcp 80 mirror", "hairpinctl: unexpected argument 'mirror'");
+	bad("map add tcp 80 mirror", "hairpinctl: expected 'to' instead of 'mirror'");
 	bad("map add tcp 80 to 10.0.0.2 comment \"\"",
 	    "hairpinctl: empty comment (leave out 'comment' for none)");
 	bad("map add tcp 80 to 10.0.0.2 comment "
@@ -574,7 +595,7 @@ static void roundtrip(const char *line, const char *want)
 	   op2.map.has_addr == op.map.has_addr && op2.map.addr == op.map.addr &&
 	   op2.map.port == op.map.port && op2.map.port_max == op.map.port_max &&
 	   op2.map.to_addr == op.map.to_addr && op2.map.to_port == op.map.to_port &&
-	   !strcmp(op2.map.comment, op.map.comment),
+	   !strcmp(op2.map.comment, op.map.comment) && op2.map.flags == op.map.flags,
 	   "  and parses back to the same mapping");
 }
 
@@ -662,6 +683,9 @@ static void test_format(void)
 		  "tcp 8080 to 10.0.0.2:80 comment \"#tag\"");
 	roundtrip("map add tcp 1 to 10.0.0.2 comment a.b-c_d:e/f@g",
 		  "tcp 1 to 10.0.0.2:1 comment a.b-c_d:e/f@g");
+	roundtrip("map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror",
+		  "tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror");
+	roundtrip("map add udp 9 to 10.0.0.2 mirror", "udp 9 to 10.0.0.2:9 mirror");
 
 	parse_line("map del udp 1.2.3.4:53-54", &op);
 	format_map_key(key, sizeof(key), &op.map);

@@ -103,13 +103,13 @@ static void test_map_show(void)
 	   "{\"mappings\":["
 	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":80,\"port_max\":80,"
 	   "\"to_addr\":\"192.168.1.10\",\"to_port\":80,\"to_port_max\":80,"
-	   "\"comment\":\"web\",\"conns\":12,\"hairpinned\":3},"
+	   "\"comment\":\"web\",\"mirror\":false,\"conns\":12,\"hairpinned\":3},"
 	   "{\"proto\":\"udp\",\"addr\":\"203.0.113.5\",\"port\":5000,\"port_max\":5010,"
 	   "\"to_addr\":\"10.0.0.2\",\"to_port\":6000,\"to_port_max\":6010,"
-	   "\"comment\":\"game server\",\"conns\":0,\"hairpinned\":0},"
+	   "\"comment\":\"game server\",\"mirror\":false,\"conns\":0,\"hairpinned\":0},"
 	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":8080,\"port_max\":8080,"
 	   "\"to_addr\":\"10.0.0.3\",\"to_port\":80,\"to_port_max\":80,"
-	   "\"comment\":null,\"conns\":123456,\"hairpinned\":7}]}\n",
+	   "\"comment\":null,\"mirror\":false,\"conns\":123456,\"hairpinned\":7}]}\n",
 	   "map show -j: one object, every key always there");
 
 	out_start();
@@ -131,6 +131,7 @@ static void test_map_show(void)
 	   "      \"to_port\": 80,\n"
 	   "      \"to_port_max\": 80,\n"
 	   "      \"comment\": \"web\",\n"
+	   "      \"mirror\": false,\n"
 	   "      \"conns\": 12,\n"
 	   "      \"hairpinned\": 3\n"
 	   "    }\n"
@@ -473,14 +474,14 @@ static void test_monitor(void)
 	event(&op, "map add udp 203.0.113.5:5000-5010 to 10.0.0.2:6000-6010 comment \"game server\"\n",
 	      "{\"event\":\"add\",\"mapping\":{\"proto\":\"udp\",\"addr\":\"203.0.113.5\","
 	      "\"port\":5000,\"port_max\":5010,\"to_addr\":\"10.0.0.2\",\"to_port\":6000,"
-	      "\"to_port_max\":6010,\"comment\":\"game server\",\"conns\":0,\"hairpinned\":0}}\n");
+	      "\"to_port_max\":6010,\"comment\":\"game server\",\"mirror\":false,\"conns\":0,\"hairpinned\":0}}\n");
 
 	op.cmd = HAIRPIN_CMD_DEL_MAP;
 	op.map = maps[0];
 	event(&op, "map del tcp 80\n",
 	      "{\"event\":\"del\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
 	      "\"port\":80,\"port_max\":80,\"to_addr\":\"192.168.1.10\",\"to_port\":80,"
-	      "\"to_port_max\":80,\"comment\":\"web\",\"conns\":12,\"hairpinned\":3}}\n");
+	      "\"to_port_max\":80,\"comment\":\"web\",\"mirror\":false,\"conns\":12,\"hairpinned\":3}}\n");
 
 	op.cmd = HAIRPIN_CMD_FLUSH_MAPS;
 	event(&op, "map flush\n", "{\"event\":\"flush\"}\n");
@@ -735,6 +736,80 @@ static void test_save(void)
 	hp_oplist_free(&ops);
 }
 
+/* A mirror: the word after the comment in text, as map add takes it, and
+ * "mirror" in JSON; monitor and save carry it too.
+ */
+static void test_mirror(void)
+{
+	struct hp_map m[2] = {
+		maps[0],
+		{ .proto = IPPROTO_TCP, .port = 8081, .port_max = 8081, .has_to = true,
+		  .to_addr = ip("10.20.30.100"), .has_to_port = true, .to_port = 80,
+		  .comment = "miniupnpd: cam", .flags = HAIRPIN_MAP_F_MIRROR,
+		  .has_counters = true, .conns = 2, .hairpinned = 1 },
+	};
+	struct hp_maplist list = { m, 2, 2 };
+	struct hp_config c = { .source = HP_UNSET, .mode = HP_UNSET };
+	struct hp_op op = { .cmd = HAIRPIN_CMD_NEW_MAP, .source = HP_UNSET,
+			    .mode = HP_UNSET };
+	struct hp_oplist ops;
+	const char *text;
+	FILE *f;
+
+	out_start();
+	print_maps(out, &list, 0);
+	is(out_end(),
+	   "tcp 80 to 192.168.1.10:80 comment web                        conns 12 hairpinned 3\n"
+	   "tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror  conns 2  hairpinned 1\n",
+	   "map show: a mirror ends with the word mirror");
+	out_start();
+	print_maps(out, &list, PRINT_JSON);
+	is(out_end(),
+	   "{\"mappings\":["
+	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":80,\"port_max\":80,"
+	   "\"to_addr\":\"192.168.1.10\",\"to_port\":80,\"to_port_max\":80,"
+	   "\"comment\":\"web\",\"mirror\":false,\"conns\":12,\"hairpinned\":3},"
+	   "{\"proto\":\"tcp\",\"addr\":null,\"port\":8081,\"port_max\":8081,"
+	   "\"to_addr\":\"10.20.30.100\",\"to_port\":80,\"to_port_max\":80,"
+	   "\"comment\":\"miniupnpd: cam\",\"mirror\":true,\"conns\":2,\"hairpinned\":1}]}\n",
+	   "map show -j: mirror true or false");
+
+	/* Flags a newer module may add are not a mirror. */
+	m[1].flags = 1U << 7;
+	out_start();
+	print_maps(out, &(struct hp_maplist){ &m[1], 1, 1 }, 0);
+	is(out_end(), "tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\"  conns 2 hairpinned 1\n",
+	   "map show: other flags do not make a mirror");
+	m[1].flags = HAIRPIN_MAP_F_MIRROR;
+
+	op.map = m[1];
+	event(&op, "map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror\n",
+	      "{\"event\":\"add\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
+	      "\"port\":8081,\"port_max\":8081,\"to_addr\":\"10.20.30.100\",\"to_port\":80,"
+	      "\"to_port_max\":80,\"comment\":\"miniupnpd: cam\",\"mirror\":true,"
+	      "\"conns\":2,\"hairpinned\":1}}\n");
+	op.cmd = HAIRPIN_CMD_DEL_MAP;
+	event(&op, "map del tcp 8081\n",
+	      "{\"event\":\"del\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
+	      "\"port\":8081,\"port_max\":8081,\"to_addr\":\"10.20.30.100\",\"to_port\":80,"
+	      "\"to_port_max\":80,\"comment\":\"miniupnpd: cam\",\"mirror\":true,"
+	      "\"conns\":2,\"hairpinned\":1}}\n");
+
+	out_start();
+	print_save(out, &c, &no_masqs, &list);
+	text = out_end();
+	is(text, "map flush\nmap add tcp 80 to 192.168.1.10:80 comment web\n"
+	   "map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror\n",
+	   "save: a mirror as map add ... mirror");
+	f = fmemopen((void *)text, strlen(text), "r");
+	ok(parse_file(f, "saved", &ops) && ops.len == 3 && !ops.ops[1].map.flags &&
+	   ops.ops[2].map.flags == HAIRPIN_MAP_F_MIRROR &&
+	   !strcmp(ops.ops[2].map.comment, "miniupnpd: cam"),
+	   "  and -f reads the mirror back");
+	fclose(f);
+	hp_oplist_free(&ops);
+}
+
 static void test_format_op(void)
 {
 	struct hp_op op = { .cmd = HAIRPIN_CMD_REPLACE_MAP, .map = maps[2],
@@ -806,6 +881,7 @@ int main(void)
 	test_show_scope();
 	test_monitor();
 	test_save();
+	test_mirror();
 	test_format_op();
 	test_escaping();
 	free(out_buf);
