@@ -477,7 +477,10 @@ bool hp_batch_build(struct hp_batch *b, uint16_t family,
 	memset(b, 0, sizeof(*b));
 	b->off = calloc(n ? n : 1, sizeof(*b->off));
 	b->cap = 64 * 1024;
-	b->buf = malloc(b->cap);
+	/* Zeroed, as libmnl before 1.0.5 leaves an attribute's padding as
+	 * it finds it: what we send is ours to the last byte.
+	 */
+	b->buf = calloc(1, b->cap);
 	if (!b->off || !b->buf)
 		goto nomem;
 
@@ -495,6 +498,7 @@ bool hp_batch_build(struct hp_batch *b, uint16_t family,
 			buf = realloc(b->buf, cap);
 			if (!buf)
 				goto nomem;
+			memset(buf + b->cap, 0, cap - b->cap);
 			b->buf = buf;
 			b->cap = cap;
 			nlh = hp_batch_msg(b);

@@ -324,7 +324,8 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err)
 
 int hp_nl_run_op(const struct hp_op *op, const char *context)
 {
-	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN];
+	/* Zeroed: the padding of attributes too (see hp_batch_build()). */
+	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN] = { 0 };
 	struct hp_nl_err err;
 	struct nlmsghdr *nlh;
 	struct hp_nl nl;
