@@ -138,10 +138,14 @@ void print_binding(struct out *o, const struct hp_binding *b)
 		       b->idle);
 }
 
-/* monitor's names of the events; replace is never one. */
+/* The names of monitor's events (never a replace) and of upnp follow's
+ * changes.
+ */
 static const char *event_name(uint8_t cmd)
 {
 	switch (cmd) {
+	case HAIRPIN_CMD_REPLACE_MAP:
+		return "replace";
 	case HAIRPIN_CMD_NEW_MAP:
 	case HAIRPIN_CMD_NEW_MASQ:
 		return "add";

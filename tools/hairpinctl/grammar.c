@@ -304,7 +304,7 @@ bool parse_op(int argc, char *argv[], struct hp_op *op)
 	if (!strcmp(argv[0], "set"))
 		return parse_set_cmd(argc, argv, op);
 	if (!strcmp(argv[0], "show") || !strcmp(argv[0], "version") ||
-	    !strcmp(argv[0], "binding"))
+	    !strcmp(argv[0], "binding") || !strcmp(argv[0], "upnp"))
 		parse_error("'%s' cannot be part of a batch", argv[0]);
 	else if (!strcmp(argv[0], PROG_NAME))
 		parse_error("unknown command '%s' (leave out the word %s)",

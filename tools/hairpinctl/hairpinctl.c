@@ -37,6 +37,14 @@ static const struct hp_cmd commands[] = {
 		   "ports (address-port), that its internal endpoint has sent to.\n" },
 	{ .name = "binding", .subs = binding_commands,
 	  .description = "list the bindings of the masq rules" },
+	{ .name = "upnp", .subs = upnp_commands,
+	  .description = "mirror the forwards of miniupnpd (UPnP IGD, NAT-PMP, PCP)",
+	  .notes = "upnp follow keeps a mirror of each TCP and UDP forward of FILE,\n"
+		   "miniupnpd's lease_file, commented \"miniupnpd: DESCRIPTION\", so that\n"
+		   "internal clients reach the forward by the public address too (with\n"
+		   "\"set scope all\"). It prints each change it makes, takes over the\n"
+		   "\"miniupnpd:\" mirrors it finds, and removes them when it ends (SIGINT,\n"
+		   "SIGTERM); SIGHUP reads FILE again.\n" },
 	{ .name = "set", .handler = set_main,
 	  .args = { "source lan|external", "hairpin auto|always|off",
 		    "scope own|all", "udp-timeout SECONDS",
@@ -72,7 +80,8 @@ static const struct {
 	unsigned int print;	/* PRINT_* flags it sets */
 	const char *description;
 } options[] = {
-	{ "-j", "--json", NULL, PRINT_JSON, "JSON output (the show commands, monitor)" },
+	{ "-j", "--json", NULL, PRINT_JSON,
+	  "JSON output (the show commands, monitor, upnp follow)" },
 	{ "-p", "--pretty", NULL, PRINT_JSON | PRINT_PRETTY, "indented JSON (implies -j)" },
 	{ "-s", "--stats", NULL, PRINT_STATS, "show: add the connection totals" },
 	{ "-n", NULL, "NETNS", 0, "in the network namespace NETNS, as ip -n does" },

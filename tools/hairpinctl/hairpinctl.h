@@ -38,6 +38,8 @@ extern const struct hp_cmd map_commands[];
 extern const struct hp_cmd masq_commands[];
 /* binding's (binding.c). */
 extern const struct hp_cmd binding_commands[];
+/* upnp's (follow.c). */
+extern const struct hp_cmd upnp_commands[];
 
 /* PRINT_* flags (out.h) from -j, -p and -s. */
 extern unsigned int print_flags;

@@ -8,12 +8,8 @@
 
 #include "list.h"
 
-/* Appends the size bytes at item to items, which holds *len of *cap:
- * returns the array, moved maybe, or NULL when out of memory (items
- * unchanged then).
- */
-static void *append(void *items, size_t *len, size_t *cap, const void *item,
-		    size_t size)
+void *hp_append(void *items, size_t *len, size_t *cap, const void *item,
+		size_t size)
 {
 	char *p = items;
 
@@ -32,7 +28,7 @@ static void *append(void *items, size_t *len, size_t *cap, const void *item,
 
 bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op)
 {
-	void *ops = append(list->ops, &list->len, &list->cap, op, sizeof(*op));
+	void *ops = hp_append(list->ops, &list->len, &list->cap, op, sizeof(*op));
 
 	if (!ops)
 		return false;
@@ -42,7 +38,7 @@ bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op)
 
 bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m)
 {
-	void *maps = append(list->maps, &list->len, &list->cap, m, sizeof(*m));
+	void *maps = hp_append(list->maps, &list->len, &list->cap, m, sizeof(*m));
 
 	if (!maps)
 		return false;
@@ -52,7 +48,7 @@ bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m)
 
 bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m)
 {
-	void *masqs = append(list->masqs, &list->len, &list->cap, m, sizeof(*m));
+	void *masqs = hp_append(list->masqs, &list->len, &list->cap, m, sizeof(*m));
 
 	if (!masqs)
 		return false;
@@ -62,7 +58,7 @@ bool hp_masqlist_push(struct hp_masqlist *list, const struct hp_masq *m)
 
 bool hp_bindinglist_push(struct hp_bindinglist *list, const struct hp_binding *b)
 {
-	void *bindings = append(list->bindings, &list->len, &list->cap, b, sizeof(*b));
+	void *bindings = hp_append(list->bindings, &list->len, &list->cap, b, sizeof(*b));
 
 	if (!bindings)
 		return false;

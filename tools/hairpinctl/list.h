@@ -38,6 +38,13 @@ struct hp_bindinglist {
 	size_t cap;
 };
 
+/* Appends the size bytes at item to items, an array of *len items with
+ * room for *cap: returns the array, moved maybe, or NULL when out of
+ * memory (items unchanged then). For arrays of other types than these.
+ */
+void *hp_append(void *items, size_t *len, size_t *cap, const void *item,
+		size_t size);
+
 /* Append a copy; false with errno set. */
 bool hp_oplist_push(struct hp_oplist *list, const struct hp_op *op);
 bool hp_maplist_push(struct hp_maplist *list, const struct hp_map *m);

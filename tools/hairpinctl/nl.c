@@ -285,7 +285,7 @@ void hp_nl_close(struct hp_nl *nl)
 	memset(nl, 0, sizeof(*nl));
 }
 
-void hp_nl_perror(const char *context, const struct hp_nl_err *err)
+void hp_nl_strerror(char *buf, size_t len, const struct hp_nl_err *err)
 {
 	const char *hint = "";
 	char kernel[sizeof(err->msg) + 16] = "";
@@ -318,8 +318,15 @@ void hp_nl_perror(const char *context, const struct hp_nl_err *err)
 	else if (err->has_miss_type)
 		snprintf(kernel, sizeof(kernel), " (kernel: missing attribute %u)",
 			 err->miss_type);
-	fprintf(stderr, PROG_NAME ": %s: %s%s%s\n", context,
-		strerror(err->error), hint, kernel);
+	snprintf(buf, len, "%s%s%s", strerror(err->error), hint, kernel);
+}
+
+void hp_nl_perror(const char *context, const struct hp_nl_err *err)
+{
+	char why[HP_NL_ERR_TEXT_MAX];
+
+	hp_nl_strerror(why, sizeof(why), err);
+	fprintf(stderr, PROG_NAME ": %s: %s\n", context, why);
 }
 
 int hp_nl_run_op(const struct hp_op *op, const char *context)

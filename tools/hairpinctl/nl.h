@@ -7,6 +7,7 @@
 #define HAIRPINCTL_NL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <libmnl/libmnl.h>
 
@@ -61,6 +62,11 @@ int hp_nl_talk(struct hp_nl *nl, struct nlmsghdr *req, mnl_cb_t cb,
 
 /* "hairpinctl: CONTEXT: strerror[ (hint)][ (kernel: extack)]" */
 void hp_nl_perror(const char *context, const struct hp_nl_err *err);
+/* The same without "hairpinctl: CONTEXT: " into buf, cut as snprintf()
+ * does; HP_NL_ERR_TEXT_MAX bytes hold any of them.
+ */
+void hp_nl_strerror(char *buf, size_t len, const struct hp_nl_err *err);
+#define HP_NL_ERR_TEXT_MAX 512
 
 /* Opens the socket, sends op as its single command, reports a failure
  * under context. Returns an exit code.

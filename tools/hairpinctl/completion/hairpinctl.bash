@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # bash completion for hairpinctl(8): options, the network namespaces of
 # /run/netns after -n, commands, their subcommands, protocols, the words
-# of the map and masq grammar with the interfaces and filters, and the
-# settings, the UDP timeout and the limits with their values. Needs
-# nothing from the bash-completion package.
+# of the map and masq grammar with the interfaces and filters, the
+# settings, the UDP timeout and the limits with their values, and files
+# after -f and upnp follow. Needs nothing from the bash-completion
+# package.
 
 # _hairpinctl_reply COMPGEN-ARGS...: what compgen gives for the word being
 # completed ($cur of _hairpinctl).
@@ -42,7 +43,7 @@ _hairpinctl() {
 		if [[ $cur == -* ]]; then
 			_hairpinctl_reply -W "-j -p -s -n -f -V -h --json --pretty --stats --version --help"
 		else
-			_hairpinctl_reply -W "map masq binding set show save monitor version help"
+			_hairpinctl_reply -W "map masq binding upnp set show save monitor version help"
 		fi
 		return
 	fi
@@ -102,6 +103,14 @@ _hairpinctl() {
 			_hairpinctl_reply -W "show help"
 		elif [ "${words[0]}" = show ]; then
 			_hairpinctl_reply -W "-j -p"
+		fi
+		;;
+	upnp)
+		if [ ${#words[@]} = 0 ]; then
+			_hairpinctl_reply -W "follow help"
+		elif [ ${#words[@]} = 1 ] && [ "${words[0]}" = follow ]; then
+			_hairpinctl_reply -f	# miniupnpd's lease file
+			compopt -o filenames 2>/dev/null
 		fi
 		;;
 	set)

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target for the grammar: the input is a -f file. What parses
- * must also survive everything that follows from it, and come back the
- * same:
+ * libFuzzer target for the grammar: the input is a -f file, and a lease
+ * file of miniupnpd's too. What parses must also survive everything that
+ * follows from it, and come back the same:
  *   - each operation, formatted by format_op() as monitor and save print
  *     it, parses back to the same operation;
  *   - the batch builds, every HAIRPIN_A_OP is found back by its offset, and
  *     every mapping and masq nest in it parses back to what it came from;
- *   - the printers (text and JSON) take every operation.
+ *   - the printers (text and JSON) take every operation;
+ *   - each lease's mirror is one that upnp follow owns, and its map add
+ *     line (as save writes it) parses back to the same mirror; a plan
+ *     against an empty table adds each protocol and port once.
  * Anything else aborts, which libFuzzer reports as a crash.
  *
  *   make fuzz            (clang -fsanitize=fuzzer,address,undefined)
@@ -20,7 +23,9 @@
 #include "file.h"
 #include "format.h"
 #include "grammar.h"
+#include "lease.h"
 #include "lex.h"
+#include "mirror.h"
 #include "msg.h"
 #include "print.h"
 
@@ -142,6 +147,32 @@ static void check_print(const struct hp_op *op, FILE *out)
 	}
 }
 
+static void check_leases(const uint8_t *data, size_t size)
+{
+	struct hp_maplist empty = { NULL, 0, 0 };
+	struct mirror_plan plan;
+	struct hp_leases l;
+	size_t i;
+	FILE *in = fmemopen((void *)data, size, "r");
+
+	require(in);
+	if (lease_parse_file(in, &l)) {
+		for (i = 0; i < l.len; i++) {
+			struct hp_op op = { .cmd = HAIRPIN_CMD_NEW_MAP };
+
+			op.map = l.leases[i].map;
+			require(mirror_owned(&op.map) && op.map.port && op.map.to_port &&
+				strlen(op.map.comment) < HAIRPIN_COMMENT_MAX);
+			check_text(&op);
+		}
+		require(mirror_plan(&l, &empty, NULL, &plan));
+		require(plan.ops.len + plan.notes.len == l.len);
+		mirror_plan_free(&plan);
+	}
+	lease_free(&l);
+	fclose(in);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct hp_oplist list;
@@ -163,5 +194,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hp_oplist_free(&list);
 	fclose(in);
 	fclose(out);
+	check_leases(data, size);
 	return 0;
 }

@@ -62,6 +62,9 @@ ok $? "masq help shows the masq grammar"
 "$prog" binding help >"$tmp/out" 2>&1
 [ $? = 0 ] && grep -q '^  binding show \[-j\] \[-p\]$' "$tmp/out"
 ok $? "binding help shows binding show"
+"$prog" upnp help >"$tmp/out" 2>&1
+[ $? = 0 ] && grep -q '^  upnp follow FILE$' "$tmp/out" && grep -q 'SIGHUP reads FILE again' "$tmp/out"
+ok $? "upnp help shows upnp follow"
 "$prog" -h >/dev/null 2>&1 && "$prog" help >/dev/null 2>&1 && "$prog" map --help >/dev/null 2>&1
 ok $? "-h, help and map --help exit 0"
 "$prog" >/dev/null 2>&1
@@ -129,6 +132,17 @@ expect 2 "hairpinctl: missing value after 'filter' (independent, address or addr
 	masq add dev wan0 filter
 expect 2 "hairpinctl: unexpected argument 'filter'" masq del dev wan0 filter address
 expect 2 "hairpinctl: unexpected argument 'all'" masq show all
+# upnp
+expect 2 "hairpinctl: missing upnp command (follow)" upnp
+expect 2 "hairpinctl: unknown upnp command 'watch'" upnp watch
+expect 2 "hairpinctl: missing lease file (miniupnpd's lease_file)" upnp follow
+expect 2 "hairpinctl: unexpected argument 'now'" upnp follow "$tmp/leases" now
+expect 2 "hairpinctl: upnp follow: '$tmp/' is not the name of a file" upnp follow "$tmp/"
+expect 2 "hairpinctl: upnp follow: '..' is not the name of a file" upnp follow ..
+expect 1 "hairpinctl: upnp follow: watching $tmp/none: No such file or directory" \
+	upnp follow "$tmp/none/leases"
+printf 'upnp follow /run/miniupnpd.leases\n' >"$tmp/upnp.conf"
+expect 2 "hairpinctl: $tmp/upnp.conf:1: 'upnp' cannot be part of a batch" -f "$tmp/upnp.conf"
 expect 2 "hairpinctl: unknown option '-x'" -x
 expect 2 "hairpinctl: -f needs a file name (- for standard input)" -f
 expect 2 "hairpinctl: missing protocol (tcp or udp)" map add
@@ -221,6 +235,7 @@ else
 		expect 1 "$notloaded" masq del dev wan0
 		expect 1 "$notloaded" save
 		expect 1 "$notloaded" monitor
+		expect 1 "$notloaded" upnp follow "$tmp/leases"
 		expect 1 "$notloaded" map add tcp 80 to 10.0.0.2
 		expect 1 "$notloaded" set hairpin off
 		expect 1 "$notloaded" set limit mappings 10 ports 100

@@ -31,10 +31,10 @@ expect() {
 	fi
 }
 
-expect "map masq binding set show save monitor version help" ""
+expect "map masq binding upnp set show save monitor version help" ""
 expect "map masq monitor" m
 expect "binding" b
-expect "map masq binding set show save monitor version help" -j ""
+expect "map masq binding upnp set show save monitor version help" -j ""
 expect "-j -p -s -n -f -V -h --json --pretty --stats --version --help" -
 expect "--json --pretty --stats --version --help" --
 expect "add del replace show flush help" map ""
@@ -86,10 +86,12 @@ expect "bindings source hairpin scope udp-timeout" set limit ports 100 mappings 
 expect "source hairpin scope udp-timeout" set limit ports 100 mappings 10 bindings 5 ""
 expect "hairpin scope udp-timeout" set limit mappings 100 source lan ""
 expect "ports" set source lan limit mappings 100 p
+expect "follow help" upnp ""
+expect "follow" upnp f
 expect "-s -j -p" show -
 expect "-j -p" monitor -
-expect "map masq binding set show save monitor version help" -j -p ""
-expect "map masq binding set show save monitor version help" -n router ""
+expect "map masq binding upnp set show save monitor version help" -j -p ""
+expect "map masq binding upnp set show save monitor version help" -n router ""
 expect "add del replace show flush help" -j -n router map ""
 
 tmp=$(mktemp -d) || exit 99
@@ -98,6 +100,9 @@ trap 'rm -rf "$tmp"; [ -z "$made_ns" ] || ip netns del "$made_ns"' EXIT
 touch "$tmp/router.conf" "$tmp/other.conf"
 expect "$tmp/router.conf" -f "$tmp/r"
 expect "" -f "$tmp/router.conf" ""
+touch "$tmp/miniupnpd.leases"
+expect "$tmp/miniupnpd.leases" upnp follow "$tmp/mi"
+expect "" upnp follow "$tmp/miniupnpd.leases" ""
 
 # -n completes the names of /run/netns, which takes root to add one to.
 if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "hp-comp-$$" 2>/dev/null; then

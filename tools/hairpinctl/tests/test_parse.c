@@ -301,6 +301,7 @@ static void test_bad(void)
 	bad("show", "hairpinctl: 'show' cannot be part of a batch");
 	bad("version", "hairpinctl: 'version' cannot be part of a batch");
 	bad("binding show", "hairpinctl: 'binding' cannot be part of a batch");
+	bad("upnp follow /run/miniupnpd.leases", "hairpinctl: 'upnp' cannot be part of a batch");
 	/* structure */
 	bad("map add", "hairpinctl: missing protocol (tcp or udp)");
 	bad("map add tcp", "hairpinctl: missing port after 'tcp'");

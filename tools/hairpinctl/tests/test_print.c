@@ -737,7 +737,7 @@ static void test_save(void)
 }
 
 /* A mirror: the word after the comment in text, as map add takes it, and
- * "mirror" in JSON; monitor and save carry it too.
+ * "mirror" in JSON; monitor, upnp follow (a replace too) and save carry it.
  */
 static void test_mirror(void)
 {
@@ -785,6 +785,12 @@ static void test_mirror(void)
 	op.map = m[1];
 	event(&op, "map add tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror\n",
 	      "{\"event\":\"add\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
+	      "\"port\":8081,\"port_max\":8081,\"to_addr\":\"10.20.30.100\",\"to_port\":80,"
+	      "\"to_port_max\":80,\"comment\":\"miniupnpd: cam\",\"mirror\":true,"
+	      "\"conns\":2,\"hairpinned\":1}}\n");
+	op.cmd = HAIRPIN_CMD_REPLACE_MAP;
+	event(&op, "map replace tcp 8081 to 10.20.30.100:80 comment \"miniupnpd: cam\" mirror\n",
+	      "{\"event\":\"replace\",\"mapping\":{\"proto\":\"tcp\",\"addr\":null,"
 	      "\"port\":8081,\"port_max\":8081,\"to_addr\":\"10.20.30.100\",\"to_port\":80,"
 	      "\"to_port_max\":80,\"comment\":\"miniupnpd: cam\",\"mirror\":true,"
 	      "\"conns\":2,\"hairpinned\":1}}\n");
