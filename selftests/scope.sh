@@ -8,7 +8,11 @@
 # all, hairpinned from the address "set source" says; a client in a routed
 # subnet keeps its address (seed 004); the operator's own source NAT wins;
 # these connections are counted apart, never by a mapping; a forward that
-# a masq binding made is left to masq.
+# a masq binding made is left to masq. A mirror repeats a forward that
+# serves the WAN only (miniupnpd's) for internal clients, with scope all
+# only, and opens nothing to the WAN; it counts apart as well, and a
+# mapping made a mirror, or a scope made own, takes their flows from the
+# clients it no longer serves.
 #
 #   wanhost 198.51.100.2 --- isp --- wan0 203.0.113.1 router lan2 10.0.2.1 --- client2
 #                                              br-lan 192.168.1.1
@@ -16,6 +20,7 @@
 #                          client 192.168.1.100          server 192.168.1.10
 #                                                    tcp 80, udp 53, (masq) 4300
 source "$(dirname "$0")/lib.sh"
+NLMSG=${HAIRPIN_NLMSG:-$top/tools/fuzz-nl/nlmsg}
 load_module
 command -v jq >/dev/null || skip "jq not installed"
 seed_topology
@@ -187,6 +192,72 @@ done
 check_eq "masq: not counted as hairpinned for others" "$o" "$(others)"
 hp router masq del dev wan0
 
-hp router set scope own
+# nlmap CMD ATTRS: nlmsg's CMD (tools/fuzz-nl) for the mapping ATTRS, as
+# the uapi header has it: mirrors, which hairpinctl did not know of yet.
+nlmap() {
+	local out
+	echo "[+] router: nlmsg $1 map{ $2 }" >&2
+	# shellcheck disable=SC2086 # the words of the mapping
+	out=$(nsq router "$NLMSG" -e ok "$1" "map{" $2 "}" 2>&1) ||
+		fail "nlmsg $1 map{ $2 }: $(tr '\n' ' ' <<<"$out")"
+}
+# flows ADDR: conntrack entries of UDP flows from ADDR to port 5301.
+flows() {
+	nsq router conntrack -L -p udp --orig-port-dst 5301 -s "$1" 2>/dev/null | grep -c . || true
+}
+if [ -x "$NLMSG" ]; then
+	echo "# a mirror of a forward that the daemon made for the WAN only"
+	hp router set scope all
+	ns router nft -f - <<-EOT
+	table ip upnp {
+		chain prerouting {
+			type nat hook prerouting priority dstnat;
+			iif "wan0" tcp dport 8081 dnat to $SERVER:80
+		}
+	}
+	EOT
+	nlmap new_map "proto=6 port=8081 to_addr=$SERVER to_port=80 flags=1"
+	nlmap new_map "proto=6 port=8082 to_addr=$SERVER to_port=80 flags=1"
+	o=$(others)
+	t=$(totals)
+	peer_tries_reset
+	check_eq "mirror: the WAN reaches the forward by the daemon's rule" \
+		"$WANHOST server" "$(peer_who wanhost tcp $PUBLIC 8081)"
+	check_eq "mirror, scope all: the LAN by the public address, hairpinned" \
+		"$ROUTER_LAN server" "$(peer_who client tcp $PUBLIC 8081)"
+	check_eq "mirror: a routed subnet keeps its address" \
+		"$CLIENT2 server" "$(peer_who client2 tcp $PUBLIC 8081)"
+	check_eq "mirror: the router itself" "$PUBLIC server" \
+		"$(peer_who router tcp $PUBLIC 8081)"
+	check "mirror: it opens nothing to the WAN" no_answer wanhost tcp $PUBLIC 8082
+	check_eq "mirror: counts its own, the LAN's as hairpinned" \
+		"$(($(peer_tries ':8081') - $(peer_tries '^wanhost .*:8081'))) $(peer_tries '^client ')" \
+		"$(counters 8081)"
+	check_eq "mirror: the LAN's hairpinned for others too" \
+		"$(peer_tries '^client ')" "$(($(others) - o))"
+	hp router set scope own
+	check "mirror, scope own: the LAN gets nothing" no_answer client tcp $PUBLIC 8081
+	nlmap del_map "proto=6 port=8081"
+	check_eq "mirror: never in the totals, deleted or not" "$t" "$(totals)"
+	ns router nft delete table ip upnp
+
+	echo "# a mapping made a mirror: its flows from outside go"
+	hp router set scope all
+	hp router map add udp 5301 to $SERVER:53
+	check_eq "control: a flow from the WAN" "$WANHOST server" \
+		"$(peer_who wanhost udp $PUBLIC 5301 sourceport=5353,reuseaddr)"
+	check_eq "control: a flow from the LAN" "$ROUTER_LAN server" \
+		"$(peer_who client udp $PUBLIC 5301 sourceport=5353,reuseaddr)"
+	nlmap replace_map "proto=17 port=5301 to_addr=$SERVER to_port=53 flags=1"
+	check_eq "made a mirror: the WAN's flow goes, the LAN's stays" "0 1" \
+		"$(flows $WANHOST) $(flows $CLIENT)"
+	hp router set scope own
+	check_eq "scope own: the LAN's goes too" "0" "$(flows $CLIENT)"
+	hp router map flush
+else
+	echo "# SKIP mirrors: nlmsg not built (make -C tools/fuzz-nl)"
+	hp router set scope own
+fi
+
 check_eq "scope own again" own "$(hpq -j show | jq -r .scope)"
 finish
