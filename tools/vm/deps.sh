@@ -4,7 +4,10 @@
 # Installs what building and testing hairpin needs, idempotently: the tool
 # chain, qemu, busybox for the guest's initramfs, the networking tools the
 # selftests drive, and the two kernels we test on (Debian 12's 6.1 and the
-# 6.12 from bookworm-backports), image and headers each.
+# 6.12 from bookworm-backports), image and headers each. For miniupnpd, the
+# binary alone (miniupnpd-nftables): the package miniupnpd would add debconf
+# questions and a service, and selftests/upnp.sh runs the daemon with a
+# config of its own.
 set -e
 
 say() { printf '[deps] %s\n' "$*"; }
@@ -14,7 +17,7 @@ say() { printf '[deps] %s\n' "$*"; }
 pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config libmnl-dev
       qemu-system-x86 busybox-static cpio kmod sparse linux-source-6.1
       iproute2 iputils-ping nftables iptables conntrack socat tcpdump jq procps psmisc
-      coturn nat-traverse
+      coturn nat-traverse miniupnpd-nftables miniupnpc natpmpc
       clang libclang-rt-14-dev man-db shellcheck python3
       linux-image-amd64 linux-headers-amd64"
 
