@@ -372,4 +372,79 @@ guest_network() {
 	EOT
 }
 
+# miniupnpd on the seeds' router (selftests/upnp.sh and the demo). It
+# refuses a reserved address as its external one, the documentation ranges
+# of $PUBLIC among them: the router's WAN gets UPNP_PUBLIC instead, a
+# routable address, only ever inside a guest, which has no network card,
+# so nothing leaves it. Its HTTP port is fixed, so that upnpc takes the
+# root description's URL and skips SSDP discovery.
+UPNP_PUBLIC=20.0.0.1
+UPNP_PORT=5000
+UPNP_URL=http://$ROUTER_LAN:$UPNP_PORT/rootDesc.xml
+
+# upnp_router DIR: after seed_topology, the router's WAN readdressed
+# (PUBLIC too); the nftables chains miniupnpd writes to, with the hooks and
+# policy that its package's nft_init.sh gives them (that script needs a
+# file of the package miniupnpd, which we do not install); and miniupnpd
+# started on br-lan with UPnP IGD, NAT-PMP and PCP, secure mode, and the
+# LAN allowed to forward ports from 1024 up. Its config, leases and log in
+# DIR; returns once it listens.
+upnp_router() {
+	local d=$1
+
+	ip -n "router-$sfx" -b - <<-EOT
+	addr flush dev wan0
+	addr add $UPNP_PUBLIC/24 dev wan0
+	route add default via 20.0.0.254
+	EOT
+	ip -n "isp-$sfx" addr add 20.0.0.254/24 dev isp0
+	PUBLIC=$UPNP_PUBLIC
+	ns router nft -f - <<-EOT
+	table inet filter {
+		chain forward {
+			type filter hook forward priority filter; policy drop;
+			ct state established,related accept
+			iifname != "wan0" accept
+			jump miniupnpd
+		}
+		chain miniupnpd {
+		}
+		chain prerouting {
+			type nat hook prerouting priority dstnat;
+			jump prerouting_miniupnpd
+		}
+		chain prerouting_miniupnpd {
+		}
+		chain postrouting {
+			type nat hook postrouting priority srcnat;
+			jump postrouting_miniupnpd
+		}
+		chain postrouting_miniupnpd {
+		}
+	}
+	EOT
+	cat >"$d/miniupnpd.conf" <<-EOT
+	ext_ifname=wan0
+	listening_ip=br-lan
+	http_port=$UPNP_PORT
+	enable_upnp=yes
+	enable_natpmp=yes
+	secure_mode=yes
+	lease_file=$d/leases
+	uuid=3b9c1c0e-6f3a-4b35-9d2a-2f0c5c1e7a10
+	allow 1024-65535 192.168.1.0/24 1-65535
+	deny 0-65535 0.0.0.0/0 0-65535
+	EOT
+	# It logs to stderr and to syslog; with no syslog daemon, glibc writes
+	# that to the console, which is the guest's output: not there, in the
+	# mount namespace of its own that ip netns exec gives it.
+	echo "[+] router: miniupnpd -f $d/miniupnpd.conf -d &" >&2
+	nsq router sh -c 'mount --bind /dev/null /dev/console && exec "$@"' - \
+		miniupnpd -f "$d/miniupnpd.conf" -d -P "$d/miniupnpd.pid" >"$d/miniupnpd.log" 2>&1 &
+	wait_for_port router tcp $UPNP_PORT && wait_for_port router udp 5351
+}
+
+# upnpc_on NS ARGS...: upnpc on a LAN host, asking the router's miniupnpd.
+upnpc_on() { ns "$1" upnpc -u "$UPNP_URL" "${@:2}"; }
+
 trap cleanup EXIT
