@@ -3,7 +3,8 @@
 #   make              the module (kmod/hairpin.ko), the tool and punch, the
 #                     NAT hole punching tool (tools/punch)
 #   make demo         boot a VM and show a port mapping with hairpin working,
-#                     then peers punching holes through masquerade and masq
+#                     then peers punching holes through masquerade and masq,
+#                     then a forward that miniupnpd made, from the LAN
 #   make check        lint, host tests and every selftest on both kernels
 #                     and on the debug kernel (HAIRPIN_CHECK_DEBUG=0: not)
 #   make check-debug  the debug kernel lane alone, at full length: 200,000

@@ -6,7 +6,9 @@
 # with hairpinctl, and one hairpinned connection captured at every hop -- the
 # table seeds 000 and 001 draw by hand.  Then the second act, seed 003: peers
 # punching holes with tools/punch through two routers and through one, which
-# plain masquerade fails (conntrack shows why) and masq makes work.  Exits
+# plain masquerade fails (conntrack shows why) and masq makes work.  The
+# third, issue 22: a forward that upnpc asked miniupnpd for fails from the
+# LAN, and works with "set scope all" and "upnp follow".  Exits
 # non-zero if anything did not behave as shown, so that make demo fails
 # rather than show a broken demo.
 set -e
@@ -46,18 +48,19 @@ hpctl_on() {
 }
 
 # connect NS ADDR WANT [NOTE]: connects NS (at ADDR) to the public address,
-# port 80, and says what the server saw as its peer.  WANT is the peer
-# address it must see, or empty when the connection must fail.
+# port $PORT (80 if unset), and says what the server saw as its peer.  WANT
+# is the peer address it must see, or empty when the connection must fail
+# (how: $FAILS, if it does not time out).
 connect() {
-	local got what
+	local got what port=${PORT:-80}
 
-	got=$(peer_addr "$1" tcp "$PUBLIC" 80 2>/dev/null)
+	got=$(peer_addr "$1" tcp "$PUBLIC" "$port" 2>/dev/null)
 	if [ -n "$got" ]; then
 		what="ok, the server sees $got${4:+ ($4)}"
 	else
-		what="FAILS: the connection times out${4:+ ($4)}"
+		what="FAILS: ${FAILS:-the connection times out}${4:+ ($4)}"
 	fi
-	printf '  %-7s %-13s -> %s:80   %s\n' "$1" "$2" "$PUBLIC" "$what"
+	printf '  %-7s %-13s -> %-16s %s\n' "$1" "$2" "$PUBLIC:$port" "$what"
 	[ "$got" = "$3" ] || oops "expected ${3:-a failure}"
 }
 
@@ -483,6 +486,70 @@ The router hairpinned the punches: $a's to $ub went on to $b's socket,
 $pb, as from $a's binding, $ua, where S had told $b to send.  $b's
 punches to $a are the same entry's reply, and take the same way back.
 EOF
+
+# Act 3, issue 22: a forward that miniupnpd made for a LAN host, with the
+# helpers of selftests/upnp.sh.
+cat <<EOF
+
+== Act 3: a forward that miniupnpd made
+
+Most forwards on a home router are asked for by the LAN's own hosts, over
+UPnP IGD or NAT-PMP, and on Linux miniupnpd answers them with DNAT rules
+of its own.  It refuses a documentation address as its public one: from
+here on the router's WAN is $UPNP_PUBLIC (nothing leaves this VM).
+EOF
+
+section "9. A UPnP forward, made by upnpc"
+upnp_router "$cap" 2> >(grep -v '^\[+\]' >&2)
+echo "  router# miniupnpd -f miniupnpd.conf -d &"
+sed 's/^/    /' "$cap/miniupnpd.conf"
+echo "  server# upnpc -e web -a $SERVER 80 8080 TCP"
+out=$(upnpc_on server -e web -a $SERVER 80 8080 TCP 2>/dev/null | tail -n 1)
+indent "$out"
+case $out in
+"external $PUBLIC:8080 TCP is redirected to internal $SERVER:80"*) ;;
+*) oops "upnpc did not get the forward" ;;
+esac
+echo "  router# nft list chain inet filter prerouting_miniupnpd"
+nsq router nft list chain inet filter prerouting_miniupnpd | grep dnat | sed 's/^\t*/    /'
+echo
+PORT=8080 connect wanhost $WANHOST $WANHOST "the real client"
+PORT=8080 FAILS=refused connect client $CLIENT "" "the router's own port"
+echo
+wrap <<EOF
+miniupnpd's rule takes only what comes in by wan0: the client's
+connection to $PUBLIC:8080 is for the router itself, where nothing
+listens.  As nothing destination-NATed it, no source NAT can help.
+EOF
+
+section "10. hairpin following miniupnpd"
+# mirror PORT: hairpin has a mirror of that port.
+mirror() {
+	nsq router "$HAIRPINCTL" -j map show |
+		jq -e ".mappings[] | select(.mirror and .port == $1)" >/dev/null
+}
+no_mirror() { ! mirror "$1"; }
+hpctl set scope all
+echo "  router# hairpinctl upnp follow $cap/leases &"
+nsq router "$HAIRPINCTL" upnp follow "$cap/leases" >"$cap/follow" 2>&1 &
+until_ok 10 mirror 8080 || oops "follow did not mirror the forward"
+hpctl map show
+echo
+PORT=8080 connect client $CLIENT $ROUTER_LAN "the router: hairpinned"
+PORT=8080 connect wanhost $WANHOST $WANHOST "as before"
+echo
+wrap <<EOF
+follow mirrors miniupnpd's lease file (lease_file= in its config) into
+hairpin: a mirror serves only internal clients, and lasts as long as
+miniupnpd's forward.
+EOF
+echo
+echo "  server# upnpc -d 8080 TCP"
+upnpc_on server -d 8080 TCP >/dev/null 2>&1
+until_ok 10 no_mirror 8080 || oops "the mirror outlived the forward"
+echo "  router: what follow printed"
+indent "$(cat "$cap/follow")"
+PORT=8080 FAILS=refused connect client $CLIENT "" "the forward is gone"
 
 echo
 if [ $unexpected = 0 ]; then
