@@ -7,6 +7,7 @@
 #include <linux/rhashtable-types.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <net/netfilter/nf_conntrack_tuple.h>
 
 /* One endpoint, as the tables are keyed: the first HAIRPIN_BKEY_LEN bytes. */
 struct hairpin_bkey {
@@ -17,6 +18,21 @@ struct hairpin_bkey {
 };
 
 #define HAIRPIN_BKEY_LEN sizeof(struct hairpin_bkey)
+
+/* The endpoint a connection was sent to, as a binding's external one is
+ * keyed: what masq and the hairpin decision both look bindings up by.
+ */
+static inline struct hairpin_bkey
+hairpin_bkey_dst(const struct nf_conntrack_tuple *orig)
+{
+	struct hairpin_bkey ext = {
+		.addr = orig->dst.u3.ip,
+		.port = orig->dst.u.all,
+		.proto = orig->dst.protonum,
+	};
+
+	return ext;
+}
 
 /* The remote endpoints a filtering binding has sent to, most recent
  * first, as address << 16 | port: one word each, so that CPUs adding

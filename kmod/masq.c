@@ -226,18 +226,6 @@ static struct hairpin_bkey src_key(const struct nf_conntrack_tuple *orig)
 	return in;
 }
 
-/* The external endpoint a connection from outside is to: its destination. */
-static struct hairpin_bkey dst_key(const struct nf_conntrack_tuple *orig)
-{
-	struct hairpin_bkey ext = {
-		.addr = orig->dst.u3.ip,
-		.port = orig->dst.u.all,
-		.proto = orig->dst.protonum,
-	};
-
-	return ext;
-}
-
 /* An internal host reached a binding of the router: it is seen from its
  * own binding (RFC 4787 REQ-9a), on the address it connected to.
  */
@@ -356,7 +344,7 @@ static unsigned int hairpin_masq_in(void *priv, struct sk_buff *skb,
 	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
 	if (!rule)
 		return NF_ACCEPT;
-	ext = dst_key(orig);
+	ext = hairpin_bkey_dst(orig);
 	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
 	if (!bd) {
 		if (inside(hn, state))

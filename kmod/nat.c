@@ -144,11 +144,7 @@ bool hairpin_internal_host(struct net *net, __be32 addr, __be32 public)
 static bool bound(struct hairpin_net *hn, const struct nf_conntrack_tuple *orig,
 		  const struct nf_conntrack_tuple *reply)
 {
-	struct hairpin_bkey ext = {
-		.addr = orig->dst.u3.ip,
-		.port = orig->dst.u.all,
-		.proto = orig->dst.protonum,
-	};
+	struct hairpin_bkey ext = hairpin_bkey_dst(orig);
 	const struct hairpin_binding *bd;
 
 	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
