@@ -16,9 +16,11 @@
 # The tries run at once: nat-traverse is perl, which takes seconds to start
 # in an emulated guest, and a try lasts its window of packets, 6 s. The
 # control, NATCHECK_CONTROL_TRIES (default 5) tries through plain
-# masquerade on both routers, connects none: the side that starts first
-# reaches the other router before that router's host has sent, and the
-# entry it leaves there moves the host's flow off its port.
+# masquerade on both routers, connects none: client's side starts first,
+# and peer2's only once client's packets have reached router2, where the
+# entry each leaves moves peer2's flow off its port. (Started together, a
+# try through plain masquerade connects when both sides' first packets
+# cross: in an emulated guest, now and then.)
 #
 #          wanhost 198.51.100.2 and .4: turnserver (STUN, RFC 5780)
 #                          |
@@ -96,7 +98,8 @@ for (@tries) {
 close $wait;
 open(my $ready, ">", "$dir/ready.$round.$host") or die "$dir/ready.$round.$host: $!\n";
 close $ready;
-select(undef, undef, undef, 0.05) until -e "$dir/go.$round";
+select(undef, undef, undef, 0.05)
+	until -e "$dir/go.$round" || -e "$dir/go.$round.$host";
 close $go;
 while ((my $pid = wait()) > 0) {
 	print "$try{$pid}\n" if $? == 0;
@@ -113,16 +116,23 @@ nt_host() {
 		>"$tmp/ok.$r.$n" 2>"$tmp/$r.$n.err" &
 	nt_pid[$r.$n]=$!
 }
-# nt_go ROUND: the word to ROUND's hosts, once all are ready; returns when
-# they are done.
+# nt_go ROUND [FIRST UNTIL...]: the word to ROUND's hosts, once all are
+# ready; returns when they are done. With FIRST, to that host first, and to
+# the others once the command UNTIL succeeds (or after 30 s).
 nt_go() {
-	local r=$1 k s=$SECONDS
+	local r=$1 first=$2 k s=$SECONDS
+	shift $(($# < 2 ? $# : 2))
 	nt_ready() {
 		for k in "${!nt_pid[@]}"; do
 			[[ $k != "$r".* ]] || [ -e "$tmp/ready.$k" ] || return 1
 		done
 	}
 	until_ok 60 nt_ready || echo "# nat-traverse ($r): not all hosts got ready" >&2
+	if [ -n "$first" ]; then
+		echo "[+] nat-traverse ($r): go, $first first" >&2
+		touch "$tmp/go.$r.$first"
+		until_ok 30 "$@" || echo "# nat-traverse ($r): $* did not come true" >&2
+	fi
 	echo "[+] nat-traverse ($r): go" >&2
 	touch "$tmp/go.$r"
 	for k in "${!nt_pid[@]}"; do
@@ -214,7 +224,16 @@ check_eq "control: masquerade keeps the port" "$PUBLIC:5000" "$nd_reflexive"
 check_eq "control: masquerade, no hairpinning" "" "$nd_hairpinning"
 check_eq "control: masquerade, mapping" "$EIM" "$nd_mapping"
 check_eq "control: masquerade, filtering" "$APDF" "$nd_filtering"
-nt_go ctl
+# ctl_arrived: router2 has an entry for each control try's packets from
+# client.
+ctl_arrived() {
+	local i l
+	l=$(nsq router2 conntrack -L -p udp -s $PUBLIC -d $ROUTER2 2>/dev/null)
+	for ((i = 1; i <= ctl_tries; i++)); do
+		[[ $l == *"sport=$((42000 + i)) dport=$((42500 + i)) "* ]] || return 1
+	done
+}
+nt_go ctl client ctl_arrived
 check_eq "control: nat-traverse through plain masquerade, two routers: tries that connected" \
 	0 "$(connected ctl ctl peer2 $ctl_tries)"
 ns router conntrack -F >/dev/null 2>&1
