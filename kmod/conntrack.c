@@ -127,14 +127,22 @@ static int stale(struct nf_conn *ct, void *data)
 	 */
 	rcu_read_lock();
 	now = lookup(c->live, orig);
-	if (now && !local_address(c->net, orig->dst.u3.ip))
-		now = NULL;
 	if (test_bit(IPS_DST_NAT_BIT, &ct->status))
-		/* Ours, and sent elsewhere now, or not taken at all. */
+		/* Ours, and sent elsewhere now, or not taken at all. Whether
+		 * the address is the router's at this moment does not enter:
+		 * it is the same for the table before and after. A backup
+		 * router holds entries that conntrackd replicated to the
+		 * address it will take over, and an unchanged file applied
+		 * there must leave them be.
+		 */
 		kill = translates(c, lookup_before(c, orig), ct, c->scope_before) &&
 		       !translates(c, now, ct, c->scope);
 	else
+		/* A new mapping takes a flow only where the packet path
+		 * would: on an address of the router's.
+		 */
 		kill = c->udp_added && orig->dst.protonum == IPPROTO_UDP &&
+		       local_address(c->net, orig->dst.u3.ip) &&
 		       serves(c, now, ct, c->scope);
 	rcu_read_unlock();
 	return kill;

@@ -46,4 +46,16 @@ hp router map add udp 55 to $SERVER:53
 hp router map flush
 check_eq "flush leaves the operator's entries alone" "1" \
 	"$(nsq router conntrack -L -p udp --orig-port-dst 54 2>/dev/null | grep -c .)"
+
+# A backup router holds entries conntrackd replicated (as conntrackd does:
+# the reply tuple the inverse, the kernel NATs it) to the address it
+# will take over: not the router's yet, but a change elsewhere in the table
+# must leave them be.
+hp router map add udp 56 to $SERVER
+ns router conntrack -I -p udp -s $WANHOST -d 203.0.113.7 --sport 5656 --dport 56 \
+	-r 203.0.113.7 -q $WANHOST --reply-port-src 56 --reply-port-dst 5656 \
+	--dst-nat $SERVER --timeout 60 2>/dev/null
+hp router map add udp 57 to $SERVER
+check_eq "a change leaves a mapped entry to an address not the router's" "1" \
+	"$(nsq router conntrack -L -p udp --orig-port-dst 56 2>/dev/null | grep -c .)"
 finish
