@@ -30,6 +30,7 @@
 #include "msg.h"
 #include "nl.h"
 #include "print.h"
+#include "waitsig.h"
 
 /* The changes of the directory that may change the file: IN_CREATE for a
  * link made to it; the directory's own end ends follow.
@@ -298,10 +299,10 @@ static void check_scope(struct follow *fw)
 
 static int follow_main(int argc, char *argv[])
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct follow fw = { .ifd = -1 };
 	int ret = EXIT_RUNTIME, ev = EV_NONE;
-	sigset_t block, orig;
+	sigset_t orig;
 
 	if (argc < 2) {
 		hp_error("missing lease file (miniupnpd's lease_file)");
@@ -314,16 +315,7 @@ static int follow_main(int argc, char *argv[])
 	if (!split_path(&fw, argv[1]))
 		return EXIT_USAGE;
 
-	/* As monitor: signals only while waiting, none lost before it. */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &orig);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	hp_waitsig(sigs, ARRAY_SIZE(sigs), on_signal, &orig);
 	/* A reader of the output that went away must not end follow before
 	 * it removed its mirrors.
 	 */

@@ -15,6 +15,7 @@
 #include "msg.h"
 #include "nl.h"
 #include "print.h"
+#include "waitsig.h"
 
 /* A batch of many changes sends as many events at once: room for some. */
 #define MONITOR_RCVBUF (4 << 20)
@@ -92,8 +93,8 @@ static bool join(struct hp_nl *nl, uint32_t group)
 
 int monitor_main(int argc, char *argv[])
 {
-	struct sigaction sa = { .sa_handler = on_signal };
-	sigset_t block, orig;
+	static const int sigs[] = { SIGINT, SIGTERM };
+	sigset_t orig;
 	struct hp_nl nl;
 	int fd, ret = EXIT_RUNTIME;
 
@@ -116,16 +117,7 @@ int monitor_main(int argc, char *argv[])
 	fd = mnl_socket_get_fd(nl.sock);
 	raise_rcvbuf(fd);
 
-	/* Signals are only taken while waiting in ppoll(), so none is lost
-	 * between the check of stop and the wait.
-	 */
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &orig);
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	hp_waitsig(sigs, ARRAY_SIZE(sigs), on_signal, &orig);
 
 	while (!stop) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
