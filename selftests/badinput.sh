@@ -174,7 +174,7 @@ EINVAL | Unsupported attribute || set_config mode=1 !version=x
 EINVAL | Unsupported attribute || set_config !mappings=1
 EINVAL | Unsupported attribute || set_config !pad=
 EINVAL | Unsupported attribute || get_map flags=request,dump !mode=0
-EINVAL | Unknown attribute type || get_config !20:u8=1
+EINVAL | Unknown attribute type || get_config !21:u8=1
 EINVAL | Unsupported attribute || get_config !10:u32=1
 EINVAL | invalid attribute length || set_config !10:u16=1
 EINVAL | invalid attribute length || set_config source=0 !11:u8=1
@@ -184,7 +184,7 @@ EINVAL | Unknown attribute type || set_config source=0 !999:u32=1
 EINVAL | bytes leftover after parsing attributes || set_config source=0 raw=0102
 # Settings.
 EINVAL | nothing to set || set_config
-ERANGE | integer out of range || set_config !source=2
+ERANGE | integer out of range || set_config !source=3
 ERANGE | integer out of range || set_config !mode=3
 ERANGE | integer out of range || set_config source=0 !mode=255
 EINVAL | invalid attribute length || set_config !source:u16=0
@@ -268,13 +268,13 @@ EINVAL | Unsupported attribute || batch op{ cmd=7 } !source=0
 EINVAL || cmd | batch op{ }
 EINVAL || cmd | batch op{ cmd=7 } !op{ map{ $M } }
 EINVAL | NLA_F_NESTED is missing || batch !op:flat{ cmd=7 }
-EINVAL | Unknown attribute type || batch op{ cmd=7 !11:u8=1 }
+EINVAL | Unknown attribute type || batch op{ cmd=7 !12:u8=1 }
 ERANGE | integer out of range || batch op{ !cmd=0 }
 ERANGE | integer out of range || batch op{ !cmd=1 }
 EINVAL | command not allowed in a batch || batch !op{ cmd=6 }
 EINVAL | command not allowed in a batch || batch !op{ cmd=8 }
 ERANGE | integer out of range || batch op{ !cmd=11 }
-ERANGE | integer out of range || batch op{ cmd=2 !source=2 }
+ERANGE | integer out of range || batch op{ cmd=2 !source=3 }
 ERANGE | integer out of range || batch op{ cmd=2 !mode=7 }
 EINVAL | invalid attribute length || batch op{ !cmd:u16=7 }
 EINVAL | a mapping is required || batch !op{ cmd=3 }

@@ -105,14 +105,17 @@
  * Commands
  * --------
  * HAIRPIN_CMD_GET_CONFIG (do): replies with HAIRPIN_A_VERSION,
- *     HAIRPIN_A_SOURCE, HAIRPIN_A_MODE, HAIRPIN_A_MAPPINGS, HAIRPIN_A_CONNS,
+ *     HAIRPIN_A_SOURCE (and HAIRPIN_A_SOURCE_ADDR with HAIRPIN_SOURCE_ADDR),
+ *     HAIRPIN_A_MODE, HAIRPIN_A_MAPPINGS, HAIRPIN_A_CONNS,
  *     HAIRPIN_A_HAIRPINNED (totals since the namespace got the module),
  *     HAIRPIN_A_PORTS, HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS,
  *     HAIRPIN_A_UDP_TIMEOUT, HAIRPIN_A_MAX_BINDINGS, HAIRPIN_A_BINDINGS,
  *     HAIRPIN_A_SCOPE and HAIRPIN_A_OTHERS_HAIRPINNED (the connections
  *     hairpinned for forwards that no mapping made, since the namespace got
  *     the module; never part of HAIRPIN_A_CONNS or HAIRPIN_A_HAIRPINNED).
- * HAIRPIN_CMD_SET_CONFIG (do): any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+ * HAIRPIN_CMD_SET_CONFIG (do): any of HAIRPIN_A_SOURCE (and
+ *     HAIRPIN_A_SOURCE_ADDR: required with HAIRPIN_SOURCE_ADDR, refused
+ *     otherwise), HAIRPIN_A_MODE,
  *     HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT
  *     (seconds, 120 to 86400; default 300), HAIRPIN_A_MAX_BINDINGS,
  *     HAIRPIN_A_SCOPE (default HAIRPIN_SCOPE_OWN).
@@ -150,13 +153,26 @@
  *         HAIRPIN_OP_A_MAP, HAIRPIN_OP_A_SOURCE, HAIRPIN_OP_A_MODE,
  *         HAIRPIN_OP_A_MAX_MAPS, HAIRPIN_OP_A_MAX_PORTS, HAIRPIN_OP_A_MASQ,
  *         HAIRPIN_OP_A_UDP_TIMEOUT, HAIRPIN_OP_A_MAX_BINDINGS,
- *         HAIRPIN_OP_A_SCOPE: as the single command's attribute of that
- *                           name
+ *         HAIRPIN_OP_A_SCOPE, HAIRPIN_OP_A_SOURCE_ADDR: as the single
+ *                           command's attribute of that name
  *     A batch with a flush replaces the whole table at once; without,
  *     each port passes from its old mapping to its new one at commit,
  *     never through none. A batch is one netlink message, so its size is
  *     bounded by the socket's send buffer; raise SO_SNDBUF (or
  *     SO_SNDBUFFORCE) for large tables.
+ *
+ * Source
+ * ------
+ * HAIRPIN_A_SOURCE says which address a hairpinned connection is
+ * source-NATed to, decided once, when it starts. HAIRPIN_SOURCE_ADDR names
+ * one in HAIRPIN_A_SOURCE_ADDR, a unicast address (0.0.0.0, loopback,
+ * multicast and 255.255.255.255 are refused) that the router need not
+ * hold: a connection that starts while the router holds it is source-NATed
+ * to it, one that starts while it does not, as with HAIRPIN_SOURCE_LAN.
+ * Two routers with one configuration so name the address that moves
+ * between them (a VRRP virtual address), and their hairpinned connections
+ * survive a failover, as with HAIRPIN_SOURCE_EXTERNAL when clients connect
+ * to a public address that moves.
  *
  * Scope
  * -----
@@ -183,8 +199,9 @@
  * per change, after it has been applied: HAIRPIN_CMD_NEW_MAP and
  * HAIRPIN_CMD_DEL_MAP with the mapping (a replacement is a DEL then a NEW),
  * HAIRPIN_CMD_FLUSH_MAPS, HAIRPIN_CMD_NEW_MASQ and HAIRPIN_CMD_DEL_MASQ with
- * the rule, and HAIRPIN_CMD_SET_CONFIG with the settings. Bindings, which
- * come and go with traffic, have no events.
+ * the rule, and HAIRPIN_CMD_SET_CONFIG with the settings (the source's
+ * address among them, as GET_CONFIG has it). Bindings, which come and go
+ * with traffic, have no events.
  */
 #ifndef _UAPI_LINUX_HAIRPIN_H
 #define _UAPI_LINUX_HAIRPIN_H
@@ -221,6 +238,8 @@ enum hairpin_source {
 	HAIRPIN_SOURCE_LAN,
 	/* The public address the client connected to (RFC 4787 REQ-9). */
 	HAIRPIN_SOURCE_EXTERNAL,
+	/* HAIRPIN_A_SOURCE_ADDR while the router holds it, else as LAN. */
+	HAIRPIN_SOURCE_ADDR,
 	__HAIRPIN_SOURCE_MAX
 };
 
@@ -288,6 +307,7 @@ enum hairpin_attr {
 	HAIRPIN_A_BINDINGS,	/* NLA_U32, live bindings (read only) */
 	HAIRPIN_A_SCOPE,	/* NLA_U8, enum hairpin_scope */
 	HAIRPIN_A_OTHERS_HAIRPINNED,	/* NLA_U64, see Scope (read only) */
+	HAIRPIN_A_SOURCE_ADDR,	/* NLA_BE32, with HAIRPIN_SOURCE_ADDR */
 	__HAIRPIN_A_LAST
 };
 
@@ -327,6 +347,7 @@ enum hairpin_op_attr {
 	HAIRPIN_OP_A_UDP_TIMEOUT,	/* NLA_U32, as HAIRPIN_A_UDP_TIMEOUT */
 	HAIRPIN_OP_A_MAX_BINDINGS,	/* NLA_U32, as HAIRPIN_A_MAX_BINDINGS */
 	HAIRPIN_OP_A_SCOPE,	/* NLA_U8, enum hairpin_scope */
+	HAIRPIN_OP_A_SOURCE_ADDR,	/* NLA_BE32, as HAIRPIN_A_SOURCE_ADDR */
 	__HAIRPIN_OP_A_LAST
 };
 
