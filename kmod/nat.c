@@ -152,6 +152,28 @@ static bool bound(struct hairpin_net *hn, const struct nf_conntrack_tuple *orig,
 	       bd->in.port == reply->src.u.all;
 }
 
+/* The address a hairpinned connection gets, @lan being the router's own on
+ * the way to the server.
+ */
+static __be32 source_addr(const struct hairpin_net *hn, struct net *net,
+			  const struct nf_conntrack_tuple *orig, __be32 lan)
+{
+	/* Acquire: the address read below is this source's own. */
+	u8 source = smp_load_acquire(&hn->source);
+	__be32 addr;
+
+	if (source == HAIRPIN_SOURCE_EXTERNAL)
+		return orig->dst.u3.ip;
+	if (source != HAIRPIN_SOURCE_ADDR)
+		return lan;
+	/* Only while the router holds it: the replies to an address it
+	 * does not hold would go to whoever does (a VRRP master), or
+	 * nowhere. One hash lookup, and only for connections hairpinned.
+	 */
+	addr = READ_ONCE(hn->source_addr);
+	return __ip_dev_find(net, addr, false) ? addr : lan;
+}
+
 static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
@@ -216,10 +238,7 @@ static unsigned int hairpin_snat(void *priv, struct sk_buff *skb,
 	 * (RFC 4787 REQ-9, RFC 5382 REQ-8).
 	 */
 	range.flags = NF_NAT_RANGE_MAP_IPS;
-	if (READ_ONCE(hn->source) == HAIRPIN_SOURCE_EXTERNAL)
-		range.min_addr.ip = orig->dst.u3.ip;
-	else
-		range.min_addr.ip = lan;
+	range.min_addr.ip = source_addr(hn, state->net, orig, lan);
 	range.max_addr.ip = range.min_addr.ip;
 	ret = nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
 	if (ret != NF_ACCEPT)

@@ -63,6 +63,7 @@ static const struct nla_policy op_policy[HAIRPIN_OP_A_MAX + 1] = {
 	[HAIRPIN_OP_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
 	[HAIRPIN_OP_A_MAX_BINDINGS] = { .type = NLA_U32 },
 	[HAIRPIN_OP_A_SCOPE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SCOPE_MAX),
+	[HAIRPIN_OP_A_SOURCE_ADDR] = { .type = NLA_BE32 },
 };
 
 /* One policy per kind of request, so that an attribute a command does not
@@ -78,6 +79,7 @@ static const struct nla_policy config_policy[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_UDP_TIMEOUT] = UDP_TIMEOUT_POLICY,
 	[HAIRPIN_A_MAX_BINDINGS] = { .type = NLA_U32 },
 	[HAIRPIN_A_SCOPE] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_SCOPE_MAX),
+	[HAIRPIN_A_SOURCE_ADDR] = { .type = NLA_BE32 },
 };
 
 static const struct nla_policy masq_cmd_policy[HAIRPIN_A_MAX + 1] = {
@@ -96,6 +98,7 @@ static const struct nla_policy batch_policy[HAIRPIN_A_MAX + 1] = {
 struct request {
 	u8 cmd;
 	const struct nlattr *where;	/* blamed when it fails */
+	const struct nlattr *op;	/* the batch's HAIRPIN_A_OP, or NULL */
 	const struct nlattr *map;
 	const struct nlattr *source;
 	const struct nlattr *mode;
@@ -105,6 +108,7 @@ struct request {
 	const struct nlattr *udp_timeout;
 	const struct nlattr *max_bindings;
 	const struct nlattr *scope;
+	const struct nlattr *source_addr;
 	/* CAP_NET_ADMIN in the initial user namespace: may raise limits. */
 	bool host_admin;
 };
@@ -208,6 +212,38 @@ static int parse_limit(const struct request *req, const struct nlattr *attr,
 	return 0;
 }
 
+/* The address goes with HAIRPIN_SOURCE_ADDR, and only with it. It need
+ * not be local: a backup router gets it only when it takes over.
+ */
+static int parse_source_addr(const struct request *req, __be32 *addr,
+			     struct netlink_ext_ack *extack)
+{
+	bool named = req->source &&
+		     nla_get_u8(req->source) == HAIRPIN_SOURCE_ADDR;
+
+	if (!named && req->source_addr) {
+		NL_SET_ERR_MSG_ATTR(extack, req->source_addr,
+				    "the source address is only for source HAIRPIN_SOURCE_ADDR");
+		return -EINVAL;
+	}
+	if (!named)
+		return 0;
+	if (!req->source_addr) {
+		NL_SET_ERR_MSG_ATTR(extack, req->source,
+				    "source HAIRPIN_SOURCE_ADDR needs the source address");
+		NL_SET_ERR_ATTR_MISS(extack, req->op, req->op ?
+				     HAIRPIN_OP_A_SOURCE_ADDR : HAIRPIN_A_SOURCE_ADDR);
+		return -EINVAL;
+	}
+	*addr = nla_get_in_addr(req->source_addr);
+	if (bad_address(*addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, req->source_addr,
+				    "source address must be a unicast address");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int apply_config(struct hairpin_txn *txn, const struct request *req,
 			struct netlink_ext_ack *extack)
 {
@@ -226,6 +262,10 @@ static int apply_config(struct hairpin_txn *txn, const struct request *req,
 
 	if (req->udp_timeout)
 		set.udp_timeout = nla_get_u32(req->udp_timeout);
+	/* First: an address alone is misplaced rather than nothing. */
+	ret = parse_source_addr(req, &set.source_addr, extack);
+	if (ret)
+		return ret;
 	if (!req->source && !req->mode && !req->max_maps && !req->max_ports &&
 	    !req->udp_timeout && !req->max_bindings && !req->scope) {
 		NL_SET_ERR_MSG_ATTR(extack, req->where, "nothing to set");
@@ -367,6 +407,17 @@ static int put_masq(struct sk_buff *skb, const struct hairpin_masq_rule *rule,
 	return 0;
 }
 
+/* The address only with the source that has one, as a request has it. */
+static int put_source(struct sk_buff *skb, const struct hairpin_net *hn)
+{
+	if (nla_put_u8(skb, HAIRPIN_A_SOURCE, hn->source))
+		return -EMSGSIZE;
+	if (hn->source == HAIRPIN_SOURCE_ADDR &&
+	    nla_put_in_addr(skb, HAIRPIN_A_SOURCE_ADDR, hn->source_addr))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m,
 		   const struct hairpin_masq_rule *rule)
 {
@@ -384,7 +435,7 @@ static void notify(struct hairpin_net *hn, u8 cmd, const struct hairpin_map *m,
 	if (rule && put_masq(skb, rule, -1))
 		goto err_free;
 	if (cmd == HAIRPIN_CMD_SET_CONFIG &&
-	    (nla_put_u8(skb, HAIRPIN_A_SOURCE, hn->source) ||
+	    (put_source(skb, hn) ||
 	     nla_put_u8(skb, HAIRPIN_A_MODE, hn->mode) ||
 	     nla_put_u32(skb, HAIRPIN_A_UDP_TIMEOUT, hn->udp_timeout) ||
 	     nla_put_u8(skb, HAIRPIN_A_SCOPE, hn->scope)))
@@ -450,6 +501,7 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 		req.udp_timeout = info->attrs[HAIRPIN_A_UDP_TIMEOUT];
 		req.max_bindings = info->attrs[HAIRPIN_A_MAX_BINDINGS];
 		req.scope = info->attrs[HAIRPIN_A_SCOPE];
+		req.source_addr = info->attrs[HAIRPIN_A_SOURCE_ADDR];
 		if (req.masq)
 			req.where = req.masq;
 	}
@@ -470,6 +522,7 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 
 			/* First: a failure below blames this op, not the last. */
 			req.where = attr;
+			req.op = attr;
 			ret = nla_parse_nested(tb, HAIRPIN_OP_A_MAX, attr,
 					       op_policy, extack);
 			if (ret)
@@ -488,6 +541,7 @@ static int hairpin_nl_change(struct sk_buff *skb, struct genl_info *info)
 			req.udp_timeout = tb[HAIRPIN_OP_A_UDP_TIMEOUT];
 			req.max_bindings = tb[HAIRPIN_OP_A_MAX_BINDINGS];
 			req.scope = tb[HAIRPIN_OP_A_SCOPE];
+			req.source_addr = tb[HAIRPIN_OP_A_SOURCE_ADDR];
 			ret = apply(&txn, &req, extack);
 			if (ret)
 				break;
@@ -541,7 +595,7 @@ static int hairpin_nl_get_config(struct sk_buff *skb, struct genl_info *info)
 		hairpinned += h;
 	}
 	if (nla_put_string(msg, HAIRPIN_A_VERSION, HAIRPIN_VERSION) ||
-	    nla_put_u8(msg, HAIRPIN_A_SOURCE, hn->source) ||
+	    put_source(msg, hn) ||
 	    nla_put_u8(msg, HAIRPIN_A_MODE, hn->mode) ||
 	    nla_put_u32(msg, HAIRPIN_A_MAPPINGS, t->count) ||
 	    nla_put_u64_64bit(msg, HAIRPIN_A_CONNS, conns, HAIRPIN_A_PAD) ||

@@ -48,6 +48,13 @@ struct hairpin_net {
 	u8 source;
 	u8 mode;
 	u8 scope;
+	/* HAIRPIN_SOURCE_ADDR's address. It stays when the source becomes
+	 * another, and is written before source (release; acquire in the
+	 * hook), so that a connection starting during a change gets the
+	 * old choice or the new one, never a source paired with an address
+	 * that was not its own.
+	 */
+	__be32 source_addr;
 
 	/* What the namespace may hold, against memory exhaustion by anyone
 	 * who can create a user namespace.

@@ -57,6 +57,7 @@ int hairpin_txn_begin(struct hairpin_txn *txn, struct hairpin_net *hn,
 	txn->max_maps = hn->max_maps;
 	txn->max_ports = hn->max_ports;
 	txn->source = hn->source;
+	txn->source_addr = hn->source_addr;
 	txn->mode = hn->mode;
 	txn->scope = hn->scope;
 	txn->scope_before = hn->scope;
@@ -421,6 +422,8 @@ void hairpin_txn_config(struct hairpin_txn *txn,
 
 	if (set->source >= 0)
 		txn->source = set->source;
+	if (set->source == HAIRPIN_SOURCE_ADDR)
+		txn->source_addr = set->source_addr;
 	if (set->mode >= 0)
 		txn->mode = set->mode;
 	if (set->max_maps >= 0)
@@ -621,7 +624,9 @@ int hairpin_txn_commit(struct hairpin_txn *txn, struct netlink_ext_ack *extack)
 		commit_in_place(txn);
 	else
 		rcu_assign_pointer(hn->table, txn->work);
-	WRITE_ONCE(hn->source, txn->source);
+	WRITE_ONCE(hn->source_addr, txn->source_addr);
+	/* After its address: see struct hairpin_net. */
+	smp_store_release(&hn->source, txn->source);
 	WRITE_ONCE(hn->mode, txn->mode);
 	WRITE_ONCE(hn->scope, txn->scope);
 	hn->max_maps = txn->max_maps;

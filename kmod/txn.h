@@ -29,6 +29,7 @@ struct hairpin_txn_op {
 /* Settings a transaction changes; a negative value leaves one as it is. */
 struct hairpin_settings {
 	int source;
+	__be32 source_addr;	/* with HAIRPIN_SOURCE_ADDR */
 	int mode;
 	s64 max_maps;
 	s64 max_ports;
@@ -66,6 +67,7 @@ struct hairpin_txn {
 	u32 max_ports;
 	u32 udp_timeout;
 	u32 max_bindings;
+	__be32 source_addr;
 	u8 source;
 	u8 mode;
 	u8 scope;
