@@ -160,11 +160,20 @@ static const char *event_name(uint8_t cmd)
 	return NULL;
 }
 
+void print_source(struct out *o, const char *fmt, int source, uint32_t addr)
+{
+	bool named = source == HAIRPIN_SOURCE_ADDR && addr;
+
+	print_addr(o, PRINT_FP, NULL, fmt, named, addr);
+	print_name(o, named ? PRINT_JSON : PRINT_ANY, "source", fmt, source,
+		   source_name(source));
+	print_addr(o, PRINT_JSON, "source_addr", NULL, named, addr);
+}
+
 static void print_set(struct out *o, const struct hp_op *op)
 {
 	print_text(o, "set");
-	print_name(o, PRINT_ANY, "source", " source %s", op->source,
-		   source_name(op->source));
+	print_source(o, " source %s", op->source, op->source_addr);
 	print_name(o, PRINT_ANY, "hairpin", " hairpin %s", op->mode,
 		   mode_name(op->mode));
 	print_name(o, PRINT_ANY, "scope", " scope %s",

@@ -46,13 +46,21 @@ void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show);
  */
 void print_binding(struct out *o, const struct hp_binding *b);
 
+/*
+ * The source (JSON keys: source, source_addr; null for what there is
+ * not): as text, fmt with lan, external or HAIRPIN_SOURCE_ADDR's address,
+ * as "set source" takes it; in JSON, "source" is "address" then, and
+ * "source_addr" the address.
+ */
+void print_source(struct out *o, const char *fmt, int source, uint32_t addr);
+
 /* op as the line of a -f file that parse_op() reads back as op: "map add
  * ...", "map replace ...", "map del KEY", "map flush", "masq add ...",
  * "masq del dev IFNAME" or "set [source S] [hairpin M] [udp-timeout N]
  * [limit [mappings N] [ports N] [bindings N]]". In JSON, monitor's event:
  * "event" (add, del, flush, set) and "mapping" or "masq", or the settings
- * ("source", "hairpin", "udp_timeout", "max_mappings", "max_ports",
- * "max_bindings").
+ * ("source", "source_addr", "hairpin", "udp_timeout", "max_mappings",
+ * "max_ports", "max_bindings").
  */
 void print_op(struct out *o, const struct hp_op *op);
 

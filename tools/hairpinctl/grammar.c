@@ -280,11 +280,12 @@ bool parse_set_cmd(int argc, char *argv[], struct hp_op *op)
 			parse_error("'%s' given twice", key);
 			return false;
 		}
-		value = value_after(argc, argv, i, is_source ? "lan or external"
+		value = value_after(argc, argv, i, is_source ? "lan, external or an address"
 							     : "auto, always or off");
 		if (!value)
 			return false;
-		if (is_source ? !parse_source(value, slot) : !parse_mode(value, slot))
+		if (is_source ? !parse_source(value, slot, &op->source_addr)
+			      : !parse_mode(value, slot))
 			return false;
 		i += 2;
 	}

@@ -24,7 +24,8 @@ bool parse_map_cmd(int argc, char *argv[], struct hp_op *op);
  * already consumed.
  */
 bool parse_masq_cmd(int argc, char *argv[], struct hp_op *op);
-/* argv[0] is "set"; then any of "source S", "hairpin M", "scope own|all",
+/* argv[0] is "set"; then any of "source S" (lan, external or
+ * ADDR), "hairpin M", "scope own|all",
  * "udp-timeout SECONDS" and "limit" followed by any of "mappings N",
  * "ports N" and "bindings N", each once, in any order.
  */

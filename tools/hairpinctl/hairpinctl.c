@@ -46,13 +46,15 @@ static const struct hp_cmd commands[] = {
 		   "\"miniupnpd:\" mirrors it finds, and removes them when it ends (SIGINT,\n"
 		   "SIGTERM); SIGHUP reads FILE again.\n" },
 	{ .name = "set", .handler = set_main,
-	  .args = { "source lan|external", "hairpin auto|always|off",
+	  .args = { "source lan|external|ADDR", "hairpin auto|always|off",
 		    "scope own|all", "udp-timeout SECONDS",
 		    "limit mappings N [ports N] [bindings N]",
 		    "limit ports N [mappings N] [bindings N]",
 		    "limit bindings N [mappings N] [ports N]" },
 	  .description = "change the hairpin settings, the UDP binding timeout, the limits",
 	  .notes = "Settings combine, as in: set source lan hairpin auto limit mappings 1024.\n"
+		   "source ADDR source-NATs hairpinned connections to ADDR while the router\n"
+		   "holds it (an address that moves between two routers), else as lan.\n"
 		   "scope all applies the hairpin settings to every connection forwarded to\n"
 		   "an internal host, whoever made the forward (nftables, iptables), unless\n"
 		   "a source NAT of yours applies to it; own (the default), to the mappings'.\n"

@@ -199,6 +199,7 @@ static const enum mnl_attr_data_type top_attr_types[HAIRPIN_A_MAX + 1] = {
 	[HAIRPIN_A_BINDINGS] = MNL_TYPE_U32,
 	[HAIRPIN_A_SCOPE] = MNL_TYPE_U8,
 	[HAIRPIN_A_OTHERS_HAIRPINNED] = MNL_TYPE_U64,
+	[HAIRPIN_A_SOURCE_ADDR] = MNL_TYPE_U32,
 };
 
 static bool parse_top(const struct nlmsghdr *nlh, const struct nlattr **tb)
@@ -247,6 +248,7 @@ int hp_config_cb(const struct nlmsghdr *nlh, void *data)
 		snprintf(c->version, sizeof(c->version), "%s",
 			 mnl_attr_get_str(tb[HAIRPIN_A_VERSION]));
 	get_setting(tb[HAIRPIN_A_SOURCE], &c->source);
+	get_u32(tb[HAIRPIN_A_SOURCE_ADDR], &c->source_addr);
 	get_setting(tb[HAIRPIN_A_MODE], &c->mode);
 	get_u32(tb[HAIRPIN_A_MAPPINGS], &c->mappings);
 	if (tb[HAIRPIN_A_CONNS])
@@ -381,6 +383,7 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 		return hp_masq_parse(tb[HAIRPIN_A_MASQ], &op->masq) ? 1 : -1;
 	case HAIRPIN_CMD_SET_CONFIG:
 		get_setting(tb[HAIRPIN_A_SOURCE], &op->source);
+		get_u32(tb[HAIRPIN_A_SOURCE_ADDR], &op->source_addr);
 		get_setting(tb[HAIRPIN_A_MODE], &op->mode);
 		op->has_max_maps = get_u32(tb[HAIRPIN_A_MAX_MAPS], &op->max_maps);
 		op->has_max_ports = get_u32(tb[HAIRPIN_A_MAX_PORTS], &op->max_ports);
@@ -397,7 +400,7 @@ int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op)
 /* The single commands and HAIRPIN_A_OP number the same things differently. */
 struct op_attrs {
 	uint16_t map, masq, source, mode, max_maps, max_ports, udp_timeout,
-		 max_bindings, scope;
+		 max_bindings, scope, source_addr;
 };
 
 static const struct op_attrs request_attrs = {
@@ -405,6 +408,7 @@ static const struct op_attrs request_attrs = {
 	.mode = HAIRPIN_A_MODE, .max_maps = HAIRPIN_A_MAX_MAPS,
 	.max_ports = HAIRPIN_A_MAX_PORTS, .udp_timeout = HAIRPIN_A_UDP_TIMEOUT,
 	.max_bindings = HAIRPIN_A_MAX_BINDINGS, .scope = HAIRPIN_A_SCOPE,
+	.source_addr = HAIRPIN_A_SOURCE_ADDR,
 };
 
 static const struct op_attrs batch_attrs = {
@@ -415,6 +419,7 @@ static const struct op_attrs batch_attrs = {
 	.udp_timeout = HAIRPIN_OP_A_UDP_TIMEOUT,
 	.max_bindings = HAIRPIN_OP_A_MAX_BINDINGS,
 	.scope = HAIRPIN_OP_A_SCOPE,
+	.source_addr = HAIRPIN_OP_A_SOURCE_ADDR,
 };
 
 static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
@@ -433,6 +438,8 @@ static void put_op_attrs(struct nlmsghdr *nlh, const struct hp_op *op,
 	case HAIRPIN_CMD_SET_CONFIG:
 		if (op->source != HP_UNSET)
 			mnl_attr_put_u8(nlh, a->source, (uint8_t)op->source);
+		if (op->source == HAIRPIN_SOURCE_ADDR)
+			mnl_attr_put_u32(nlh, a->source_addr, op->source_addr);
 		if (op->mode != HP_UNSET)
 			mnl_attr_put_u8(nlh, a->mode, (uint8_t)op->mode);
 		if (op->has_max_maps)

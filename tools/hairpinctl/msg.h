@@ -15,8 +15,8 @@
 #include "types.h"
 
 /* Upper bound of what hp_op_put() adds: the HAIRPIN_A_OP nest with a
- * command, a full mapping with a HAIRPIN_COMMENT_MAX comment, a source, a
- * mode, a UDP timeout and three limits is about 200 bytes.
+ * command, a full mapping with a HAIRPIN_COMMENT_MAX comment, a source and
+ * its address, a mode, a UDP timeout and three limits is about 210 bytes.
  */
 #define HP_OP_MAX_LEN 256
 /* Enough for any single request (header plus one operation). */
@@ -83,7 +83,8 @@ int hp_bindings_cb(const struct nlmsghdr *nlh, void *data);
 int hp_event_parse(const struct nlmsghdr *nlh, struct hp_op *op);
 
 /* Appends the attributes of op as its single command's request wants
- * them: HAIRPIN_A_MAP, HAIRPIN_A_MASQ, or any of HAIRPIN_A_SOURCE, HAIRPIN_A_MODE,
+ * them: HAIRPIN_A_MAP, HAIRPIN_A_MASQ, or any of HAIRPIN_A_SOURCE (and
+ * HAIRPIN_A_SOURCE_ADDR with HAIRPIN_SOURCE_ADDR), HAIRPIN_A_MODE,
  * HAIRPIN_A_MAX_MAPS, HAIRPIN_A_MAX_PORTS, HAIRPIN_A_UDP_TIMEOUT and
  * HAIRPIN_A_MAX_BINDINGS.
  */

@@ -13,6 +13,8 @@
 static const char *const source_names[] = {
 	[HAIRPIN_SOURCE_LAN] = "lan",
 	[HAIRPIN_SOURCE_EXTERNAL] = "external",
+	/* JSON's name; the grammar and the text have the address itself. */
+	[HAIRPIN_SOURCE_ADDR] = "address",
 };
 
 static const char *const mode_names[] = {

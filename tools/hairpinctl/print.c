@@ -152,8 +152,7 @@ void print_config(FILE *f, const struct hp_config *c, unsigned int flags)
 	open_object(&o, NULL);
 	print_string(&o, PRINT_JSON, "version", NULL,
 		     c->version[0] ? c->version : NULL);
-	print_name(&o, PRINT_ANY, "source", "source %s\n", c->source,
-		   source_name(c->source));
+	print_source(&o, "source %s\n", c->source, c->source_addr);
 	print_name(&o, PRINT_ANY, "hairpin", "hairpin %s\n", c->mode,
 		   mode_name(c->mode));
 	print_name(&o, PRINT_ANY, "scope", "scope %s\n",
@@ -209,6 +208,7 @@ void print_save(FILE *f, const struct hp_config *c,
 	if (c->source != HP_UNSET || c->mode != HP_UNSET) {
 		hp_op_init(&op, HAIRPIN_CMD_SET_CONFIG);
 		op.source = c->source;
+		op.source_addr = c->source_addr;
 		op.mode = c->mode;
 		print_line(&o, &op);
 	}

@@ -14,14 +14,15 @@
  *   binding:  proto, internal, internal_port, external, external_port,
  *             filter, conns, idle
  *   binding show: {"bindings": [binding...]}
- *   show:     {"version", "source", "hairpin", "scope", "udp_timeout",
- *              "mappings", "ports", "max_mappings", "max_ports", "bindings",
- *              "max_bindings", "conns", "hairpinned", "others_hairpinned"}
+ *   show:     {"version", "source", "source_addr", "hairpin", "scope",
+ *              "udp_timeout", "mappings", "ports", "max_mappings",
+ *              "max_ports", "bindings", "max_bindings", "conns",
+ *              "hairpinned", "others_hairpinned"}
  *   monitor:  one object per event: {"event": "add"|"del", "mapping"},
  *             {"event": "add"|"del", "masq"},
- *             {"event": "flush"}, {"event": "set", "source", "hairpin",
- *             "scope", "udp_timeout", "max_mappings", "max_ports",
- *             "max_bindings"}
+ *             {"event": "flush"}, {"event": "set", "source", "source_addr",
+ *             "hairpin", "scope", "udp_timeout", "max_mappings",
+ *             "max_ports", "max_bindings"}
  * flags: PRINT_JSON, PRINT_PRETTY, PRINT_STATS (out.h).
  */
 #ifndef HAIRPINCTL_PRINT_H
@@ -44,8 +45,8 @@ void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags);
  */
 void print_bindings(FILE *f, const struct hp_bindinglist *list,
 		    unsigned int flags);
-/* show: "source S", "hairpin M", "scope own|all" and "udp-timeout N"
- * (when the module has them), "module V", "mappings N", "limits mappings
+/* show: "source S" (lan, external or an address), "hairpin M", "scope
+ * own|all" and "udp-timeout N" (when the module has them), "module V", "mappings N", "limits mappings
  * N/MAX ports N/MAX bindings N/MAX" (what the module has of them), and
  * with PRINT_STATS "conns N hairpinned N" and "others-hairpinned N" (when
  * the module counts it).

@@ -69,6 +69,7 @@ struct hp_op {
 	struct hp_map map;	/* for the three map commands */
 	struct hp_masq masq;	/* for the two masq commands */
 	int source;		/* enum hairpin_source, or HP_UNSET */
+	uint32_t source_addr;	/* HAIRPIN_SOURCE_ADDR's, network order */
 	int mode;		/* enum hairpin_mode, or HP_UNSET */
 	bool has_max_maps;	/* "limit mappings N" */
 	uint32_t max_maps;
@@ -100,6 +101,8 @@ static inline void hp_op_init(struct hp_op *op, uint8_t cmd)
 struct hp_config {
 	char version[64];	/* "" if the module did not say */
 	int source;		/* enum hairpin_source, or HP_UNSET */
+	uint32_t source_addr;	/* HAIRPIN_SOURCE_ADDR's, network order; 0 if
+				 * the module did not say */
 	int mode;		/* enum hairpin_mode, or HP_UNSET */
 	uint32_t mappings;
 	uint64_t conns;

@@ -119,11 +119,20 @@ static bool set_named(int value, int *out)
 	return true;
 }
 
-bool parse_source(const char *s, int *source)
+bool parse_source(const char *s, int *source, uint32_t *addr)
 {
-	if (set_named(source_value(s), source))
+	int v = source_value(s);
+
+	/* "address" is what JSON calls it: here the address itself. */
+	if (v >= 0 && v != HAIRPIN_SOURCE_ADDR)
+		return set_named(v, source);
+	if (isdigit((unsigned char)*s)) {
+		if (!parse_addr(s, addr))
+			return false;
+		*source = HAIRPIN_SOURCE_ADDR;
 		return true;
-	parse_error("unknown source '%s' (lan or external)", s);
+	}
+	parse_error("unknown source '%s' (lan, external or an address)", s);
 	return false;
 }
 

@@ -20,7 +20,8 @@ bool parse_addr(const char *s, uint32_t *addr);
 bool parse_port(const char *s, uint16_t *port);
 bool parse_port_range(const char *s, uint16_t *first, uint16_t *last);
 bool parse_comment(const char *s, char out[HAIRPIN_COMMENT_MAX]);
-bool parse_source(const char *s, int *source);
+/* lan, external or an address (HAIRPIN_SOURCE_ADDR, into *addr). */
+bool parse_source(const char *s, int *source, uint32_t *addr);
 bool parse_mode(const char *s, int *mode);
 /* own or all: enum hairpin_scope. */
 bool parse_scope(const char *s, uint8_t *scope);

@@ -90,7 +90,8 @@ expect 2 "hairpinctl: unexpected argument 'mirror'" map del tcp 80 mirror
 expect 2 "hairpinctl: unexpected argument 'all'" map flush all
 expect 2 "hairpinctl: unexpected argument 'all'" map show all
 expect 2 "hairpinctl: unexpected argument 'x'" show x
-expect 2 "hairpinctl: unknown source 'wan' (lan or external)" set source wan
+expect 2 "hairpinctl: unknown source 'wan' (lan, external or an address)" set source wan
+expect 2 "hairpinctl: invalid address '192.168.1.300'" set source 192.168.1.300
 expect 2 "hairpinctl: unknown hairpin mode 'maybe' (auto, always or off)" set hairpin maybe
 expect 2 "hairpinctl: unknown setting 'mode' (source, hairpin, scope, udp-timeout or limit)" set mode auto
 expect 2 "hairpinctl: missing setting (source, hairpin, scope, udp-timeout or limit)" set

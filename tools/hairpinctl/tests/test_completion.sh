@@ -70,6 +70,7 @@ expect "own all" set scope ""
 expect "all" set scope a
 expect "source hairpin udp-timeout limit" set scope all ""
 expect "hairpin scope udp-timeout limit" set source lan ""
+expect "hairpin scope udp-timeout limit" set source 192.168.1.254 ""
 expect "source scope udp-timeout limit" set hairpin off ""
 expect "limit" set source lan hairpin off l
 expect "udp-timeout" set source lan hairpin off u

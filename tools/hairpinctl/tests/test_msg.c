@@ -979,10 +979,81 @@ static void test_big_batch(void)
 	free(text);
 }
 
+/* A source address: its attribute with the source alone, single or in a
+ * batch, and read back from replies and events.
+ */
+static void test_source_addr(void)
+{
+	alignas(struct nlmsghdr) char buf[1024];
+	const struct nlattr *tb[HAIRPIN_A_MAX + 1] = { NULL };
+	const struct nlattr *otb[HAIRPIN_OP_A_MAX + 1] = { NULL };
+	struct collect c = { tb, HAIRPIN_A_MAX, false };
+	struct collect oc = { otb, HAIRPIN_OP_A_MAX, false };
+	struct hp_config cfg = { .source = HP_UNSET, .mode = HP_UNSET };
+	const struct nlattr *attr;
+	struct hp_oplist list;
+	struct nlmsghdr *nlh;
+	struct hp_op op;
+
+	if (!ok(parse_text("set source 192.168.1.254 hairpin auto\n"
+			   "set source lan\n", &list) && list.len == 2,
+		"two source settings parse"))
+		return;
+
+	nlh = hp_msg_start(buf, FAMILY, list.ops[0].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[0]);
+	ok(mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_SOURCE] && mnl_attr_get_u8(tb[HAIRPIN_A_SOURCE]) == HAIRPIN_SOURCE_ADDR &&
+	   tb[HAIRPIN_A_SOURCE_ADDR] &&
+	   mnl_attr_validate(tb[HAIRPIN_A_SOURCE_ADDR], MNL_TYPE_U32) == 0 &&
+	   !memcmp(mnl_attr_get_payload(tb[HAIRPIN_A_SOURCE_ADDR]), "\xc0\xa8\x01\xfe", 4) &&
+	   tb[HAIRPIN_A_MODE] &&
+	   nlh->nlmsg_len == MNL_NLMSG_HDRLEN + sizeof(struct genlmsghdr) + 3 * 8,
+	   "set source ADDR: HAIRPIN_A_SOURCE, HAIRPIN_A_SOURCE_ADDR in network order, the mode");
+
+	memset(tb, 0, sizeof(tb));
+	nlh = hp_msg_start(buf, FAMILY, list.ops[1].cmd, NLM_F_ACK);
+	hp_request_put(nlh, &list.ops[1]);
+	ok(mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &c) >= 0 && !c.bad &&
+	   tb[HAIRPIN_A_SOURCE] && !tb[HAIRPIN_A_SOURCE_ADDR],
+	   "set source lan: no HAIRPIN_A_SOURCE_ADDR");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_BATCH, NLM_F_ACK);
+	hp_op_put(nlh, &list.ops[0]);
+	attr = mnl_nlmsg_get_payload_offset(nlh, sizeof(struct genlmsghdr));
+	ok(mnl_attr_get_type(attr) == HAIRPIN_A_OP &&
+	   mnl_attr_parse_nested(attr, collect_cb, &oc) >= 0 && !oc.bad &&
+	   otb[HAIRPIN_OP_A_SOURCE] &&
+	   mnl_attr_get_u8(otb[HAIRPIN_OP_A_SOURCE]) == HAIRPIN_SOURCE_ADDR &&
+	   otb[HAIRPIN_OP_A_SOURCE_ADDR] &&
+	   mnl_attr_get_u32(otb[HAIRPIN_OP_A_SOURCE_ADDR]) == ip("192.168.1.254"),
+	   "set source ADDR in a batch: HAIRPIN_OP_A_SOURCE and HAIRPIN_OP_A_SOURCE_ADDR");
+	hp_oplist_free(&list);
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_ADDR);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_SOURCE_ADDR, ip("192.168.1.254"));
+	mnl_attr_put_u8(nlh, HAIRPIN_A_MODE, HAIRPIN_MODE_AUTO);
+	ok(hp_event_parse(nlh, &op) == 1 && op.source == HAIRPIN_SOURCE_ADDR &&
+	   op.source_addr == ip("192.168.1.254") && op.mode == HAIRPIN_MODE_AUTO,
+	   "event: a source address");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_SET_CONFIG, 0);
+	mnl_attr_put_u16(nlh, HAIRPIN_A_SOURCE_ADDR, 1);
+	ok(hp_event_parse(nlh, &op) == -1, "event: a source address of the wrong size is malformed");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_CONFIG, 0);
+	mnl_attr_put_u8(nlh, HAIRPIN_A_SOURCE, HAIRPIN_SOURCE_ADDR);
+	mnl_attr_put_u32(nlh, HAIRPIN_A_SOURCE_ADDR, ip("203.0.113.1"));
+	ok(hp_config_cb(nlh, &cfg) == MNL_CB_OK && cfg.source == HAIRPIN_SOURCE_ADDR &&
+	   cfg.source_addr == ip("203.0.113.1"), "GET_CONFIG reply with a source address");
+}
+
 int main(void)
 {
 	test_batch();
 	test_single();
+	test_source_addr();
 	test_map_parse();
 	test_events();
 	test_masq();

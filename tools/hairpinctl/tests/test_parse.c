@@ -205,6 +205,16 @@ static void test_good(void)
 	good("set source lan", &op);
 	ok(!op.has_scope, "  fields: no scope unless given");
 
+	good("set source 192.168.1.254", &op);
+	ok(op.cmd == HAIRPIN_CMD_SET_CONFIG && op.source == HAIRPIN_SOURCE_ADDR &&
+	   op.source_addr == ip("192.168.1.254") && op.mode == HP_UNSET,
+	   "  fields: a source address");
+
+	good("set hairpin always source 203.0.113.1 scope own", &op);
+	ok(op.source == HAIRPIN_SOURCE_ADDR && op.source_addr == ip("203.0.113.1") &&
+	   op.mode == HAIRPIN_MODE_ALWAYS && op.has_scope,
+	   "  fields: a source address among the settings");
+
 	good("masq add dev wan0", &op);
 	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "wan0") &&
 	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT && !op.masq.has_bindings,
@@ -360,9 +370,18 @@ static void test_bad(void)
 	bad("masq del dev wan0 filter address", "hairpinctl: unexpected argument 'filter'");
 	/* set */
 	bad("set", "hairpinctl: missing setting (source, hairpin, scope, udp-timeout or limit)");
-	bad("set source", "hairpinctl: missing value after 'source' (lan or external)");
+	bad("set source", "hairpinctl: missing value after 'source' (lan, external or an address)");
 	bad("set hairpin", "hairpinctl: missing value after 'hairpin' (auto, always or off)");
-	bad("set source wan", "hairpinctl: unknown source 'wan' (lan or external)");
+	bad("set source wan", "hairpinctl: unknown source 'wan' (lan, external or an address)");
+	/* JSON's word for it is not the grammar's. */
+	bad("set source address",
+	    "hairpinctl: unknown source 'address' (lan, external or an address)");
+	bad("set source 0.0.0.0", "hairpinctl: invalid address '0.0.0.0'");
+	bad("set source 192.168.1", "hairpinctl: invalid address '192.168.1'");
+	bad("set source 192.168.1.256", "hairpinctl: invalid address '192.168.1.256'");
+	bad("set source 192.168.1.1:80", "hairpinctl: invalid address '192.168.1.1:80'");
+	bad("set source 192.168.1.1/24", "hairpinctl: invalid address '192.168.1.1/24'");
+	bad("set source 192.168.1.1 source lan", "hairpinctl: 'source' given twice");
 	bad("set hairpin sometimes",
 	    "hairpinctl: unknown hairpin mode 'sometimes' (auto, always or off)");
 	bad("set mode auto", "hairpinctl: unknown setting 'mode' (source, hairpin, scope, udp-timeout or limit)");
@@ -515,6 +534,15 @@ static void test_files(void)
 		diag("got '%s'", last_error);
 	hp_oplist_free(&list);
 
+	ret = parse_text("map flush\nset hairpin auto\nset source 192.168.1.300\n",
+			 "vip.conf", &list);
+	ok(!ret && !strcmp(last_error,
+			   "hairpinctl: vip.conf:3: invalid address '192.168.1.300'"),
+	   "a bad source address in a file, with its line");
+	if (ret || strcmp(last_error, "hairpinctl: vip.conf:3: invalid address '192.168.1.300'"))
+		diag("got '%s'", last_error);
+	hp_oplist_free(&list);
+
 	ret = parse_text("map flush\n"
 			 "masq add dev wan0 filter address   # the uplink\n"
 			 "masq del dev ppp0\n"
@@ -617,6 +645,7 @@ static void set_roundtrip(const char *line, const char *want)
 		diag("want %s", want);
 	ok(parse_line(text, &op2) && op2.cmd == HAIRPIN_CMD_SET_CONFIG &&
 	   op2.source == op.source && op2.mode == op.mode &&
+	   (op.source != HAIRPIN_SOURCE_ADDR || op2.source_addr == op.source_addr) &&
 	   op2.has_max_maps == op.has_max_maps && op2.max_maps == op.max_maps &&
 	   op2.has_max_ports == op.has_max_ports && op2.max_ports == op.max_ports &&
 	   op2.has_udp_timeout == op.has_udp_timeout &&
@@ -661,6 +690,8 @@ static void test_format(void)
 	set_roundtrip("set limit ports 9 mappings 8 hairpin always source external",
 		      "set source external hairpin always limit mappings 8 ports 9");
 	set_roundtrip("set udp-timeout 0600", "set udp-timeout 600");
+	set_roundtrip("set hairpin auto source 192.168.1.254",
+		      "set source 192.168.1.254 hairpin auto");
 	set_roundtrip("set limit bindings 7 ports 9 udp-timeout 86400 hairpin off",
 		      "set hairpin off udp-timeout 86400 limit ports 9 bindings 7");
 

@@ -311,7 +311,7 @@ static void test_show(void)
 
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"hairpin\":\"off\","
+	is(out_end(), "{\"version\":\"v1.2-3-gabcdef\",\"source\":\"external\",\"source_addr\":null,\"hairpin\":\"off\","
 	   "\"scope\":null,\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":13,\"max_mappings\":1024,\"max_ports\":65536,"
 	   "\"bindings\":null,\"max_bindings\":null,"
@@ -320,7 +320,7 @@ static void test_show(void)
 
 	out_start();
 	print_config(out, &c, PRINT_JSON | PRINT_PRETTY);
-	is(out_end(), "{\n  \"version\": \"v1.2-3-gabcdef\",\n  \"source\": \"external\",\n"
+	is(out_end(), "{\n  \"version\": \"v1.2-3-gabcdef\",\n  \"source\": \"external\",\n  \"source_addr\": null,\n"
 	   "  \"hairpin\": \"off\",\n  \"scope\": null,\n  \"udp_timeout\": null,\n  \"mappings\": 3,\n"
 	   "  \"ports\": 13,\n  \"max_mappings\": 1024,\n  \"max_ports\": 65536,\n"
 	   "  \"bindings\": null,\n  \"max_bindings\": null,\n  \"conns\": 12,\n"
@@ -358,7 +358,7 @@ static void test_show(void)
 	c.has_ports = c.has_max_maps = c.has_max_ports = false;
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":null,\"source\":7,\"hairpin\":null,\"scope\":null,\"udp_timeout\":null,"
+	is(out_end(), "{\"version\":null,\"source\":7,\"source_addr\":null,\"hairpin\":null,\"scope\":null,\"udp_timeout\":null,"
 	   "\"mappings\":3,\"ports\":null,\"max_mappings\":null,\"max_ports\":null,"
 	   "\"bindings\":null,\"max_bindings\":null,\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n",
 	   "show -j: unknown values as numbers, missing ones (limits too) as null");
@@ -391,7 +391,7 @@ static void test_show_bindings(void)
 
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"auto\","
 	   "\"scope\":null,\"udp_timeout\":300,\"mappings\":3,\"ports\":13,\"max_mappings\":1024,"
 	   "\"max_ports\":65536,\"bindings\":5,\"max_bindings\":65536,"
 	   "\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n",
@@ -413,7 +413,7 @@ static void test_show_bindings(void)
 	   "show: bindings without a limit, no UDP timeout: nothing of them");
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	is(out_end(), "{\"version\":\"2.0\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"auto\","
 	   "\"scope\":null,\"udp_timeout\":null,\"mappings\":3,\"ports\":13,\"max_mappings\":null,"
 	   "\"max_ports\":null,\"bindings\":5,\"max_bindings\":null,"
 	   "\"conns\":12,\"hairpinned\":3,\"others_hairpinned\":null}\n", "  but in JSON, what there is");
@@ -440,7 +440,7 @@ static void test_show_scope(void)
 	   "show -s: the others' forwards apart from the mappings' totals");
 	out_start();
 	print_config(out, &c, PRINT_JSON);
-	is(out_end(), "{\"version\":\"3.0\",\"source\":\"lan\",\"hairpin\":\"auto\","
+	is(out_end(), "{\"version\":\"3.0\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"auto\","
 	   "\"scope\":\"all\",\"udp_timeout\":null,\"mappings\":1,\"ports\":null,"
 	   "\"max_mappings\":null,\"max_ports\":null,\"bindings\":null,"
 	   "\"max_bindings\":null,\"conns\":4,\"hairpinned\":2,"
@@ -508,13 +508,13 @@ static void test_monitor(void)
 	op.source = HAIRPIN_SOURCE_LAN;
 	op.mode = HAIRPIN_MODE_ALWAYS;
 	event(&op, "set source lan hairpin always\n",
-	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "{\"event\":\"set\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"always\","
 	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":null,"
 	      "\"max_bindings\":null}\n");
 
 	out_start();
 	print_event(out, &op, PRINT_JSON | PRINT_PRETTY);
-	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"hairpin\": \"always\",\n"
+	is(out_end(), "{\n  \"event\": \"set\",\n  \"source\": \"lan\",\n  \"source_addr\": null,\n  \"hairpin\": \"always\",\n"
 	   "  \"scope\": null,\n  \"udp_timeout\": null,\n  \"max_mappings\": null,\n  \"max_ports\": null,\n"
 	   "  \"max_bindings\": null\n}\n",
 	   "monitor -p: indented");
@@ -524,7 +524,7 @@ static void test_monitor(void)
 	op.has_max_ports = true;
 	op.max_ports = 65536;
 	event(&op, "set source lan hairpin always limit mappings 1024 ports 65536\n",
-	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "{\"event\":\"set\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"always\","
 	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":1024,\"max_ports\":65536,"
 	      "\"max_bindings\":null}\n");
 
@@ -534,7 +534,7 @@ static void test_monitor(void)
 	op.max_bindings = 4096;
 	event(&op, "set source lan hairpin always udp-timeout 600 limit mappings 1024 "
 	      "ports 65536 bindings 4096\n",
-	      "{\"event\":\"set\",\"source\":\"lan\",\"hairpin\":\"always\","
+	      "{\"event\":\"set\",\"source\":\"lan\",\"source_addr\":null,\"hairpin\":\"always\","
 	      "\"scope\":null,\"udp_timeout\":600,\"max_mappings\":1024,\"max_ports\":65536,"
 	      "\"max_bindings\":4096}\n");
 
@@ -543,7 +543,7 @@ static void test_monitor(void)
 	op.has_max_maps = false;
 	op.has_max_ports = false;
 	event(&op, "set udp-timeout 600 limit bindings 4096\n",
-	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
+	      "{\"event\":\"set\",\"source\":null,\"source_addr\":null,\"hairpin\":null,"
 	      "\"scope\":null,\"udp_timeout\":600,\"max_mappings\":null,\"max_ports\":null,"
 	      "\"max_bindings\":4096}\n");
 
@@ -554,7 +554,7 @@ static void test_monitor(void)
 	op.has_scope = true;
 	op.scope = HAIRPIN_SCOPE_ALL;
 	event(&op, "set source external hairpin off scope all\n",
-	      "{\"event\":\"set\",\"source\":\"external\",\"hairpin\":\"off\","
+	      "{\"event\":\"set\",\"source\":\"external\",\"source_addr\":null,\"hairpin\":\"off\","
 	      "\"scope\":\"all\",\"udp_timeout\":null,\"max_mappings\":null,"
 	      "\"max_ports\":null,\"max_bindings\":null}\n");
 
@@ -563,7 +563,7 @@ static void test_monitor(void)
 	op.has_scope = false;
 	op.has_max_ports = true;
 	event(&op, "set limit ports 65536\n",
-	      "{\"event\":\"set\",\"source\":null,\"hairpin\":null,"
+	      "{\"event\":\"set\",\"source\":null,\"source_addr\":null,\"hairpin\":null,"
 	      "\"scope\":null,\"udp_timeout\":null,\"max_mappings\":null,\"max_ports\":65536,"
 	      "\"max_bindings\":null}\n");
 }
@@ -736,6 +736,64 @@ static void test_save(void)
 	hp_oplist_free(&ops);
 }
 
+/* A source address: the address in text, in the grammar of set; in JSON,
+ * "address" and the address apart. show, monitor and save alike.
+ */
+static void test_source_addr(void)
+{
+	struct hp_config c = {
+		.version = "4.0", .source = HAIRPIN_SOURCE_ADDR,
+		.mode = HAIRPIN_MODE_AUTO, .mappings = 1,
+	};
+	struct hp_op op = { .cmd = HAIRPIN_CMD_SET_CONFIG, .mode = HP_UNSET };
+	struct hp_maplist none = { NULL, 0, 0 };
+	struct hp_masqlist no_masqs = { NULL, 0, 0 };
+	struct hp_oplist ops;
+	const char *text;
+	FILE *f;
+
+	c.source_addr = ip("192.168.1.254");
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source 192.168.1.254\nhairpin auto\nmodule 4.0\nmappings 1\n",
+	   "show: the source address as set takes it");
+	out_start();
+	print_config(out, &c, PRINT_JSON);
+	is(out_end(), "{\"version\":\"4.0\",\"source\":\"address\","
+	   "\"source_addr\":\"192.168.1.254\",\"hairpin\":\"auto\","
+	   "\"scope\":null,\"udp_timeout\":null,\"mappings\":1,\"ports\":null,"
+	   "\"max_mappings\":null,\"max_ports\":null,\"bindings\":null,"
+	   "\"max_bindings\":null,\"conns\":0,\"hairpinned\":0,"
+	   "\"others_hairpinned\":null}\n",
+	   "show -j: source \"address\", and source_addr");
+
+	out_start();
+	print_save(out, &c, &no_masqs, &none);
+	text = out_end();
+	is(text, "map flush\nset source 192.168.1.254 hairpin auto\n",
+	   "save: set source ADDRESS");
+	f = fmemopen((void *)text, strlen(text), "r");
+	ok(parse_file(f, "saved", &ops) && ops.len == 2 &&
+	   ops.ops[1].source == HAIRPIN_SOURCE_ADDR &&
+	   ops.ops[1].source_addr == c.source_addr, "  and -f reads it back");
+	fclose(f);
+	hp_oplist_free(&ops);
+
+	op.source = HAIRPIN_SOURCE_ADDR;
+	op.source_addr = c.source_addr;
+	event(&op, "set source 192.168.1.254\n",
+	      "{\"event\":\"set\",\"source\":\"address\",\"source_addr\":\"192.168.1.254\","
+	      "\"hairpin\":null,\"scope\":null,\"udp_timeout\":null,\"max_mappings\":null,"
+	      "\"max_ports\":null,\"max_bindings\":null}\n");
+
+	/* A module that names the source without its address: the name. */
+	c.source_addr = 0;
+	out_start();
+	print_config(out, &c, 0);
+	is(out_end(), "source address\nhairpin auto\nmodule 4.0\nmappings 1\n",
+	   "show: a source address the module did not give");
+}
+
 /* A mirror: the word after the comment in text, as map add takes it, and
  * "mirror" in JSON; monitor, upnp follow (a replace too) and save carry it.
  */
@@ -887,6 +945,7 @@ int main(void)
 	test_show_scope();
 	test_monitor();
 	test_save();
+	test_source_addr();
 	test_mirror();
 	test_format_op();
 	test_escaping();
