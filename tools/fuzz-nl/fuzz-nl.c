@@ -371,6 +371,8 @@ static void rand_op(struct hp_op *op, bool wide)
 	case HAIRPIN_CMD_SET_CONFIG:
 		if (chance(60))
 			op->source = (int)below(HAIRPIN_SOURCE_MAX + 1);
+		/* The LAN's addresses, now and then one that is refused. */
+		op->source_addr = htonl(chance(92) ? int_addrs[below(2)] : PICK(int_addrs));
 		if (chance(60) || op->source == HP_UNSET)
 			op->mode = (int)below(HAIRPIN_MODE_MAX + 1);
 		if (chance(10)) {
@@ -569,6 +571,10 @@ static void churn_op(struct hp_op *op)
 	if (r < 4) {
 		op->cmd = HAIRPIN_CMD_SET_CONFIG;
 		op->source = (int)below(HAIRPIN_SOURCE_MAX + 1);
+		/* The router's own with -a: held, so used; else the server's,
+		 * never held, so as lan.
+		 */
+		op->source_addr = churn.addr ? churn.addr : churn.to_addr;
 		op->mode = chance(70) ? HAIRPIN_MODE_AUTO : HAIRPIN_MODE_ALWAYS;
 		/* Scope all keeps the NAT lookups registered when the table
 		 * empties: they come and go with it.

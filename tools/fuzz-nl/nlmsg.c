@@ -15,10 +15,10 @@
  *      version=N, reserved=N, len=N (nlmsg_len, as sent).
  * ATTR: [!]NAME[:MOD...]=VALUE, [!]NAME[:MOD...]{ ... }, or raw=HEX (bytes
  *      as they are, unaligned). NAME is the attribute's name at that level
- *      (map, op, source, mode, masq, udp_timeout, scope...; in a map: proto,
- *      addr, port, port_max, to_addr, to_port, comment, conns, hairpinned,
- *      flags; in an op: cmd, map, source, mode, masq...; in a masq: ifname,
- *      filter, bindings) or a number. MOD is the payload's kind when not the
+ *      (map, op, source, source_addr, mode, masq, udp_timeout, scope...;
+ *      in a map: proto, addr, port, port_max, to_addr, to_port, comment,
+ *      conns, hairpinned, flags; in an op: cmd, map, source, mode, masq...;
+ *      in a masq: ifname, filter, bindings) or a number. MOD is the payload's kind when not the
  *      attribute's own: u8, u16, u32, u64, ip, str (NUL-terminated), chars
  *      (no NUL), hex, empty; or "nested"/"flat" to set or clear
  *      NLA_F_NESTED (set on nests by default). "!" marks the attribute the
@@ -88,6 +88,7 @@ static const struct name top_names[] = {
 	{ "max_bindings", HAIRPIN_A_MAX_BINDINGS, K_U32, 0 },
 	{ "scope", HAIRPIN_A_SCOPE, K_U8, 0 },
 	{ "others_hairpinned", HAIRPIN_A_OTHERS_HAIRPINNED, K_U64, 0 },
+	{ "source_addr", HAIRPIN_A_SOURCE_ADDR, K_IP, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
@@ -124,6 +125,7 @@ static const struct name op_names[] = {
 	{ "udp_timeout", HAIRPIN_OP_A_UDP_TIMEOUT, K_U32, 0 },
 	{ "max_bindings", HAIRPIN_OP_A_MAX_BINDINGS, K_U32, 0 },
 	{ "scope", HAIRPIN_OP_A_SCOPE, K_U8, 0 },
+	{ "source_addr", HAIRPIN_OP_A_SOURCE_ADDR, K_IP, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
