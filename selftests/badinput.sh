@@ -102,6 +102,9 @@ done <<EOF
 2 | unknown setting 'mode'                  | set mode auto
 2 | missing setting                         | set
 2 | missing value after 'source'            | set source
+2 | unknown source 'address'                | set source address
+2 | invalid address '0.0.0.0'               | set source 0.0.0.0
+2 | invalid address '192.168.1.300'         | set source 192.168.1.300
 2 | missing value after 'hairpin'           | set hairpin
 2 | unknown scope 'everything'              | set scope everything
 2 | missing value after 'scope'             | set scope
@@ -118,6 +121,9 @@ done <<EOF
 1 | internal address must be a unicast address | map add tcp 9000 to 255.255.255.255
 1 | external address must be a unicast address | map add tcp 127.0.0.1:9000 to 10.0.0.2
 1 | external address must be a unicast address | map add tcp 239.1.1.1:9000 to 10.0.0.2
+1 | source address must be a unicast address | set source 127.0.0.1
+1 | source address must be a unicast address | set source 224.0.0.1
+1 | source address must be a unicast address | set source 255.255.255.255
 2 | internal port range '65535' has 1 port  | map add udp 65530-65535 to 10.0.0.2:65535
 1 | mapping overlaps an existing mapping    | map add tcp 70-80 to 10.0.0.2
 1 | mapping overlaps an existing mapping    | map add udp 5010-5020 to 10.0.0.2
@@ -197,6 +203,20 @@ EINVAL | invalid attribute length || set_config !scope:u32=1
 EINVAL | Unsupported attribute || set_config scope=0 !others_hairpinned=1
 EINVAL | Unsupported attribute || get_config !scope=0
 EINVAL | Unsupported attribute || new_map !scope=1 map{ $M }
+# The source's address: only with source 2 (an address), and unicast.
+EINVAL | source HAIRPIN_SOURCE_ADDR needs the source address | 20 | set_config !source=2
+EINVAL | source HAIRPIN_SOURCE_ADDR needs the source address | 20 | set_config mode=0 !source=2
+EINVAL | the source address is only for source HAIRPIN_SOURCE_ADDR || set_config !source_addr=192.168.1.254
+EINVAL | the source address is only for source HAIRPIN_SOURCE_ADDR || set_config source=0 !source_addr=192.168.1.254
+EINVAL | the source address is only for source HAIRPIN_SOURCE_ADDR || set_config source=1 mode=0 !source_addr=192.168.1.254
+EINVAL | source address must be a unicast address || set_config source=2 !source_addr=0.0.0.0
+EINVAL | source address must be a unicast address || set_config source=2 !source_addr=127.0.0.1
+EINVAL | source address must be a unicast address || set_config source=2 !source_addr=224.0.0.1
+EINVAL | source address must be a unicast address || set_config source=2 !source_addr=255.255.255.255
+EINVAL | invalid attribute length || set_config source=2 !source_addr:u16=1
+EINVAL | invalid attribute length || set_config source=2 !source_addr:u64=1
+EINVAL | Unsupported attribute || get_config !source_addr=192.168.1.254
+EINVAL | Unsupported attribute || new_map !source_addr=192.168.1.254 map{ $M }
 # The mapping itself.
 EINVAL | a mapping is required || new_map
 EINVAL | a mapping is required || del_map
@@ -275,6 +295,10 @@ EINVAL | command not allowed in a batch || batch !op{ cmd=6 }
 EINVAL | command not allowed in a batch || batch !op{ cmd=8 }
 ERANGE | integer out of range || batch op{ !cmd=11 }
 ERANGE | integer out of range || batch op{ cmd=2 !source=3 }
+EINVAL | source HAIRPIN_SOURCE_ADDR needs the source address | source_addr | batch op{ cmd=2 !source=2 }
+EINVAL | the source address is only for source HAIRPIN_SOURCE_ADDR || batch op{ cmd=7 } op{ cmd=2 source=0 !source_addr=192.168.1.254 }
+EINVAL | source address must be a unicast address || batch op{ cmd=2 source=2 !source_addr=127.0.0.1 }
+EINVAL | source address must be a unicast address || batch op{ cmd=2 mode=1 } op{ cmd=2 source=2 !source_addr=0.0.0.0 }
 ERANGE | integer out of range || batch op{ cmd=2 !mode=7 }
 EINVAL | invalid attribute length || batch op{ !cmd:u16=7 }
 EINVAL | a mapping is required || batch !op{ cmd=3 }

@@ -5,7 +5,8 @@
 # connecting to the public address. Without source NAT the server answers
 # the client directly, the client drops the reply; with it the reply comes
 # back through the router. A client in another internal subnet keeps its
-# own address and works without.
+# own address and works without. The source: the router's LAN address, the
+# public one, or one named (a VRRP address) while the router holds it.
 source "$(dirname "$0")/lib.sh"
 load_module
 seed_topology
@@ -51,6 +52,23 @@ check "the WAN sees the client's masqueraded port" \
 	eval "[[ '$outside' == '$PUBLIC 6100'[0-9] ]]"
 check_eq "source external: the hairpinned connection reuses that port" \
 	"$outside" "$(peer client tcp $PUBLIC 80 sourceport=40001,reuseaddr | cut -d' ' -f1,2)"
+hp router set source lan
+
+# Two routers share a LAN address (VRRP): named as the source, it is used
+# while this router holds it, and the lan choice while it does not. The
+# module takes it before it is local, as a backup router's does.
+VIP=192.168.1.254
+hp router set source $VIP
+check_eq "source ADDR: show -j" "address $VIP" \
+	"$(hpq -j show | jq -r '"\(.source) \(.source_addr)"')"
+check "source ADDR: save writes it as set takes it" \
+	eval "hpq save | grep -qx 'set source $VIP hairpin auto'"
+ns router ip addr add $VIP/24 dev br-lan
+check_eq "source ADDR: the server sees it while the router holds it" \
+	"$VIP" "$(peer_addr client tcp $PUBLIC 80)"
+ns router ip addr del $VIP/24 dev br-lan
+check_eq "source ADDR: the router's LAN address once it does not" \
+	"$ROUTER_LAN" "$(peer_addr client tcp $PUBLIC 80)"
 hp router set source lan
 
 hp router set hairpin always

@@ -183,7 +183,7 @@ hp router map replace tcp 7000 to 10.0.0.8
 hp router map add udp 7001-7002 to 10.0.0.9:8001-8002
 hp router map del tcp 7000
 hp router set source external
-hp router set scope all
+hp router set scope all source 192.168.1.254
 hp router map flush
 printf 'map add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.2\nset hairpin always source lan scope own\n' |
 	hpq -f -
@@ -193,13 +193,13 @@ map add tcp 7000 to 10.0.0.8:7000
 map add udp 7001-7002 to 10.0.0.9:8001-8002
 map del tcp 7000
 set source external hairpin auto scope own udp-timeout 300
-set source external hairpin auto scope all udp-timeout 300
+set source 192.168.1.254 hairpin auto scope all udp-timeout 300
 map flush
 map add tcp 1 to 10.0.0.1:1
 map add tcp 2 to 10.0.0.2:2
 set source lan hairpin always scope own udp-timeout 300"
 until_ok 10 has_lines "$tmp/mon.text" $((text_base + 11))
-check_eq "monitor: add, replace (del then add), del, set, the scope, flush, a batch" "$want" \
+check_eq "monitor: add, replace (del then add), del, set, the scope and a source address, flush, a batch" "$want" \
 	"$(lines_after "$tmp/mon.text" "$text_base")"
 until_ok 10 has_lines "$tmp/mon.json" $((json_base + 11))
 lines_after "$tmp/mon.json" "$json_base" >"$tmp/events.json"
@@ -211,6 +211,8 @@ check_eq "monitor -j: the mapping of an add" "tcp 7000 10.0.0.7 7000 mon itor 0"
 	"$(jq -rs '.[0].mapping | "\(.proto) \(.port) \(.to_addr) \(.to_port) \(.comment) \(.conns)"' "$tmp/events.json")"
 check_eq "monitor -j: a set" "lan always own" "$(jq -rs '.[10] | "\(.source) \(.hairpin) \(.scope)"' "$tmp/events.json")"
 check_eq "monitor -j: the scope" "all" "$(jq -rs '.[6].scope' "$tmp/events.json")"
+check_eq "monitor -j: a source address" "address 192.168.1.254" \
+	"$(jq -rs '.[6] | "\(.source) \(.source_addr)"' "$tmp/events.json")"
 stop_monitor INT
 mon_pid=$json_pid
 stop_monitor TERM
