@@ -84,10 +84,24 @@
  * it lives only in the module. The rules take precedence over an nftables
  * or iptables masquerade (they run at srcnat - 10).
  *
+ * A rule with an address of its own (ADDR) is a source NAT rather than a
+ * masquerade: the connections that leave by IFNAME use ADDR while it is a
+ * local address of the router, and the address masquerade would choose
+ * while it is not (a virtual address that keepalived moves between two
+ * routers, held by one at a time). The bindings and connections on ADDR
+ * never end because ADDR went away: they are found by ADDR, local or
+ * not, as conntrackd replicates them and as the router that takes ADDR
+ * over needs them; and if the rule goes, or no longer names ADDR, its
+ * bindings there go but the connections stay, as a deleted rule's do.
+ * Those on the other addresses of the rule end with their address, as
+ * masquerade's do. Two rules never name one address.
+ *
  * HAIRPIN_A_MASQ: NLA_NESTED
  *     HAIRPIN_MASQ_A_IFNAME: NLA_NUL_STRING, the interface's name (required)
  *     HAIRPIN_MASQ_A_FILTER: NLA_U8, enum hairpin_filter; absent = independent
  *     HAIRPIN_MASQ_A_BINDINGS: NLA_U32, bindings through it (read only)
+ *     HAIRPIN_MASQ_A_ADDR: NLA_BE32, a unicast IPv4 address, local or not;
+ *                          absent = the interface's address (masquerade)
  *
  * HAIRPIN_A_BINDING: NLA_NESTED, read only
  *     HAIRPIN_BINDING_A_PROTO: NLA_U8, IPPROTO_TCP or IPPROTO_UDP
@@ -135,7 +149,7 @@
  * HAIRPIN_CMD_NEW_MASQ (do): one HAIRPIN_A_MASQ to add, or to replace the
  *     interface's rule, whose bindings then keep their ports under the new
  *     filter (so that a saved configuration restores over itself); ENOSPC
- *     past HAIRPIN_MASQ_MAX rules.
+ *     past HAIRPIN_MASQ_MAX rules, EEXIST when another rule has its ADDR.
  * HAIRPIN_CMD_DEL_MASQ (do): one HAIRPIN_A_MASQ naming the interface; its
  *     bindings go, but not the connections made through them, which keep
  *     their translation as masquerade's do when its rule goes.
@@ -358,6 +372,7 @@ enum hairpin_masq_attr {
 	HAIRPIN_MASQ_A_IFNAME,
 	HAIRPIN_MASQ_A_FILTER,
 	HAIRPIN_MASQ_A_BINDINGS,
+	HAIRPIN_MASQ_A_ADDR,
 	__HAIRPIN_MASQ_A_LAST
 };
 
