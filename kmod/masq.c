@@ -276,10 +276,14 @@ static unsigned int hairpin_masq_out(void *priv, struct sk_buff *skb,
 	if (!rule)
 		return NF_ACCEPT;
 
-	/* The address masquerade would choose. */
-	addr = inet_select_addr(state->out,
-				rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr),
-				RT_SCOPE_UNIVERSE);
+	/* The rule's own address while the router has it; else, and for a
+	 * rule without one, the address masquerade would choose.
+	 */
+	addr = rule->addr;
+	if (!addr || !__ip_dev_find(state->net, addr, false))
+		addr = inet_select_addr(state->out,
+					rt_nexthop(skb_rtable(skb), ip_hdr(skb)->daddr),
+					RT_SCOPE_UNIVERSE);
 	if (!addr)
 		return NF_DROP;
 	in = src_key(orig);

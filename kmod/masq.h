@@ -10,9 +10,12 @@
 struct hairpin_net;
 struct net_device;
 
-/* Masquerade through bindings for connections leaving by @ifname. */
+/* Masquerade through bindings for connections leaving by @ifname; to
+ * @addr while it is local, if the rule has one (SNAT to it).
+ */
 struct hairpin_masq_rule {
 	char ifname[IFNAMSIZ];
+	__be32 addr;		/* 0: none, masquerade only */
 	u8 filter;		/* enum hairpin_filter */
 };
 

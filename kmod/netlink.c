@@ -39,6 +39,7 @@ static const struct nla_policy masq_policy[HAIRPIN_MASQ_A_MAX + 1] = {
 	[HAIRPIN_MASQ_A_IFNAME] = { .type = NLA_NUL_STRING, .len = IFNAMSIZ - 1 },
 	[HAIRPIN_MASQ_A_FILTER] = NLA_POLICY_MAX(NLA_U8, HAIRPIN_FILTER_MAX),
 	[HAIRPIN_MASQ_A_BINDINGS] = { .type = NLA_REJECT },
+	[HAIRPIN_MASQ_A_ADDR] = { .type = NLA_BE32 },
 };
 
 /* A UDP binding outlives a NAT's shortest allowed mapping (RFC 4787
@@ -308,6 +309,17 @@ static int parse_masq(const struct request *req, struct hairpin_masq_rule *rule,
 	}
 	if (tb[HAIRPIN_MASQ_A_FILTER])
 		rule->filter = nla_get_u8(tb[HAIRPIN_MASQ_A_FILTER]);
+	/* Not necessarily local: a virtual address may be the other
+	 * router's for now.
+	 */
+	if (tb[HAIRPIN_MASQ_A_ADDR]) {
+		rule->addr = nla_get_in_addr(tb[HAIRPIN_MASQ_A_ADDR]);
+		if (bad_address(rule->addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[HAIRPIN_MASQ_A_ADDR],
+					    "masq address must be a unicast address");
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -398,6 +410,7 @@ static int put_masq(struct sk_buff *skb, const struct hairpin_masq_rule *rule,
 		return -EMSGSIZE;
 	if (nla_put_string(skb, HAIRPIN_MASQ_A_IFNAME, rule->ifname) ||
 	    nla_put_u8(skb, HAIRPIN_MASQ_A_FILTER, rule->filter) ||
+	    (rule->addr && nla_put_in_addr(skb, HAIRPIN_MASQ_A_ADDR, rule->addr)) ||
 	    (bindings >= 0 &&
 	     nla_put_u32(skb, HAIRPIN_MASQ_A_BINDINGS, bindings))) {
 		nla_nest_cancel(skb, nest);

@@ -469,12 +469,21 @@ int hairpin_txn_masq_add(struct hairpin_txn *txn,
 {
 	struct hairpin_masq_rule *existing;
 	struct hairpin_masq *masq;
+	unsigned int i;
 
 	lockdep_assert_held(&txn->hn->lock);
 	masq = masq_work(txn);
 	if (!masq) {
 		NL_SET_ERR_MSG(extack, "no memory for the masq rules");
 		return -ENOMEM;
+	}
+	/* A binding's address leads to one rule (hairpin_masq_addr()). */
+	for (i = 0; rule->addr && i < masq->n; i++) {
+		if (masq->rule[i].addr == rule->addr &&
+		    strncmp(masq->rule[i].ifname, rule->ifname, IFNAMSIZ)) {
+			NL_SET_ERR_MSG(extack, "another masq rule has that address");
+			return -EEXIST;
+		}
 	}
 	/* A replacement: what a saved file restored over itself does. */
 	existing = (struct hairpin_masq_rule *)hairpin_masq_rule(masq, rule->ifname);
