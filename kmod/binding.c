@@ -170,7 +170,7 @@ static struct hairpin_binding *alloc_binding(u8 filter, gfp_t gfp)
 struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
 					    const struct hairpin_bkey *in,
 					    const struct hairpin_bkey *ext,
-					    u8 filter, u32 max, gfp_t gfp)
+					    u8 filter, bool named, u32 max, gfp_t gfp)
 {
 	struct hairpin_binding *bd;
 
@@ -182,6 +182,7 @@ struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
 	bd->in = *in;
 	bd->ext = *ext;
 	bd->filter = filter;
+	bd->named = named;
 	bd->used = (u32)jiffies;
 
 	spin_lock_bh(&b->lock);
@@ -248,6 +249,7 @@ bool hairpin_binding_refilter(struct hairpin_bindings *b,
 	new->in = bd->in;
 	new->ext = bd->ext;
 	new->filter = filter;
+	new->named = bd->named;
 
 	spin_lock_bh(&b->lock);
 	new->used = READ_ONCE(bd->used);

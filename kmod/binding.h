@@ -61,6 +61,7 @@ struct hairpin_binding {
 	u8 filter;			/* enum hairpin_filter */
 	bool dead;			/* unlinked, or about to be */
 	u8 npeers;			/* room in @peers: 0 or all */
+	bool named;			/* on its rule's own address */
 	struct rcu_head rcu;
 	u64 peers[];
 };
@@ -93,7 +94,7 @@ struct hairpin_binding *hairpin_binding_by_ext(struct hairpin_bindings *b,
 struct hairpin_binding *hairpin_binding_add(struct hairpin_bindings *b,
 					    const struct hairpin_bkey *in,
 					    const struct hairpin_bkey *ext,
-					    u8 filter, u32 max, gfp_t gfp);
+					    u8 filter, bool named, u32 max, gfp_t gfp);
 void hairpin_binding_del(struct hairpin_bindings *b, struct hairpin_binding *bd);
 bool hairpin_binding_refilter(struct hairpin_bindings *b,
 			      struct hairpin_binding *bd, u8 filter);

@@ -10,7 +10,10 @@
  *
  * A binding goes when no entry has used it for the UDP timeout (UDP) or
  * 240 s (TCP, RFC 5382 REQ-5); when its rule goes; and with its entries
- * when its address does (a redial, a DHCP change), as masquerade's do.
+ * when its address does (a redial, a DHCP change), as masquerade's do,
+ * unless it was made on its rule's own address: a source NAT's bindings
+ * and entries outlive the address, which another router holds for now
+ * and conntrackd would otherwise be told to forget.
  */
 
 #include <linux/hairpin.h>
@@ -85,6 +88,7 @@ static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
 	if (!rule)
 		return false;
 	bd = hairpin_binding_add(&hn->bindings, &in, &ext, rule->filter,
+				 rule->addr && rule->addr == ext_addr,
 				 READ_ONCE(hn->max_bindings), GFP_ATOMIC);
 	if (bd) {
 		bd->seen = w->gen;
@@ -127,19 +131,19 @@ static int see_entry(struct nf_conn *ct, void *data)
 }
 
 /* Before the walk: a binding whose rule went goes now; one whose address
- * went is marked, so that the walk deletes its entries. (One that could
- * not be given room for its rule's new filter goes too; the walk makes it
- * again from its outbound entries, with the same port.)
+ * went is marked, so that the walk deletes its entries, unless it was
+ * made on its rule's own address (SNAT's, not masquerade's): that one
+ * stays while a rule names the address, and goes alone when none does.
+ * (One that could not be given room for its rule's new filter goes too;
+ * the walk makes it again from its outbound entries, with the same port.)
  */
 static int check_binding(struct hairpin_binding *bd, void *data)
 {
 	struct walk *w = data;
 	const struct hairpin_masq_rule *rule;
-	struct net_device *dev;
 
-	dev = __ip_dev_find(w->hn->net, bd->ext.addr, false);
-	rule = hairpin_masq_dev(w->hn, dev);
-	if (!dev) {
+	rule = hairpin_masq_addr(w->hn, bd->ext.addr);
+	if (!rule && !bd->named && !__ip_dev_find(w->hn->net, bd->ext.addr, false)) {
 		WRITE_ONCE(bd->dead, true);
 		note_gone(w, bd->ext.addr);
 	} else if (!rule) {

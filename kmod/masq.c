@@ -53,10 +53,20 @@ const struct hairpin_masq_rule *hairpin_masq_dev(const struct hairpin_net *hn,
 	return dev ? hairpin_masq_rule(rcu_dereference(hn->masq), dev->name) : NULL;
 }
 
-/* The rule of the device that has @addr, under RCU: a binding's address. */
+/* The rule a binding on @addr belongs to, under RCU: the one that names
+ * @addr, local or not, so that what was source-NATed to it outlives its
+ * absence (a virtual address on the other router); else the rule of the
+ * device that has @addr.
+ */
 const struct hairpin_masq_rule *hairpin_masq_addr(const struct hairpin_net *hn,
 						  __be32 addr)
 {
+	const struct hairpin_masq *masq = rcu_dereference(hn->masq);
+	unsigned int i;
+
+	for (i = 0; addr && masq && i < masq->n; i++)
+		if (masq->rule[i].addr == addr)
+			return &masq->rule[i];
 	return hairpin_masq_dev(hn, __ip_dev_find(hn->net, addr, false));
 }
 
@@ -69,14 +79,14 @@ struct count {
 static int count_binding(struct hairpin_binding *bd, void *data)
 {
 	struct count *c = data;
-	const struct net_device *dev = __ip_dev_find(c->hn->net, bd->ext.addr, false);
+	const struct hairpin_masq_rule *rule = hairpin_masq_addr(c->hn, bd->ext.addr);
 
-	if (dev && !READ_ONCE(bd->dead) && !strncmp(dev->name, c->ifname, IFNAMSIZ))
+	if (rule && !READ_ONCE(bd->dead) && !strncmp(rule->ifname, c->ifname, IFNAMSIZ))
 		c->n++;
 	return 0;
 }
 
-/* The bindings on @ifname's addresses, for people: a walk. */
+/* The bindings through @ifname's rule, for people: a walk. */
 unsigned int hairpin_masq_bindings(struct hairpin_net *hn, const char *ifname)
 {
 	struct count c = { .hn = hn, .ifname = ifname };
@@ -128,14 +138,16 @@ static bool port_free(struct net *net, const struct nf_conn *ct,
 	return !nf_conntrack_tuple_taken(&reply, ct) || evict(net, ct, &reply);
 }
 
-/* A new binding for @in on @addr: its own port if it can (RFC 4787
- * REQ-1), else a random one of the same class (REQ-3a: below 1024 stays
- * below).
+/* A new binding for @in on @addr, under @rule's filter (independent
+ * without one): its own port if it can (RFC 4787 REQ-1), else a random
+ * one of the same class (REQ-3a: below 1024 stays below).
  */
 static struct hairpin_binding *bind(struct hairpin_net *hn, struct nf_conn *ct,
 				    const struct hairpin_bkey *in, __be32 addr,
-				    u8 filter)
+				    const struct hairpin_masq_rule *rule)
 {
+	u8 filter = rule ? rule->filter : HAIRPIN_FILTER_INDEPENDENT;
+	bool named = rule && rule->addr && rule->addr == addr;
 	struct hairpin_bkey ext = { .addr = addr, .proto = in->proto };
 	u16 first = ntohs(in->port), lo = 1024, span = 65535 - 1024 + 1;
 	struct hairpin_binding *bd;
@@ -155,7 +167,7 @@ static struct hairpin_binding *bind(struct hairpin_net *hn, struct nf_conn *ct,
 		    hairpin_binding_by_ext(&hn->bindings, &ext) ||
 		    !port_free(hn->net, ct, &ext))
 			continue;
-		bd = hairpin_binding_add(&hn->bindings, in, &ext, filter,
+		bd = hairpin_binding_add(&hn->bindings, in, &ext, filter, named,
 					 READ_ONCE(hn->max_bindings), GFP_ATOMIC);
 		if (bd)
 			return bd;
@@ -172,13 +184,13 @@ static struct hairpin_binding *bind(struct hairpin_net *hn, struct nf_conn *ct,
  */
 static struct hairpin_binding *binding_for(struct hairpin_net *hn,
 					   struct nf_conn *ct,
-					   const struct hairpin_bkey *in,
-					   __be32 addr, u8 filter)
+					   const struct hairpin_bkey *in, __be32 addr,
+					   const struct hairpin_masq_rule *rule)
 {
 	struct hairpin_binding *bd = hairpin_binding_find(&hn->bindings, in, addr);
 
 	if (!bd)
-		return bind(hn, ct, in, addr, filter);
+		return bind(hn, ct, in, addr, rule);
 	/* An early punch may hold it (see evict()). */
 	if (READ_ONCE(bd->dead) || !port_free(hn->net, ct, &bd->ext))
 		return NULL;
@@ -235,12 +247,9 @@ static unsigned int snat_hairpin(struct hairpin_net *hn, struct nf_conn *ct)
 	const struct hairpin_masq_rule *rule;
 	struct hairpin_bkey in = src_key(orig);
 	struct hairpin_binding *bd;
-	u8 filter = HAIRPIN_FILTER_INDEPENDENT;
 
 	rule = hairpin_masq_addr(hn, orig->dst.u3.ip);
-	if (rule)
-		filter = rule->filter;
-	bd = binding_for(hn, ct, &in, orig->dst.u3.ip, filter);
+	bd = binding_for(hn, ct, &in, orig->dst.u3.ip, rule);
 	if (bd)
 		used(bd, orig->dst.u3.ip, orig->dst.u.all);
 	return snat_to(ct, orig->dst.u3.ip, bd);
@@ -287,7 +296,7 @@ static unsigned int hairpin_masq_out(void *priv, struct sk_buff *skb,
 	if (!addr)
 		return NF_DROP;
 	in = src_key(orig);
-	bd = binding_for(hn, ct, &in, addr, rule->filter);
+	bd = binding_for(hn, ct, &in, addr, rule);
 	if (bd)
 		used(bd, orig->dst.u3.ip, orig->dst.u.all);
 	return snat_to(ct, addr, bd);
@@ -309,7 +318,7 @@ static void bind_sender(struct hairpin_net *hn, struct nf_conn *ct,
 
 	bd = hairpin_binding_find(&hn->bindings, &in, orig->dst.u3.ip);
 	if (!bd)
-		bd = bind(hn, ct, &in, orig->dst.u3.ip, rule->filter);
+		bd = bind(hn, ct, &in, orig->dst.u3.ip, rule);
 	if (bd && !READ_ONCE(bd->dead))
 		used(bd, orig->dst.u3.ip, orig->dst.u.all);
 }
