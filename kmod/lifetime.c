@@ -57,21 +57,31 @@ static void note_gone(struct walk *w, __be32 addr)
 		w->gone[w->ngone++] = addr;
 }
 
+static struct hairpin_bkey bkey(__be32 addr, __be16 port, u8 proto)
+{
+	struct hairpin_bkey k = { .addr = addr, .port = port, .proto = proto };
+
+	return k;
+}
+
 /* The binding an entry's tuples name, given by its internal and external
- * ends; made if the entry is an outbound one through a masq rule.
+ * ends; made if @make (an outbound entry through a masq rule). @to is the
+ * remote the internal end sent to, if it did: a filtering binding lets it
+ * in, as the packet that made the entry taught it (masq.c's used()), so
+ * that one rebuilt on a backup router refuses none of its connections'
+ * remotes.
  */
-static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
-		__be32 ext_addr, __be16 ext_port, bool make)
+static bool see(struct walk *w, const struct hairpin_bkey *in,
+		const struct hairpin_bkey *ext, const struct hairpin_bkey *to,
+		bool make)
 {
 	struct hairpin_net *hn = w->hn;
-	struct hairpin_bkey in = { .addr = in_addr, .port = in_port, .proto = proto };
-	struct hairpin_bkey ext = { .addr = ext_addr, .port = ext_port, .proto = proto };
 	const struct hairpin_masq_rule *rule;
 	struct hairpin_binding *bd;
 
-	bd = hairpin_binding_by_ext(&hn->bindings, &ext);
+	bd = hairpin_binding_by_ext(&hn->bindings, ext);
 	if (bd) {
-		if (memcmp(&bd->in, &in, sizeof(in)))
+		if (memcmp(&bd->in, in, sizeof(*in)))
 			return false;
 		if (READ_ONCE(bd->dead))
 			return true;
@@ -79,21 +89,23 @@ static bool see(struct walk *w, u8 proto, __be32 in_addr, __be16 in_port,
 		WRITE_ONCE(bd->used, (u32)jiffies);
 		if (bd->counting < U16_MAX)
 			bd->counting++;
-		return false;
-	}
-	if (!make || hairpin_table_find(rcu_dereference(hn->table), proto,
-					ext_addr, ext_port))
-		return false;
-	rule = hairpin_masq_addr(hn, ext_addr);
-	if (!rule)
-		return false;
-	bd = hairpin_binding_add(&hn->bindings, &in, &ext, rule->filter,
-				 rule->addr && rule->addr == ext_addr,
-				 READ_ONCE(hn->max_bindings), GFP_ATOMIC);
-	if (bd) {
+	} else {
+		if (!make || hairpin_table_find(rcu_dereference(hn->table),
+						ext->proto, ext->addr, ext->port))
+			return false;
+		rule = hairpin_masq_addr(hn, ext->addr);
+		if (!rule)
+			return false;
+		bd = hairpin_binding_add(&hn->bindings, in, ext, rule->filter,
+					 rule->addr && rule->addr == ext->addr,
+					 READ_ONCE(hn->max_bindings), GFP_ATOMIC);
+		if (!bd)
+			return false;
 		bd->seen = w->gen;
 		bd->counting = 1;
 	}
+	if (to && READ_ONCE(bd->filter) != HAIRPIN_FILTER_INDEPENDENT)
+		hairpin_binding_add_peer(bd, to->addr, to->port);
 	return false;
 }
 
@@ -107,6 +119,7 @@ static int see_entry(struct nf_conn *ct, void *data)
 {
 	const struct nf_conntrack_tuple *orig = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	const struct nf_conntrack_tuple *reply = &ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	struct hairpin_bkey in, ext, to = hairpin_bkey_dst(orig);
 	u8 proto = orig->dst.protonum;
 	bool kill = false;
 
@@ -117,15 +130,20 @@ static int see_entry(struct nf_conn *ct, void *data)
 	    (test_bit(IPS_DST_NAT_BIT, &ct->status) && gone(data, orig->dst.u3.ip)))
 		return 1;
 	rcu_read_lock();
-	/* Outbound, or the sender's side of a hairpinned one. */
-	if (test_bit(IPS_SRC_NAT_BIT, &ct->status))
-		kill |= see(data, proto, orig->src.u3.ip, orig->src.u.all,
-			    reply->dst.u3.ip, reply->dst.u.all,
+	/* Outbound, or the sender's side of a hairpinned one: it sent to
+	 * the original destination, a binding's public end if hairpinned.
+	 */
+	if (test_bit(IPS_SRC_NAT_BIT, &ct->status)) {
+		in = bkey(orig->src.u3.ip, orig->src.u.all, proto);
+		ext = bkey(reply->dst.u3.ip, reply->dst.u.all, proto);
+		kill |= see(data, &in, &ext, &to,
 			    !test_bit(IPS_DST_NAT_BIT, &ct->status));
+	}
 	/* Inbound through a binding. */
-	if (test_bit(IPS_DST_NAT_BIT, &ct->status))
-		kill |= see(data, proto, reply->src.u3.ip, reply->src.u.all,
-			    orig->dst.u3.ip, orig->dst.u.all, false);
+	if (test_bit(IPS_DST_NAT_BIT, &ct->status)) {
+		in = bkey(reply->src.u3.ip, reply->src.u.all, proto);
+		kill |= see(data, &in, &to, NULL, false);
+	}
 	rcu_read_unlock();
 	return kill;
 }
