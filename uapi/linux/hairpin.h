@@ -150,6 +150,12 @@
  *     interface's rule, whose bindings then keep their ports under the new
  *     filter (so that a saved configuration restores over itself); ENOSPC
  *     past HAIRPIN_MASQ_MAX rules, EEXIST when another rule has its ADDR.
+ *     Once committed (alone or in a batch), a change to the rules walks
+ *     the conntrack table before the reply: when the request returns,
+ *     every connection that left by a rule's address, those conntrackd
+ *     just committed to a backup router among them, has its binding
+ *     (unless another took its port meanwhile), and a filtering binding
+ *     lets in the remotes its connections were made to.
  * HAIRPIN_CMD_DEL_MASQ (do): one HAIRPIN_A_MASQ naming the interface; its
  *     bindings go, but not the connections made through them, which keep
  *     their translation as masquerade's do when its rule goes.
