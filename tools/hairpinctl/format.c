@@ -117,6 +117,8 @@ void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show)
 	quote(quoted, m->ifname);
 	print_string(o, PRINT_FP, "dev", "dev %s", quoted);
 	print_string(o, PRINT_JSON, "dev", NULL, m->ifname);
+	print_addr(o, rule ? PRINT_ANY : PRINT_JSON, "to", " to %s", m->has_addr,
+		   m->addr);
 	print_name(o, filter ? PRINT_ANY : PRINT_JSON, "filter", " filter %s",
 		   m->filter, filter_name(m->filter));
 	print_uint_opt(o, show ? PRINT_ANY : PRINT_JSON, "bindings",

@@ -31,10 +31,11 @@ void print_map(struct out *o, const struct hp_map *m, bool target,
 	       const struct map_cols *cols);
 
 /*
- * The fields of m (JSON keys: dev, filter, bindings; null for the bindings
- * m has not). The text is "dev IFNAME", the name quoted if needed, as "masq
- * del" takes it; with rule, also " filter F" unless F is independent, as
- * "masq add" takes it; with show, " filter F bindings N" whatever F.
+ * The fields of m (JSON keys: dev, to, filter, bindings; null for the
+ * address and the bindings m has not). The text is "dev IFNAME", the name
+ * quoted if needed, as "masq del" takes it; with rule, also " to ADDRESS"
+ * if m has one and " filter F" unless F is independent, as "masq add"
+ * takes them; with show, " filter F bindings N" whatever F.
  */
 void print_masq(struct out *o, const struct hp_masq *m, bool rule, bool show);
 

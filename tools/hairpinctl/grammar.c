@@ -112,6 +112,7 @@ bool parse_map_cmd(int argc, char *argv[], struct hp_op *op)
 bool parse_masq_cmd(int argc, char *argv[], struct hp_op *op)
 {
 	struct hp_masq *m = &op->masq;
+	int i;
 
 	if (argc < 1) {
 		parse_error("missing masq command (add, del or show)");
@@ -142,21 +143,30 @@ bool parse_masq_cmd(int argc, char *argv[], struct hp_op *op)
 	}
 	if (!parse_ifname(argv[2], m->ifname))
 		return false;
-	if (argc == 3)
-		return true;
 
-	if (op->cmd == HAIRPIN_CMD_DEL_MASQ || strcmp(argv[3], "filter")) {
-		parse_error("unexpected argument '%s'", argv[3]);
-		return false;
+	/* Then, for add, in this order: [to ADDRESS] [filter F]. */
+	i = 3;
+	if (op->cmd == HAIRPIN_CMD_NEW_MASQ && i < argc && !strcmp(argv[i], "to")) {
+		if (i + 1 >= argc) {
+			parse_error("missing address after 'to'");
+			return false;
+		}
+		if (!parse_addr(argv[i + 1], &m->addr))
+			return false;
+		m->has_addr = true;
+		i += 2;
 	}
-	if (argc < 5) {
-		parse_error("missing value after 'filter' (independent, address or address-port)");
-		return false;
+	if (op->cmd == HAIRPIN_CMD_NEW_MASQ && i < argc && !strcmp(argv[i], "filter")) {
+		if (i + 1 >= argc) {
+			parse_error("missing value after 'filter' (independent, address or address-port)");
+			return false;
+		}
+		if (!parse_filter(argv[i + 1], &m->filter))
+			return false;
+		i += 2;
 	}
-	if (!parse_filter(argv[4], &m->filter))
-		return false;
-	if (argc > 5) {
-		parse_error("unexpected argument '%s'", argv[5]);
+	if (i < argc) {
+		parse_error("unexpected argument '%s'", argv[i]);
 		return false;
 	}
 	return true;

@@ -20,8 +20,8 @@ bool parse_map_args(int argc, char *argv[], uint8_t cmd, struct hp_map *m);
 
 /* argv[0] is add, del, replace or flush ("map" already consumed). */
 bool parse_map_cmd(int argc, char *argv[], struct hp_op *op);
-/* argv[0] is add (dev IFNAME [filter F]) or del (dev IFNAME), "masq"
- * already consumed.
+/* argv[0] is add (dev IFNAME [to ADDRESS] [filter F], in that order) or
+ * del (dev IFNAME), "masq" already consumed.
  */
 bool parse_masq_cmd(int argc, char *argv[], struct hp_op *op);
 /* argv[0] is "set"; then any of "source S" (lan, external or

@@ -34,7 +34,10 @@ static const struct hp_cmd commands[] = {
 		   "address and port, whatever the destination. The filter says which\n"
 		   "inbound connections a binding lets in: from anywhere (independent,\n"
 		   "the default), or only from the addresses (address), or addresses and\n"
-		   "ports (address-port), that its internal endpoint has sent to.\n" },
+		   "ports (address-port), that its internal endpoint has sent to. With\n"
+		   "\"to ADDRESS\" it source-NATs to ADDRESS while the router has it (a\n"
+		   "virtual address that moves between two routers), and the bindings and\n"
+		   "connections on ADDRESS outlive its absence, as SNAT's do.\n" },
 	{ .name = "binding", .subs = binding_commands,
 	  .description = "list the bindings of the masq rules" },
 	{ .name = "upnp", .subs = upnp_commands,

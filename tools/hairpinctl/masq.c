@@ -46,7 +46,7 @@ static int masq_show(int argc, char *argv[])
 
 const struct hp_cmd masq_commands[] = {
 	{ .name = "add", .handler = masq_change,
-	  .args = { "dev IFNAME [filter independent|address|address-port]" },
+	  .args = { "dev IFNAME [to ADDRESS] [filter independent|address|address-port]" },
 	  .description = "masquerade what leaves by IFNAME, through bindings" },
 	{ .name = "del", .handler = masq_change, .args = { "dev IFNAME" },
 	  .description = "delete the rule of IFNAME, its bindings and their connections" },

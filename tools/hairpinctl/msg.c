@@ -143,6 +143,8 @@ void hp_masq_put(struct nlmsghdr *nlh, uint16_t type, const struct hp_masq *m,
 	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, m->ifname);
 	if (rule && m->filter != HAIRPIN_FILTER_INDEPENDENT)
 		mnl_attr_put_u8(nlh, HAIRPIN_MASQ_A_FILTER, (uint8_t)m->filter);
+	if (rule && m->has_addr)
+		mnl_attr_put_u32(nlh, HAIRPIN_MASQ_A_ADDR, m->addr);
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -150,6 +152,7 @@ static const enum mnl_attr_data_type masq_attr_types[HAIRPIN_MASQ_A_MAX + 1] = {
 	[HAIRPIN_MASQ_A_IFNAME] = MNL_TYPE_NUL_STRING,
 	[HAIRPIN_MASQ_A_FILTER] = MNL_TYPE_U8,
 	[HAIRPIN_MASQ_A_BINDINGS] = MNL_TYPE_U32,
+	[HAIRPIN_MASQ_A_ADDR] = MNL_TYPE_U32,
 };
 
 bool hp_masq_parse(const struct nlattr *nest, struct hp_masq *m)
@@ -173,6 +176,10 @@ bool hp_masq_parse(const struct nlattr *nest, struct hp_masq *m)
 	strcpy(m->ifname, mnl_attr_get_str(tb[HAIRPIN_MASQ_A_IFNAME]));
 	if (tb[HAIRPIN_MASQ_A_FILTER])
 		m->filter = mnl_attr_get_u8(tb[HAIRPIN_MASQ_A_FILTER]);
+	if (tb[HAIRPIN_MASQ_A_ADDR]) {
+		m->has_addr = true;
+		m->addr = mnl_attr_get_u32(tb[HAIRPIN_MASQ_A_ADDR]);
+	}
 	if (tb[HAIRPIN_MASQ_A_BINDINGS]) {
 		m->has_bindings = true;
 		m->bindings = mnl_attr_get_u32(tb[HAIRPIN_MASQ_A_BINDINGS]);

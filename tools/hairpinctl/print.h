@@ -9,7 +9,7 @@
  *   mapping:  proto, addr, port, port_max, to_addr, to_port, to_port_max,
  *             comment, mirror, conns, hairpinned
  *   map show: {"mappings": [mapping...]}
- *   masq:     dev, filter, bindings
+ *   masq:     dev, to, filter, bindings
  *   masq show: {"masq": [masq...]}
  *   binding:  proto, internal, internal_port, external, external_port,
  *             filter, conns, idle
@@ -38,7 +38,9 @@
  * aligned columns after it.
  */
 void print_maps(FILE *f, const struct hp_maplist *list, unsigned int flags);
-/* masq show: one line per rule, "dev IFNAME filter F bindings N". */
+/* masq show: one line per rule, "dev IFNAME [to ADDRESS] filter F
+ * bindings N".
+ */
 void print_masqs(FILE *f, const struct hp_masqlist *list, unsigned int flags);
 /* binding show: one line per binding, "udp 192.168.1.100:4000 ->
  * 203.0.113.1:4000 filter independent conns 2 idle 3s".

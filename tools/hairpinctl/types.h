@@ -34,6 +34,8 @@ struct hp_map {
 /* One masquerade rule, as parsed from text or from a HAIRPIN_A_MASQ nest. */
 struct hp_masq {
 	char ifname[IFNAMSIZ];	/* the interface's name, NUL-terminated */
+	bool has_addr;		/* "to ADDRESS": SNAT to it while local */
+	uint32_t addr;		/* network order */
 	int filter;		/* enum hairpin_filter; absent = independent */
 	bool has_bindings;	/* bindings came from a dump or an event */
 	uint32_t bindings;

@@ -88,8 +88,12 @@ _hairpinctl() {
 				local ifs=(/sys/class/net/*)
 				[ -e "${ifs[0]}" ] && _hairpinctl_reply -W "${ifs[*]##*/}"
 				;;
-			3) [ "${words[0]}" = add ] && _hairpinctl_reply -W "filter" ;;
-			4) [ "${words[0]}" = add ] &&
+			3) [ "${words[0]}" = add ] && _hairpinctl_reply -W "to filter" ;;
+			4) [ "${words[0]}" = add ] && [ "${words[3]}" = filter ] &&
+				_hairpinctl_reply -W "independent address address-port" ;;
+			5) [ "${words[0]}" = add ] && [ "${words[3]}" = to ] &&
+				_hairpinctl_reply -W "filter" ;;
+			6) [ "${words[0]}" = add ] && [ "${words[5]}" = filter ] &&
 				_hairpinctl_reply -W "independent address address-port" ;;
 			esac
 			;;

@@ -56,7 +56,7 @@ ok $? "map help exits 0"
 grep -q 'map show \[-j\] \[-p\]' "$tmp/out"
 ok $? "map help shows map show's options"
 "$prog" masq help >"$tmp/out" 2>&1
-[ $? = 0 ] && grep -q '^  masq add dev IFNAME \[filter independent|address|address-port\]$' "$tmp/out" &&
+[ $? = 0 ] && grep -q '^  masq add dev IFNAME \[to ADDRESS\] \[filter independent|address|address-port\]$' "$tmp/out" &&
 	grep -q '^  masq del dev IFNAME$' "$tmp/out" && grep -q '^  masq show \[-j\] \[-p\]$' "$tmp/out"
 ok $? "masq help shows the masq grammar"
 "$prog" binding help >"$tmp/out" 2>&1
@@ -132,6 +132,8 @@ expect 2 "hairpinctl: unknown filter 'symmetric' (independent, address or addres
 expect 2 "hairpinctl: missing value after 'filter' (independent, address or address-port)" \
 	masq add dev wan0 filter
 expect 2 "hairpinctl: unexpected argument 'filter'" masq del dev wan0 filter address
+expect 2 "hairpinctl: invalid address '203.0.113'" masq add dev wan0 to 203.0.113
+expect 2 "hairpinctl: missing address after 'to'" masq add dev wan0 to
 expect 2 "hairpinctl: unexpected argument 'all'" masq show all
 # upnp
 expect 2 "hairpinctl: missing upnp command (follow)" upnp

@@ -55,11 +55,15 @@ expect "-j -p" map show -
 expect "add del show help" masq ""
 expect "dev" masq add ""
 expect "dev" masq del ""
-expect "filter" masq add dev wan0 ""
+expect "to filter" masq add dev wan0 ""
 expect "" masq del dev wan0 ""
 expect "independent address address-port" masq add dev wan0 filter ""
 expect "address address-port" masq add dev wan0 filter a
 expect "" masq add dev wan0 filter address ""
+expect "" masq add dev wan0 to ""
+expect "filter" masq add dev wan0 to 203.0.113.1 ""
+expect "independent address address-port" masq add dev wan0 to 203.0.113.1 filter ""
+expect "" masq add dev wan0 to 203.0.113.1 filter address ""
 expect "-j -p" masq show -
 expect "show help" binding ""
 expect "-j -p" binding show -

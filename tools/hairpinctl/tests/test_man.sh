@@ -89,7 +89,7 @@ done <"$tmp/opts"
 for key in proto addr port port_max to_addr to_port to_port_max comment mirror conns hairpinned \
 	source source_addr \
 	mappings ports max_mappings max_ports udp_timeout bindings max_bindings scope others_hairpinned \
-	dev filter masq \
+	dev to filter masq \
 	internal internal_port external external_port idle; do
 	grep -qw "$key" "$tmp/out"
 	ok $? "JSON key $key documented"

@@ -697,8 +697,11 @@ static void test_events(void)
 	hp_maplist_free(&list);
 }
 
-/* A masq nest: exactly the name, and the filter when want_filter >= 0. */
-static bool check_masq(const struct nlattr *nest, const char *ifname, int want_filter)
+/* A masq nest: exactly the name, the filter when want_filter >= 0, and
+ * the address when want_addr is not 0.
+ */
+static bool check_masq(const struct nlattr *nest, const char *ifname, int want_filter,
+		       uint32_t want_addr)
 {
 	const struct nlattr *tb[HAIRPIN_MASQ_A_MAX + 1] = { NULL };
 	struct collect c = { tb, HAIRPIN_MASQ_A_MAX, false };
@@ -713,6 +716,10 @@ static bool check_masq(const struct nlattr *nest, const char *ifname, int want_f
 	       (!tb[HAIRPIN_MASQ_A_FILTER] ||
 		(mnl_attr_validate(tb[HAIRPIN_MASQ_A_FILTER], MNL_TYPE_U8) == 0 &&
 		 mnl_attr_get_u8(tb[HAIRPIN_MASQ_A_FILTER]) == want_filter)) &&
+	       !tb[HAIRPIN_MASQ_A_ADDR] == !want_addr &&
+	       (!tb[HAIRPIN_MASQ_A_ADDR] ||
+		(mnl_attr_validate(tb[HAIRPIN_MASQ_A_ADDR], MNL_TYPE_U32) == 0 &&
+		 mnl_attr_get_u32(tb[HAIRPIN_MASQ_A_ADDR]) == want_addr)) &&
 	       !tb[HAIRPIN_MASQ_A_BINDINGS];
 }
 
@@ -723,12 +730,13 @@ static void test_masq(void)
 		uint8_t cmd;
 		const char *ifname;
 		int filter;	/* -1: no FILTER attribute */
+		const char *addr;	/* NULL: no ADDR attribute */
 	} want[] = {
-		{ HAIRPIN_CMD_NEW_MASQ, "wan0", -1 },
-		{ HAIRPIN_CMD_NEW_MASQ, "ppp0", HAIRPIN_FILTER_ADDRESS_PORT },
-		{ HAIRPIN_CMD_NEW_MASQ, "eth1", -1 },
-		{ HAIRPIN_CMD_DEL_MASQ, "wan0", -1 },
-		{ HAIRPIN_CMD_FLUSH_MAPS, NULL, -1 },
+		{ HAIRPIN_CMD_NEW_MASQ, "wan0", -1, NULL },
+		{ HAIRPIN_CMD_NEW_MASQ, "ppp0", HAIRPIN_FILTER_ADDRESS_PORT, "203.0.113.1" },
+		{ HAIRPIN_CMD_NEW_MASQ, "eth1", -1, "198.51.100.9" },
+		{ HAIRPIN_CMD_DEL_MASQ, "wan0", -1, NULL },
+		{ HAIRPIN_CMD_FLUSH_MAPS, NULL, -1, NULL },
 	};
 	alignas(struct nlmsghdr) char buf[HP_REQ_MAX_LEN];
 	const struct nlattr *top[HAIRPIN_A_MAX + 1] = { NULL };
@@ -744,8 +752,8 @@ static void test_masq(void)
 	unsigned int i;
 
 	if (!ok(parse_text("masq add dev wan0\n"
-			   "masq add dev ppp0 filter address-port\n"
-			   "masq add dev eth1 filter independent\n"
+			   "masq add dev ppp0 to 203.0.113.1 filter address-port\n"
+			   "masq add dev eth1 to 198.51.100.9 filter independent\n"
 			   "masq del dev wan0\n"
 			   "map flush\n", &list) && list.len == 5,
 		"a file of masq lines parses into 5 operations"))
@@ -768,12 +776,14 @@ static void test_masq(void)
 		if (want[i].ifname)
 			good = good && tb[HAIRPIN_OP_A_MASQ] &&
 			       check_masq(tb[HAIRPIN_OP_A_MASQ], want[i].ifname,
-					  want[i].filter);
+					  want[i].filter,
+					  want[i].addr ? ip(want[i].addr) : 0);
 		else
 			good = good && !tb[HAIRPIN_OP_A_MASQ];
 		ok(good && hp_batch_find(&b, b.off[i]) == (long)i,
-		   "op %u: command %u, HAIRPIN_OP_A_MASQ with the name%s", i + 1, want[i].cmd,
-		   want[i].filter >= 0 ? " and the filter" : " only");
+		   "op %u: command %u, HAIRPIN_OP_A_MASQ with the name%s%s", i + 1,
+		   want[i].cmd, want[i].filter >= 0 ? ", the filter" : "",
+		   want[i].addr ? ", the address" : "");
 	}
 	hp_batch_free(&b);
 
@@ -783,16 +793,19 @@ static void test_masq(void)
 	ok(check_header(nlh, HAIRPIN_CMD_NEW_MASQ, NLM_F_ACK) &&
 	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &tc) >= 0 && !tc.bad &&
 	   top[HAIRPIN_A_MASQ] && !top[HAIRPIN_A_OP] && !top[HAIRPIN_A_MAP] &&
-	   check_masq(top[HAIRPIN_A_MASQ], "ppp0", HAIRPIN_FILTER_ADDRESS_PORT),
-	   "masq add: one HAIRPIN_A_MASQ with IFNAME and FILTER");
+	   check_masq(top[HAIRPIN_A_MASQ], "ppp0", HAIRPIN_FILTER_ADDRESS_PORT,
+		      ip("203.0.113.1")),
+	   "masq add: one HAIRPIN_A_MASQ with IFNAME, FILTER and ADDR");
 	list.ops[3].masq.filter = HAIRPIN_FILTER_ADDRESS;
+	list.ops[3].masq.has_addr = true;
+	list.ops[3].masq.addr = ip("203.0.113.1");
 	memset(top, 0, sizeof(top));
 	nlh = hp_msg_start(buf, FAMILY, list.ops[3].cmd, NLM_F_ACK);
 	hp_request_put(nlh, &list.ops[3]);
 	ok(check_header(nlh, HAIRPIN_CMD_DEL_MASQ, NLM_F_ACK) &&
 	   mnl_attr_parse(nlh, sizeof(struct genlmsghdr), collect_cb, &tc) >= 0 && !tc.bad &&
-	   top[HAIRPIN_A_MASQ] && check_masq(top[HAIRPIN_A_MASQ], "wan0", -1),
-	   "masq del: HAIRPIN_A_MASQ with IFNAME only, whatever the filter");
+	   top[HAIRPIN_A_MASQ] && check_masq(top[HAIRPIN_A_MASQ], "wan0", -1, 0),
+	   "masq del: HAIRPIN_A_MASQ with IFNAME only, whatever the filter and address");
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, NLM_F_DUMP);
 	ok(check_header(nlh, HAIRPIN_CMD_GET_MASQ, NLM_F_DUMP), "masq dump request: NLM_F_DUMP");
 	hp_oplist_free(&list);
@@ -806,7 +819,8 @@ static void test_masq(void)
 	mnl_attr_put_u32(nlh, 200, 0xdeadbeef);	/* from a newer module */
 	mnl_attr_nest_end(nlh, nest);
 	ok(hp_masq_parse(nest, &m) && !strcmp(m.ifname, "123456789012345") &&
-	   m.filter == HAIRPIN_FILTER_ADDRESS && m.has_bindings && m.bindings == 42,
+	   m.filter == HAIRPIN_FILTER_ADDRESS && m.has_bindings && m.bindings == 42 &&
+	   !m.has_addr,
 	   "dumped masq nest parses, the longest name, unknown attribute skipped");
 	ok(hp_masqs_cb(nlh, &masqs) == MNL_CB_OK && hp_masqs_cb(nlh, &masqs) == MNL_CB_OK &&
 	   masqs.len == 2 && masqs.masqs[1].bindings == 42, "GET_MASQ dump messages append");
@@ -822,6 +836,21 @@ static void test_masq(void)
 	ok(hp_masq_parse(nest, &m) && !strcmp(m.ifname, "wan0") &&
 	   m.filter == HAIRPIN_FILTER_INDEPENDENT && !m.has_bindings,
 	   "a nest without FILTER is independent, without BINDINGS has none");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "wan0");
+	mnl_attr_put_u32(nlh, HAIRPIN_MASQ_A_ADDR, ip("203.0.113.1"));
+	mnl_attr_nest_end(nlh, nest);
+	ok(hp_masq_parse(nest, &m) && m.has_addr && m.addr == ip("203.0.113.1"),
+	   "a nest with ADDR has the address");
+
+	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
+	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
+	mnl_attr_put_strz(nlh, HAIRPIN_MASQ_A_IFNAME, "wan0");
+	mnl_attr_put_u16(nlh, HAIRPIN_MASQ_A_ADDR, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ok(!hp_masq_parse(nest, &m), "an ADDR of the wrong size is refused");
 
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_GET_MASQ, 0);
 	nest = mnl_attr_nest_start(nlh, HAIRPIN_A_MASQ);
@@ -849,12 +878,14 @@ static void test_masq(void)
 	ok(!hp_masq_parse(nest, &m), "a FILTER of the wrong size is refused");
 
 	/* Events. */
-	m = (struct hp_masq){ .ifname = "wan0", .filter = HAIRPIN_FILTER_ADDRESS };
+	m = (struct hp_masq){ .ifname = "wan0", .filter = HAIRPIN_FILTER_ADDRESS,
+			      .has_addr = true, .addr = ip("203.0.113.1") };
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_NEW_MASQ, 0);
 	hp_masq_put(nlh, HAIRPIN_A_MASQ, &m, true);
 	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_NEW_MASQ &&
 	   !strcmp(op.masq.ifname, "wan0") && op.masq.filter == HAIRPIN_FILTER_ADDRESS &&
-	   op.source == HP_UNSET, "event: a new masq rule");
+	   op.masq.has_addr && op.masq.addr == ip("203.0.113.1") &&
+	   op.source == HP_UNSET, "event: a new masq rule, with its address");
 	nlh = hp_msg_start(buf, FAMILY, HAIRPIN_CMD_DEL_MASQ, 0);
 	hp_masq_put(nlh, HAIRPIN_A_MASQ, &m, true);
 	ok(hp_event_parse(nlh, &op) == 1 && op.cmd == HAIRPIN_CMD_DEL_MASQ &&

@@ -217,8 +217,20 @@ static void test_good(void)
 
 	good("masq add dev wan0", &op);
 	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "wan0") &&
-	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT && !op.masq.has_bindings,
-	   "  fields: masq add, the filter independent by default");
+	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT && !op.masq.has_bindings &&
+	   !op.masq.has_addr,
+	   "  fields: masq add, the filter independent by default, no address");
+
+	good("masq add dev wan0 to 203.0.113.1", &op);
+	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "wan0") &&
+	   op.masq.has_addr && op.masq.addr == ip("203.0.113.1") &&
+	   op.masq.filter == HAIRPIN_FILTER_INDEPENDENT,
+	   "  fields: masq add to an address");
+
+	good("masq add dev wan0 to 198.51.100.7 filter address-port", &op);
+	ok(op.masq.has_addr && op.masq.addr == ip("198.51.100.7") &&
+	   op.masq.filter == HAIRPIN_FILTER_ADDRESS_PORT,
+	   "  fields: masq add to an address, with a filter");
 
 	good("masq add dev ppp0 filter address", &op);
 	ok(op.cmd == HAIRPIN_CMD_NEW_MASQ && !strcmp(op.masq.ifname, "ppp0") &&
@@ -368,6 +380,18 @@ static void test_bad(void)
 	bad("masq add dev wan0 filter address extra", "hairpinctl: unexpected argument 'extra'");
 	bad("masq add dev wan0 comment x", "hairpinctl: unexpected argument 'comment'");
 	bad("masq del dev wan0 filter address", "hairpinctl: unexpected argument 'filter'");
+	bad("masq add dev wan0 to", "hairpinctl: missing address after 'to'");
+	bad("masq add dev wan0 to 203.0.113.300", "hairpinctl: invalid address '203.0.113.300'");
+	bad("masq add dev wan0 to 0.0.0.0", "hairpinctl: invalid address '0.0.0.0'");
+	bad("masq add dev wan0 to wan0", "hairpinctl: invalid address 'wan0'");
+	bad("masq add dev wan0 to 203.0.113.1:80", "hairpinctl: invalid address '203.0.113.1:80'");
+	bad("masq add dev wan0 filter address to 203.0.113.1",
+	    "hairpinctl: unexpected argument 'to'");
+	bad("masq add dev wan0 to 203.0.113.1 to 203.0.113.2",
+	    "hairpinctl: unexpected argument 'to'");
+	bad("masq add dev wan0 to 203.0.113.1 filter", "hairpinctl: missing value after 'filter' "
+	    "(independent, address or address-port)");
+	bad("masq del dev wan0 to 203.0.113.1", "hairpinctl: unexpected argument 'to'");
 	/* set */
 	bad("set", "hairpinctl: missing setting (source, hairpin, scope, udp-timeout or limit)");
 	bad("set source", "hairpinctl: missing value after 'source' (lan, external or an address)");
@@ -564,6 +588,11 @@ static void test_files(void)
 		diag("got '%s'", last_error);
 	hp_oplist_free(&list);
 
+	ret = parse_text("map flush\nmasq add dev wan0 to 203.0.113.256\n", "masq.conf", &list);
+	ok(!ret && !strcmp(last_error, "hairpinctl: masq.conf:2: invalid address '203.0.113.256'"),
+	   "a bad masq address in a file, with its line");
+	hp_oplist_free(&list);
+
 	ret = parse_text("masq add dev wan0\n\nmasq del dev wan0/1\n", "masq.conf", &list);
 	ok(!ret && !strcmp(last_error, "hairpinctl: masq.conf:3: invalid interface name 'wan0/1'"),
 	   "a bad interface name in a file, with its line");
@@ -671,7 +700,8 @@ static void masq_roundtrip(const char *line, const char *want)
 	if (strcmp(text, want))
 		diag("want %s", want);
 	ok(parse_line(text, &op2) && op2.cmd == op.cmd &&
-	   !strcmp(op2.masq.ifname, op.masq.ifname) && op2.masq.filter == op.masq.filter,
+	   !strcmp(op2.masq.ifname, op.masq.ifname) && op2.masq.filter == op.masq.filter &&
+	   op2.masq.has_addr == op.masq.has_addr && op2.masq.addr == op.masq.addr,
 	   "  and parses back to the same rule");
 }
 
@@ -701,6 +731,11 @@ static void test_format(void)
 	masq_roundtrip("masq add dev br-lan.7 filter address-port",
 		       "masq add dev br-lan.7 filter address-port");
 	masq_roundtrip("masq add dev \"#w\\\"\\\\\"", "masq add dev \"#w\\\"\\\\\"");
+	masq_roundtrip("masq add dev wan0 to 203.0.113.1", "masq add dev wan0 to 203.0.113.1");
+	masq_roundtrip("masq add dev wan0 to 203.0.113.1 filter independent",
+		       "masq add dev wan0 to 203.0.113.1");
+	masq_roundtrip("masq add dev ppp0 to 192.0.2.77 filter address",
+		       "masq add dev ppp0 to 192.0.2.77 filter address");
 	masq_roundtrip("masq del dev wan0", "masq del dev wan0");
 
 	roundtrip("map add tcp 80 to 192.168.1.10 comment web",

@@ -53,6 +53,19 @@ static uint32_t ip(const char *s)
 /* No masq rules, for save. */
 static const struct hp_masqlist no_masqs = { NULL, 0, 0 };
 
+/* The masq rules of the examples: a PPPoE link and a second uplink with
+ * an address of its own, with bindings in the thousands, and an odd name
+ * that needs quotes. The address is set by setup_maps().
+ */
+static struct hp_masq masqs[3] = {
+	{ .ifname = "ppp0", .filter = HAIRPIN_FILTER_INDEPENDENT,
+	  .has_bindings = true, .bindings = 12 },
+	{ .ifname = "wan1", .filter = HAIRPIN_FILTER_ADDRESS_PORT,
+	  .has_bindings = true, .bindings = 4096 },
+	{ .ifname = "#odd\"", .filter = HAIRPIN_FILTER_ADDRESS,
+	  .has_bindings = true, .bindings = 0 },
+};
+
 /* The mappings of the examples: any-address with a comment, a range to a
  * shifted range with a quoted comment, and one with counters in the
  * thousands.
@@ -61,6 +74,8 @@ static struct hp_map maps[3];
 
 static void setup_maps(void)
 {
+	masqs[1].has_addr = true;
+	masqs[1].addr = ip("203.0.113.9");
 	memset(maps, 0, sizeof(maps));
 	maps[0] = (struct hp_map){
 		.proto = IPPROTO_TCP, .port = 80, .port_max = 80, .has_to = true,
@@ -144,18 +159,6 @@ static void test_map_show(void)
 	is(out_end(), "{\n  \"mappings\": []\n}\n", "map show -p without mappings");
 }
 
-/* The masq rules of the examples: a PPPoE link and a second uplink, with
- * bindings in the thousands, and an odd name that needs quotes.
- */
-static struct hp_masq masqs[3] = {
-	{ .ifname = "ppp0", .filter = HAIRPIN_FILTER_INDEPENDENT,
-	  .has_bindings = true, .bindings = 12 },
-	{ .ifname = "wan1", .filter = HAIRPIN_FILTER_ADDRESS_PORT,
-	  .has_bindings = true, .bindings = 4096 },
-	{ .ifname = "#odd\"", .filter = HAIRPIN_FILTER_ADDRESS,
-	  .has_bindings = true, .bindings = 0 },
-};
-
 static void test_masq_show(void)
 {
 	struct hp_masqlist list = { masqs, 3, 3 };
@@ -165,7 +168,7 @@ static void test_masq_show(void)
 	print_masqs(out, &list, 0);
 	is(out_end(),
 	   "dev ppp0 filter independent bindings 12\n"
-	   "dev wan1 filter address-port bindings 4096\n"
+	   "dev wan1 to 203.0.113.9 filter address-port bindings 4096\n"
 	   "dev \"#odd\\\"\" filter address bindings 0\n",
 	   "masq show: the masq add grammar, every filter, then the bindings");
 
@@ -177,9 +180,10 @@ static void test_masq_show(void)
 	print_masqs(out, &list, PRINT_JSON);
 	is(out_end(),
 	   "{\"masq\":["
-	   "{\"dev\":\"ppp0\",\"filter\":\"independent\",\"bindings\":12},"
-	   "{\"dev\":\"wan1\",\"filter\":\"address-port\",\"bindings\":4096},"
-	   "{\"dev\":\"#odd\\\"\",\"filter\":\"address\",\"bindings\":0}]}\n",
+	   "{\"dev\":\"ppp0\",\"to\":null,\"filter\":\"independent\",\"bindings\":12},"
+	   "{\"dev\":\"wan1\",\"to\":\"203.0.113.9\",\"filter\":\"address-port\","
+	   "\"bindings\":4096},"
+	   "{\"dev\":\"#odd\\\"\",\"to\":null,\"filter\":\"address\",\"bindings\":0}]}\n",
 	   "masq show -j: one object, the names unquoted but escaped");
 
 	out_start();
@@ -194,6 +198,7 @@ static void test_masq_show(void)
 	   "  \"masq\": [\n"
 	   "    {\n"
 	   "      \"dev\": \"ppp0\",\n"
+	   "      \"to\": null,\n"
 	   "      \"filter\": \"independent\",\n"
 	   "      \"bindings\": 12\n"
 	   "    }\n"
@@ -207,7 +212,7 @@ static void test_masq_show(void)
 	is(out_end(), "dev wan0 filter 7\n", "masq show: an unknown filter as a number");
 	out_start();
 	print_masqs(out, &list, PRINT_JSON);
-	is(out_end(), "{\"masq\":[{\"dev\":\"wan0\",\"filter\":7,\"bindings\":null}]}\n",
+	is(out_end(), "{\"masq\":[{\"dev\":\"wan0\",\"to\":null,\"filter\":7,\"bindings\":null}]}\n",
 	   "  and in JSON, with null bindings");
 }
 
@@ -489,20 +494,28 @@ static void test_monitor(void)
 	op.cmd = HAIRPIN_CMD_NEW_MASQ;
 	op.masq = masqs[1];
 	op.masq.has_bindings = false;
-	event(&op, "masq add dev wan1 filter address-port\n",
-	      "{\"event\":\"add\",\"masq\":{\"dev\":\"wan1\",\"filter\":\"address-port\","
+	event(&op, "masq add dev wan1 to 203.0.113.9 filter address-port\n",
+	      "{\"event\":\"add\",\"masq\":{\"dev\":\"wan1\",\"to\":\"203.0.113.9\","
+	      "\"filter\":\"address-port\","
 	      "\"bindings\":null}}\n");
 
 	op.masq = masqs[0];
 	event(&op, "masq add dev ppp0\n",
-	      "{\"event\":\"add\",\"masq\":{\"dev\":\"ppp0\",\"filter\":\"independent\","
+	      "{\"event\":\"add\",\"masq\":{\"dev\":\"ppp0\",\"to\":null,\"filter\":\"independent\","
 	      "\"bindings\":12}}\n");
 
 	op.cmd = HAIRPIN_CMD_DEL_MASQ;
 	op.masq = masqs[2];
 	event(&op, "masq del dev \"#odd\\\"\"\n",
-	      "{\"event\":\"del\",\"masq\":{\"dev\":\"#odd\\\"\",\"filter\":\"address\","
+	      "{\"event\":\"del\",\"masq\":{\"dev\":\"#odd\\\"\",\"to\":null,\"filter\":\"address\","
 	      "\"bindings\":0}}\n");
+
+	/* A deleted rule's address: in the JSON, not in the line. */
+	op.masq = masqs[1];
+	op.masq.has_bindings = false;
+	event(&op, "masq del dev wan1\n",
+	      "{\"event\":\"del\",\"masq\":{\"dev\":\"wan1\",\"to\":\"203.0.113.9\","
+	      "\"filter\":\"address-port\",\"bindings\":null}}\n");
 
 	op.cmd = HAIRPIN_CMD_SET_CONFIG;
 	op.source = HAIRPIN_SOURCE_LAN;
@@ -631,17 +644,19 @@ static void test_save(void)
 		   "set source external hairpin always\n"
 		   "set limit mappings 1024 ports 4294967295\n"
 		   "masq add dev ppp0\n"
-		   "masq add dev wan1 filter address-port\n"
+		   "masq add dev wan1 to 203.0.113.9 filter address-port\n"
 		   "masq add dev \"#odd\\\"\" filter address\n"
 		   "map add tcp 80 to 192.168.1.10:80 comment web\n",
 		   "save: the masq rules as masq add, filter independent left out, "
-		   "no bindings");
+		   "the address said, no bindings");
 		f = fmemopen((void *)text, strlen(text), "r");
 		ok(parse_file(f, "saved", &ops) && ops.len == 7 &&
 		   ops.ops[3].cmd == HAIRPIN_CMD_NEW_MASQ &&
 		   !strcmp(ops.ops[3].masq.ifname, "ppp0") &&
 		   ops.ops[3].masq.filter == HAIRPIN_FILTER_INDEPENDENT &&
 		   ops.ops[4].masq.filter == HAIRPIN_FILTER_ADDRESS_PORT &&
+		   ops.ops[4].masq.has_addr && ops.ops[4].masq.addr == ip("203.0.113.9") &&
+		   !ops.ops[3].masq.has_addr &&
 		   !strcmp(ops.ops[5].masq.ifname, "#odd\"") &&
 		   ops.ops[5].masq.filter == HAIRPIN_FILTER_ADDRESS &&
 		   ops.ops[6].cmd == HAIRPIN_CMD_NEW_MAP,
