@@ -346,6 +346,11 @@ static void rand_masq(struct hp_masq *q)
 	memset(q, 0, sizeof(*q));
 	snprintf(q->ifname, sizeof(q->ifname), "%s", PICK(names));
 	q->filter = (int)below(HAIRPIN_FILTER_MAX + 1);
+	/* An address of its own now and then, a refused one among them. */
+	if (chance(30)) {
+		q->has_addr = true;
+		q->addr = htonl(chance(80) ? PICK(ext_addrs) : PICK(int_addrs));
+	}
 }
 
 static void rand_op(struct hp_op *op, bool wide)
@@ -588,6 +593,11 @@ static void churn_op(struct hp_op *op)
 		op->cmd = r < 5 ? HAIRPIN_CMD_NEW_MASQ : HAIRPIN_CMD_DEL_MASQ;
 		snprintf(op->masq.ifname, sizeof(op->masq.ifname), "wan0");
 		op->masq.filter = (int)below(HAIRPIN_FILTER_MAX + 1);
+		/* Now and then to the public address, by name. */
+		if (churn.addr && chance(30)) {
+			op->masq.has_addr = true;
+			op->masq.addr = churn.addr;
+		}
 	} else {
 		op->cmd = r < 50 ? HAIRPIN_CMD_NEW_MAP : r < 75 ?
 			  HAIRPIN_CMD_REPLACE_MAP : HAIRPIN_CMD_DEL_MAP;

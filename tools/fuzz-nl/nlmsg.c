@@ -18,7 +18,7 @@
  *      (map, op, source, source_addr, mode, masq, udp_timeout, scope...;
  *      in a map: proto, addr, port, port_max, to_addr, to_port, comment,
  *      conns, hairpinned, flags; in an op: cmd, map, source, mode, masq...;
- *      in a masq: ifname, filter, bindings) or a number. MOD is the payload's kind when not the
+ *      in a masq: ifname, filter, bindings, addr) or a number. MOD is the payload's kind when not the
  *      attribute's own: u8, u16, u32, u64, ip, str (NUL-terminated), chars
  *      (no NUL), hex, empty; or "nested"/"flat" to set or clear
  *      NLA_F_NESTED (set on nests by default). "!" marks the attribute the
@@ -96,6 +96,7 @@ static const struct name masq_names[] = {
 	{ "ifname", HAIRPIN_MASQ_A_IFNAME, K_STR, 0 },
 	{ "filter", HAIRPIN_MASQ_A_FILTER, K_U8, 0 },
 	{ "bindings", HAIRPIN_MASQ_A_BINDINGS, K_U32, 0 },
+	{ "addr", HAIRPIN_MASQ_A_ADDR, K_IP, 0 },
 	{ NULL, 0, K_NONE, 0 },
 };
 
