@@ -192,6 +192,30 @@ hp router masq add dev wan0
 check "with it again, client's binding is rebuilt from its entries" \
 	[ "$(bindings | jq "[.[] | select(.internal_port == $sport)] | length")" = 1 ]
 
+# As conntrackd commits a backup router's entries: an outbound one made
+# through ctnetlink, its reply tuple the plain inverse and the source NAT
+# given apart, for the kernel to set up (a reply tuple given translated
+# would not be source-NATed). Adding the rule walks the table before it
+# returns: the binding is there at once, not at the next walk, 10 s on,
+# and a filtering one lets in its entries' remotes, from any port.
+hp router masq del dev wan0
+ns router conntrack -I -p udp -s $CLIENT -d $WANHOST --sport 5000 --dport 7001 \
+	-r $WANHOST -q $CLIENT --reply-port-src 7001 --reply-port-dst 5000 \
+	--src-nat $PUBLIC:5123 --timeout 120 >/dev/null
+check_eq "conntrack -I: a source-NATed entry" 1 \
+	"$(entries --src-nat -p udp -s $CLIENT --orig-port-src 5000)"
+hp router masq add dev wan0 filter address
+check_eq "masq add returns with the entry's binding" "$CLIENT:5000 $PUBLIC:5123 address" \
+	"$(bindings | jq -r '.[] | select(.internal_port == 5000) |
+		"\(.internal):\(.internal_port) \(.external):\(.external_port) \(.filter)"')"
+echo "[+] client: udp/5000 listener" >&2
+nsq client socat UDP-RECVFROM:5000,fork,reuseaddr \
+	SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT client' >/dev/null 2>&1 &
+wait_for_port client udp 5000
+check_eq "filter address: the entry's remote gets in from another port" \
+	"$WANHOST 7003 client" "$(peer wanhost udp $PUBLIC 5123 sourceport=7003,reuseaddr)"
+check "another address does not" no_answer far udp $PUBLIC 5123 sourceport=7003,reuseaddr
+
 # An address change ends the bindings on the old address, and their entries.
 ns router ip addr del $PUBLIC/24 dev wan0
 ns router ip addr add 203.0.113.2/24 dev wan0
