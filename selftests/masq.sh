@@ -216,6 +216,33 @@ check_eq "filter address: the entry's remote gets in from another port" \
 	"$WANHOST 7003 client" "$(peer wanhost udp $PUBLIC 5123 sourceport=7003,reuseaddr)"
 check "another address does not" no_answer far udp $PUBLIC 5123 sourceport=7003,reuseaddr
 
+# A rule with an address of its own (a virtual address that keepalived
+# moves between two routers) source-NATs to it while the router has it,
+# to the interface's address while not; and what was made on it outlives
+# its absence, as SNAT's does, where masquerade's goes with it.
+VIP=203.0.113.9
+vip_binding() {
+	bindings | jq -r '.[] | select(.external == "'$VIP'") | "\(.external):\(.external_port)"'
+}
+hp router masq add dev wan0 to $VIP
+check_eq "masq show: the rule's address" "dev wan0 to $VIP filter independent" \
+	"$(hpq masq show | cut -d' ' -f1-6)"
+check_eq "masq show -j: as \"to\"" "$VIP" "$(hpq -j masq show | jq -r '.masq[0].to')"
+check_eq "the address not local: the interface's" "$PUBLIC:4800" "$(seen client udp 7001 4800)"
+ns router ip addr add $VIP/32 dev wan0
+check_eq "local: the rule's" "$VIP:4801" "$(seen client udp 7001 4801)"
+ns router ip addr del $VIP/32 dev wan0
+# A walk, before it returns.
+hp router masq add dev wan0 to $VIP
+check_eq "the address gone: its connection stays" 1 "$(entries -p udp --reply-dst $VIP)"
+check_eq "and its binding" "$VIP:4801" "$(vip_binding)"
+# Without the address, the binding goes, as a deleted rule's does, but
+# not its connection. (With a rule that never named it, the connections
+# go with the address: the next part.)
+hp router masq add dev wan0
+check_eq "the rule without the address: its binding goes" "" "$(vip_binding)"
+check_eq "but not its connection" 1 "$(entries -p udp --reply-dst $VIP)"
+
 # An address change ends the bindings on the old address, and their entries.
 ns router ip addr del $PUBLIC/24 dev wan0
 ns router ip addr add 203.0.113.2/24 dev wan0
