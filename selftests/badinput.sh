@@ -47,6 +47,7 @@ long=$(printf 'x%.0s' $(seq 64))
 printf 'map flush\nmap add tcp 1 to 10.0.0.1\nmap add tcp 2 to 10.0.0.300\n' >"$tmp/bad.conf"
 printf 'map flush\nmap add tcp 1 to 10.0.0.1\nmap add tcp 1 to 10.0.0.2\n' >"$tmp/overlap.conf"
 printf 'map flush\nset hairpin off\nmap add tcp 2 to 127.0.0.2\n' >"$tmp/flush-then-bad.conf"
+printf 'masq add dev wan0\nmasq add dev wan1 to 192.0.2.1.5\n' >"$tmp/masq-to.conf"
 
 # EXIT | what the message must contain | hairpinctl arguments
 while IFS='|' read -r want_rc want args; do
@@ -113,6 +114,13 @@ done <<EOF
 2 | unknown option '-x'                     | -x
 2 | -f needs a file name                    | -f
 2 | $tmp/bad.conf:3: invalid address '10.0.0.300' | -f $tmp/bad.conf
+2 | missing address after 'to'              | masq add dev wan0 to
+2 | invalid address '0.0.0.0'               | masq add dev wan0 to 0.0.0.0
+2 | invalid address '203.0.113'             | masq add dev wan0 to 203.0.113
+2 | invalid address 'vip'                   | masq add dev wan0 to vip filter address
+2 | unexpected argument 'to'                | masq add dev wan0 filter address to 203.0.113.1
+2 | unexpected argument 'to'                | masq del dev wan0 to 203.0.113.1
+2 | $tmp/masq-to.conf:2: invalid address '192.0.2.1.5' | -f $tmp/masq-to.conf
 1 | No such file or directory               | -f $tmp/missing.conf
 # The kernel: exit 1 and its extack message.
 1 | internal address must be a unicast address | map add tcp 9000 to 127.0.0.1
@@ -134,6 +142,9 @@ done <<EOF
 1 | no mapping with this protocol, address and range | map del tcp 203.0.113.6:443
 1 | mapping overlaps an existing mapping    | -f $tmp/overlap.conf
 1 | internal address must be a unicast address | -f $tmp/flush-then-bad.conf
+1 | masq address must be a unicast address  | masq add dev wan0 to 127.0.0.1
+1 | masq address must be a unicast address  | masq add dev wan0 to 224.0.0.1 filter address
+1 | masq address must be a unicast address  | masq add dev wan0 to 255.255.255.255
 EOF
 
 
@@ -314,6 +325,14 @@ EINVAL | Attribute failed policy validation || new_masq masq{ ifname=wan0 !bindi
 EINVAL | Unsupported attribute || new_masq !map{ $M } masq{ ifname=wan0 }
 EINVAL || ifname | del_masq masq{ filter=1 }
 ENOENT | no masq rule on that interface || del_masq masq{ ifname=nope }
+EINVAL | masq address must be a unicast address || new_masq masq{ ifname=wan0 !addr=0.0.0.0 }
+EINVAL | masq address must be a unicast address || new_masq masq{ ifname=wan0 !addr=127.0.0.1 }
+EINVAL | masq address must be a unicast address || new_masq masq{ ifname=wan0 filter=1 !addr=239.1.1.1 }
+EINVAL | masq address must be a unicast address || new_masq masq{ ifname=wan0 !addr=255.255.255.255 }
+EINVAL | masq address must be a unicast address || batch op{ cmd=9 masq{ ifname=wan0 } } op{ cmd=9 masq{ ifname=wan1 !addr=127.255.255.254 } }
+EINVAL | invalid attribute length || new_masq masq{ ifname=wan0 !addr:u16=1 }
+EINVAL | invalid attribute length || new_masq masq{ ifname=wan0 !addr:u64=1 }
+EEXIST | another masq rule has that address || batch op{ cmd=9 masq{ ifname=wan0 addr=192.0.2.1 } } !op{ cmd=9 masq{ ifname=wan1 addr=192.0.2.1 } }
 ERANGE | integer out of range || set_config !udp_timeout=119
 EINVAL | Unsupported attribute || get_binding flags=request,dump !masq{ ifname=wan0 }
 EINVAL | a mapping is required || batch op{ cmd=7 } !op{ cmd=4 }
