@@ -7,7 +7,9 @@
 # 6.12 from bookworm-backports), image and headers each. For miniupnpd, the
 # binary alone (miniupnpd-nftables): the package miniupnpd would add debconf
 # questions and a service, and selftests/upnp.sh runs the daemon with a
-# config of its own.
+# config of its own. keepalived and conntrackd for selftests/failover.sh,
+# which also runs them with configs of its own: they exist only as packages
+# with a service, so the services this script installs are disabled.
 set -e
 
 say() { printf '[deps] %s\n' "$*"; }
@@ -17,7 +19,7 @@ say() { printf '[deps] %s\n' "$*"; }
 pkgs="build-essential bc bison flex libelf-dev libssl-dev pkg-config libmnl-dev
       qemu-system-x86 busybox-static cpio kmod sparse linux-source-6.1
       iproute2 iputils-ping nftables iptables conntrack socat tcpdump jq procps psmisc
-      coturn nat-traverse miniupnpd-nftables miniupnpc natpmpc
+      coturn nat-traverse miniupnpd-nftables miniupnpc natpmpc keepalived conntrackd
       clang libclang-rt-14-dev man-db shellcheck python3
       linux-image-amd64 linux-headers-amd64"
 
@@ -60,7 +62,19 @@ $SUDO apt-get update -qq
 img=$(bpo_kernel)
 [ -n "$img" ] || { say "no 6.12 kernel in bookworm-backports"; exit 1; }
 hdr=${img/linux-image/linux-headers}
-say "installing: $(missing | tr '\n' ' ')$img $hdr"
+new=$(missing)
+say "installing: $(tr '\n' ' ' <<<"$new")$img $hdr"
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq --no-install-recommends $pkgs "$img" "$hdr" >/dev/null
+# Under systemd, conntrackd.service starts at once and at every boot with
+# Debian's default config (stats mode, its socket and lock in /var), and
+# keepalived.service would as soon as a keepalived.conf exists: neither is
+# wanted on a build machine. Only those this run installed: a machine that
+# had them already runs them on purpose.
+svcs=$(grep -xE 'conntrackd|keepalived' <<<"$new" | sed 's/$/.service/' || true)
+if [ -n "$svcs" ] && [ -d /run/systemd/system ]; then
+	say "disabling" $svcs
+	# shellcheck disable=SC2086
+	$SUDO systemctl disable --now $svcs
+fi
 say "done"
