@@ -29,9 +29,11 @@
 # (seconds) for one established flow, in three times as many rounds;
 # BENCH_IPERF_ROUNDS, BENCH_IPERF_TIME (seconds); BENCH_PERF (0: no
 # profiles); BENCH_CAP_WAN, BENCH_CAP_LAN (flows a window may create);
-# BENCH_MASQ_SIZES (live bindings; even, at most 111070); BENCH_ONLY (the
-# parts to run, of: sizes masq scope; all by default), BENCH_MASQ_ONLY (1:
-# the masquerade part alone, as BENCH_ONLY=masq).
+# BENCH_MASQ_SIZES (live bindings; even, at most 111070);
+# BENCH_FAILOVER_SIZES (live connections), BENCH_FAILOVER_RATE (new
+# connections a second while they open); BENCH_ONLY (the parts to run, of:
+# sizes masq scope failover; all by default), BENCH_MASQ_ONLY (1: the
+# masquerade part alone, as BENCH_ONLY=masq).
 set -e
 
 out=$1
@@ -58,7 +60,9 @@ perf=${BENCH_PERF:-1}
 cap_wan=${BENCH_CAP_WAN:-250000}
 cap_lan=${BENCH_CAP_LAN:-60000}
 masq_sizes=${BENCH_MASQ_SIZES:-1000 100000}
-only=${BENCH_ONLY:-sizes masq scope}
+failover_sizes=${BENCH_FAILOVER_SIZES:-1000 10000}
+failover_rate=${BENCH_FAILOVER_RATE:-100}
+only=${BENCH_ONLY:-sizes masq scope failover}
 [ "${BENCH_MASQ_ONLY:-0}" != 1 ] || only=masq
 
 PUB1=203.0.113.1
@@ -72,7 +76,8 @@ main() {
 	local n i=0
 	trap teardown EXIT
 	machine
-	say "parts: $only; sizes: $sizes; windows: $warm s warm-up + $nwin x $win s"
+	say "parts: $only; sizes: $sizes; windows: $warm s warm-up + $nwin x $win s;" \
+		"failover: $failover_sizes at $failover_rate/s"
 	if part sizes; then
 		forwarding_only
 		conntrack_only
@@ -98,6 +103,11 @@ main() {
 	fi
 	if part scope; then
 		scope_all
+	fi
+	if part failover; then
+		for n in $failover_sizes; do
+			failover "$n"
+		done
 	fi
 	emit meta seconds $((SECONDS - t0))
 	say "done"
@@ -347,6 +357,24 @@ scope_all() {
 	emit hairpinned scope-all 1 wan $((h2 - h1))
 	say "scope all hairpinned $((h1 - h0)) connections in the hairpin path's windows," \
 		"$((h2 - h1)) in the WAN path's"
+}
+
+# Failover (issue 23): two routers, keepalived and conntrackd, N live TCP
+# connections through them, a hard failover and a graceful failback:
+# bench/failover.sh, in namespaces of its own (selftests/two-routers.sh,
+# the topology of selftests/failover.sh). It emits its own lines.
+failover() {
+	local n=$1 rc=0
+	say "== failover N=$n"
+	teardown
+	quiesce
+	emit meta failover_rate "$failover_rate"
+	bash "$here/failover.sh" "$res" "$ko" "$n" "$failover_rate" || rc=$?
+	case $rc in
+	0) ;;
+	4) say "failover N=$n: skipped" ;;
+	*) say "failover N=$n: failed (exit $rc)" ;;
+	esac
 }
 
 # new_flows N PATH MATCH LABEL...: the new-flow rate through slots 0, 1...
@@ -772,7 +800,8 @@ emit() { local IFS=$'\t'; echo "$*" >>"$res"; }
 # nx NS CMD...: CMD in network namespace NS (cheaper than ip netns exec,
 # which also remounts /sys).
 nx() { local ns=$1; shift; nsenter --net="/run/netns/$ns" "$@"; }
-# part NAME: whether BENCH_ONLY names the part NAME (sizes, masq, scope).
+# part NAME: whether BENCH_ONLY names the part NAME (sizes, masq, scope,
+# failover).
 part() { [[ " $only " == *" $1 "* ]]; }
 # median X...: as awk prints it.
 median() {

@@ -267,6 +267,14 @@ class Results:
     scope: dict = field(default_factory=dict)    # (engine, path): Meas
     others: dict = field(default_factory=dict)   # path: connections scope all hairpinned
     sfail: list = field(default_factory=list)    # (where, count)
+    # Failover (issue 23), apart too: two routers, N live connections.
+    fopen: dict = field(default_factory=dict)    # (N, kind): (opened, checked, wanted, s)
+    fsync: dict = field(default_factory=dict)    # N: (s opening, s until r2 held them, held, total)
+    fkept: dict = field(default_factory=dict)    # (N, when, kind): (kept, of, reset, timeout)
+    fbind: dict = field(default_factory=dict)    # (N, when): (bindings, expected, entries)
+    ftime: dict = field(default_factory=dict)    # (N, when): FailTime
+    fspurious: list = field(default_factory=list)  # (N, when, router): took over before the failure
+    fsizes: list = field(default_factory=list)   # ascending
 
     def value(self, kind, eng, n, path, match):
         m = self.meas.get((kind, eng, n, path, match))
@@ -297,6 +305,29 @@ class Results:
     def ref(self, path):
         """A path's reference: the median of its conntrack-only rates."""
         return median([v for v, _, _ in self.ct.get(path, [])])
+
+
+@dataclass
+class FailTime:
+    """One failover's times, seconds: from the failure to the new master's
+    notify script (takeover); its `conntrackd -c` (commit) and `hairpinctl
+    -f` (rebuild); from the failure to the script's end (done), to the first
+    datagram a mapping forwarded (first) and to the first new connection
+    (newconn); conntrackd's own figure for the commit, from its log
+    (ctcommit). None where not seen."""
+    takeover: float
+    commit: float
+    rebuild: float
+    done: float
+    first: float
+    newconn: float
+    ctcommit: float = None
+
+    @property
+    def recovered(self):
+        """From the failure to the entries committed and the bindings
+        rebuilt: from then on every replicated connection passes."""
+        return self.takeover + self.commit + self.rebuild
 
 
 def read(text):
@@ -347,6 +378,18 @@ def read(text):
             res.scope[f[1], f[3]] = Meas(f[5], [float(x) for x in f[6].split()], busy)
             if f[8] and float(f[8]) > 0:
                 res.sfail.append((f"{SCOPE_NAME.get(f[1], f[1])}, {f[3]} path", f[8]))
+        elif kind == "failopen":
+            res.fopen[int(f[2]), f[3]] = (int(f[4]), int(f[5]), int(f[6]), float(f[7]))
+        elif kind == "failsync":
+            res.fsync[int(f[2])] = (float(f[3]), float(f[4]), int(f[5]) + int(f[6]), int(f[7]))
+        elif kind == "failover":
+            res.fkept[int(f[2]), f[3], f[4]] = tuple(int(x) for x in f[5:9])
+        elif kind == "failbind":
+            res.fbind[int(f[2]), f[3]] = tuple(int(x) for x in f[4:7])
+        elif kind == "failtime":
+            res.ftime[int(f[2]), f[3]] = FailTime(*(None if x in ("", "-") else float(x) for x in f[4:11]))
+        elif kind == "failspurious":
+            res.fspurious.append((int(f[2]), f[3], f[4]))
         elif kind == "hairpinned":
             res.others[f[3]] = int(f[4])
         elif kind == "bindings":
@@ -367,6 +410,7 @@ def read(text):
                                         (a[3] - b[3]) * 1024, (b[4] - a[4]) * 1024)
     res.sizes = sorted(sizes)
     res.msizes = sorted({n for _, n, _ in res.masq} | {n for n, _ in res.walk})
+    res.fsizes = sorted({n for n, _ in res.fopen} | {n for n, _, _ in res.fkept})
     return res
 
 
@@ -376,13 +420,13 @@ def read(text):
 def report(res, why, png):
     """The results page, in Markdown. why: the text of bench/README.md."""
     if not res.sizes:
-        # The masquerade part, others' forwards, or both alone (BENCH_ONLY).
-        return header(res) + masq(res, why) + scope(res, why)
+        # The masquerade part, others' forwards, failover, alone (BENCH_ONLY).
+        return header(res) + masq(res, why) + scope(res, why) + failover(res, why)
     rates = rate_table(res, "wan") + rate_table(res, "hairpin")
     return "".join([header(res), method(res), rates, rate_notes("†" in rates),
                     pairs_table(res), established(res), loading(res), memory(res),
                     profile(res), goals(res, why), masq(res, why), scope(res, why),
-                    checks(res, png)])
+                    failover(res, why), checks(res, png)])
 
 
 def header(res):
@@ -1271,6 +1315,155 @@ def scope_goal(res, why):
     return s + ").\n" + ("" if ok else explain(why, "S1")) + "\n"
 
 
+# ------------------------------------------------------------------ failover
+
+FAILURES = {"hard": "hard failover", "graceful": "graceful failback"}
+FKINDS = ("mapped", "masq")
+
+
+def share(a, b):
+    """a of b as a percentage: '100%' only when all, never rounded up."""
+    if not b:
+        return "–"
+    return "100%" if a == b else f"{math.floor(1000 * a / b) / 10:.1f}%"
+
+
+def advert(res):
+    """keepalived's advert interval in the failover part, seconds."""
+    return float(res.meta.get("failover_advert") or 1)
+
+
+def fcases(res):
+    """The failovers measured, (N, when), in order."""
+    return [(n, w) for n in res.fsizes for w in FAILURES if (n, w) in res.ftime or (n, w, "mapped") in res.fkept]
+
+
+def failover(res, why):
+    """The failover section, with its goals: only where it was measured."""
+    if not res.fsizes:
+        return ""
+    m = res.meta
+    s = """## Failover: two routers, keepalived and conntrackd (issue 23)
+
+selftests/failover.sh's two routers (selftests/two-routers.sh): hairpin in
+both, the same `hairpinctl -f` file in both, keepalived moving the WAN and
+LAN virtual addresses (one VRRP instance, """ + f"advert interval {advert(res):g} s" + """, r1's
+priority 150, r2's 100), conntrackd (FTFW) replicating conntrack over a
+link of their own, and keepalived's notify script on the new master:
+`conntrackd -c` (commit), then `hairpinctl -f` (its masq line rebuilds the
+bindings from the committed entries). **N live connections**: half mapped
+(a WAN host to the WAN address, port 8080, mapped to a LAN server), half
+masq (a LAN host to a WAN host through `masq add dev wan0 to VIP`, each
+its own binding), TCP, opened at a bounded rate and each checked by one
+echoed line; then r2's conntrackd must hold them all in its external
+cache. Then a **hard failover** to r2 (r1's daemons frozen, its links
+down, then killed), r1 back as from a reboot (no entries, no addresses;
+its file loaded, its daemons started, r2's table resent to it), and a
+**graceful failback** to r1 (r2's keepalived stopped: its last advert,
+of priority 0, hands over at once; its conntrackd runs on).
+
+- **Kept**: after each, every connection still open sends a line and
+  waits for its echo (20 s at most); a reset or a timeout is a connection
+  lost. Bindings: masq's, on the new master, against the masq connections
+  open before.
+- **Times**, from the failure: the new master's notify script starts
+  (takeover); its commit and rebuild; **recovered**, the three together:
+  from then on every replicated connection passes, and every binding is
+  back. Beside it, the first datagram a mapping forwarded (a prober from
+  the WAN, one every 50 ms, through its own mapping) and the first new
+  connection (one tried every 100 ms, 1 s to connect), which need no
+  replicated state and can come before.
+
+"""
+    if m.get("failover_date"):
+        others = m.get("failover_other_vms_busy_pct", "")
+        s += (f"Measured apart from the rest of this page (`BENCH_ONLY=failover`): {m['failover_date']}, "
+              f"commit {m.get('failover_commit', '')}"
+              + (f"; **other VMs ran on this machine for {others}% of it**" if float(others or 0) > 0 else "")
+              + ".\n\n")
+    s += ("| N | connections opened | checked | opening | r2's external cache held them all |\n"
+          "|---:|---:|---:|---:|---:|\n")
+    for n in res.fsizes:
+        o = sum(res.fopen.get((n, k), (0, 0, 0, 0))[0] for k in FKINDS)
+        c = sum(res.fopen.get((n, k), (0, 0, 0, 0))[1] for k in FKINDS)
+        w = sum(res.fopen.get((n, k), (0, 0, 0, 0))[2] for k in FKINDS)
+        sy = res.fsync.get(n)
+        held = "–" if sy is None else (f"{secs(sy[1])} after the last" if sy[2] >= sy[3]
+                                       else f"**{sy[2]} of {sy[3]}** after {secs(sy[1])}")
+        s += f"| {size(n)} | {o} of {w} | {c} | {'–' if sy is None else secs(sy[0])} | {held} |\n"
+    s += ("\n| N | failure | mapped kept | masq kept | lost: reset, timed out | bindings on the new master "
+          "| entries there |\n|---:|---|---:|---:|---:|---:|---:|\n")
+    for n, w in fcases(res):
+        row = f"| {size(n)} | {FAILURES[w]} |"
+        reset = tout = 0
+        for k in FKINDS:
+            kept, of, r, t = res.fkept.get((n, w, k), (0, 0, 0, 0))
+            reset, tout = reset + r, tout + t
+            row += f" {kept} of {of} ({share(kept, of)}) |" if of else " – |"
+        b = res.fbind.get((n, w))
+        row += f" {reset}, {tout} | {'–' if b is None else f'{b[0]} of {b[1]}'} | {'–' if b is None else b[2]} |"
+        s += row + "\n"
+    s += ("\n| N | failure | takeover | commit | rebuild | **recovered** | one advert + commit "
+          "| first datagram | first new connection | commit, conntrackd's log |\n"
+          "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+    for n, w in fcases(res):
+        t = res.ftime.get((n, w))
+        if t is None:
+            continue
+        s += (f"| {size(n)} | {FAILURES[w]} | {secs(t.takeover)} | {secs(t.commit)} | {secs(t.rebuild)} "
+              f"| **{secs(t.recovered)}** | {secs(advert(res) + t.commit)} | {secs(t.first)} "
+              f"| {secs(t.newconn)} | {secs(t.ctcommit)} |\n")
+    for n, w, r in res.fspurious:
+        s += (f"\n**At N={size(n)}, {r} had taken over before the {FAILURES.get(w, w)}**: keepalived "
+              "missed adverts while the connections opened (starved in the emulated guest); the times "
+              "above are from the stamps after the failure.\n")
+    s += """
+Commit and rebuild are the wall times of `conntrackd -c` and `hairpinctl
+-f` in the notify script, each a process started in the emulated guest;
+conntrackd's log gives the commit alone. Takeover ends when keepalived
+has run the script, after it has added the addresses: the first datagram
+and the first new connection can come before it. The first datagram is
+the first sent after the failure that came back: in a graceful failback
+the old master, its addresses not yet gone, may forward it.
+"""
+    return s + "\n" + failover_goals(res, why)
+
+
+def failover_goals(res, why):
+    """Issue 23's goals: every connection kept, of each kind, in every
+    failover; recovered within one advert interval plus the commit time,
+    hard and graceful judged apart and both reported."""
+    cases = fcases(res)
+    kept = [(n, w, k) + res.fkept[n, w, k] for n, w in cases for k in FKINDS if (n, w, k) in res.fkept]
+    short = [(n, k) for (n, k), (_, c, want, _) in res.fopen.items() if c < want]
+    ok = bool(kept) and all(x[3] == x[4] and x[4] > 0 for x in kept) and not short
+    lows = sorted(kept, key=lambda x: x[3] / x[4] if x[4] else 0)
+    s = "Goals of issue 23:\n\n1. Connections kept = 100% at every N, in both failovers: " + yes(ok)
+    if kept:
+        n, w, k, a, b = lows[0][:5]
+        s += f" (lowest {share(a, b)}: {a} of {b} {k} connections at N={size(n)}, {FAILURES[w]}"
+        if short:
+            s += "; fewer opened and checked than asked: " + ", ".join(f"{k} at N={size(n)}" for n, k in short)
+        s += ")"
+    s += ".\n" + ("" if ok else explain(why, "F1"))
+    adv = advert(res)
+    verdicts = {}
+    for w in FAILURES:
+        ts = [(n, res.ftime[n, w]) for n in res.fsizes if (n, w) in res.ftime]
+        if ts:
+            verdicts[w] = (all(t.recovered <= adv + t.commit for _, t in ts), ts)
+    ok = bool(verdicts) and all(v for v, _ in verdicts.values())
+    s += (f"2. Recovered within one VRRP advert interval ({adv:g} s) plus conntrackd's commit time: "
+          f"{yes(ok)}")
+    parts = []
+    for w, (v, ts) in verdicts.items():
+        parts.append(f"{FAILURES[w]}: "
+                     + ", ".join(f"{'met' if t.recovered <= adv + t.commit else 'missed'} at N={size(n)}, "
+                                 f"{secs(t.recovered)} against {secs(adv + t.commit)}" for n, t in ts))
+    s += (" (" + "; ".join(parts) + ")" if parts else "") + ".\n"
+    return s + ("" if ok else explain(why, "F2")) + "\n"
+
+
 def checks(res, png):
     total = sum(int(float(c)) for _, c in res.ctfail)
     s = (f"## Checks\n\n- `conntrack -S` on the router, summed over all {res.nrates} measurements: "
@@ -1321,7 +1514,7 @@ def main(argv):
         return 2
     here = Path(__file__).resolve().parent
     res = read(Path(argv[1]).read_text(encoding="utf-8"))
-    if not res.sizes and not res.msizes and not res.scope:
+    if not res.sizes and not res.msizes and not res.scope and not res.fsizes:
         print(f"report.py: {argv[1]}: no engine was measured", file=sys.stderr)
         return 1
     why = (here / "README.md").read_text(encoding="utf-8")

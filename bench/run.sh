@@ -6,7 +6,7 @@
 # for both). Writes bench/results/SERIES.md (method, tables, goals) and
 # bench/results/SERIES.png (new-flow rate against the number of mappings).
 #
-#   bench/run.sh            the whole run, 28 to 35 minutes
+#   bench/run.sh            the whole run, 33 to 41 minutes
 #   BENCH_QUICK=1 bench/run.sh   a smoke test (small sizes, short windows)
 #
 # Other knobs are passed to the guest: see bench/guest.sh. Before booting it
@@ -22,7 +22,7 @@ start=$SECONDS
 # What the guest runs: the guest's root is this machine's, so installing
 # here is installing there. And python3 and gnuplot for bench/report.py,
 # here, at the end.
-pkgs="python3 gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq ethtool"
+pkgs="python3 gnuplot-nox iperf3 linux-perf iptables nftables conntrack jq ethtool keepalived conntrackd socat"
 missing=$(for p in $pkgs; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || echo "$p"
 done)
@@ -37,12 +37,12 @@ fi
 
 if [ -n "$BENCH_QUICK" ]; then
 	: "${BENCH_SIZES:=1 1000}" "${BENCH_WINDOWS:=2}" "${BENCH_WINDOW:=1}"
-	: "${BENCH_MASQ_SIZES:=1000 10000}"
+	: "${BENCH_MASQ_SIZES:=1000 10000}" "${BENCH_FAILOVER_SIZES:=200 1000}"
 fi
 env=
 for v in BENCH_SIZES BENCH_WINDOW BENCH_WINDOWS BENCH_WARMUP BENCH_FLOW_WINDOW \
 	 BENCH_PERF BENCH_CAP_WAN BENCH_CAP_LAN BENCH_IPERF_ROUNDS BENCH_IPERF_TIME \
-	 BENCH_MASQ_SIZES BENCH_MASQ_ONLY BENCH_ONLY; do
+	 BENCH_MASQ_SIZES BENCH_MASQ_ONLY BENCH_FAILOVER_SIZES BENCH_FAILOVER_RATE BENCH_ONLY; do
 	[ -z "${!v+x}" ] || env="$env $v=$(printf '%q' "${!v}")"
 done
 
@@ -75,7 +75,7 @@ for series in ${BENCH_KERNELS:-6.1}; do
 	mkdir -p "$out"
 	say "running the benchmark on $kver (progress below; raw results in $out)"
 	# A copy, which edits to the tree during the run cannot change.
-	cp bench/guest.sh bench/windows.sh "$out/"
+	cp bench/guest.sh bench/windows.sh bench/failover.sh bench/conns.py "$out/"
 	# Other VMs booted meanwhile: sampled every 10 s, for the results.
 	# Ours is the one sharing $out, as run.sh writes it for qemu (commas
 	# doubled).

@@ -457,6 +457,113 @@ class Scope(unittest.TestCase):
         self.assertIn("(issue #22)", report.report(tsv(*scope_lines()), "", "x.png"))
 
 
+def failover_lines(kept=None, hard=(3.5, 0.8, 0.3), graceful=(0.3, 0.4, 0.2)):
+    """Made-up failover rows at N=1000 and 10000: every connection opened
+    and checked, then in both failovers all connections kept (at N=10000,
+    KEPT of the 5000 mapped ones, where given; bindings rebuilt), with TAKEOVER, COMMIT and REBUILD
+    times of the hard and the graceful one."""
+    lines = ["meta\tfailover_advert\t1", "meta\tfailover_rate\t250"]
+    for n in (1000, 10000):
+        h = n // 2
+        lines += [f"failopen\thairpin\t{n}\tmapped\t{h}\t{h}\t{h}\t10.5",
+                  f"failopen\thairpin\t{n}\tmasq\t{h}\t{h}\t{h}\t11.0",
+                  f"failsync\thairpin\t{n}\t12.0\t3.0\t{h}\t{h}\t{n}"]
+        alive = h
+        for when, t in (("hard", hard), ("graceful", graceful)):
+            k = kept if kept is not None and n == 10000 else h
+            lines += [f"failover\thairpin\t{n}\t{when}\tmapped\t{min(k, alive)}\t{alive}\t{alive - min(k, alive)}\t0",
+                      f"failover\thairpin\t{n}\t{when}\tmasq\t{h}\t{h}\t0\t0",
+                      f"failbind\thairpin\t{n}\t{when}\t{h}\t{h}\t{n + 100}",
+                      "\t".join(["failtime", "hairpin", str(n), when] + [str(x) for x in t]
+                                + ["5.0", "2.9", "-", "0.2"])]
+            alive = min(k, alive)
+    return lines
+
+
+class Failover(unittest.TestCase):
+    WHY = "### Goal F1: kept\n\nKept.\n\n### Goal F2: recovery\n\nRecovery.\n"
+
+    def test_absent_without_rows(self):
+        res = tsv()
+        self.assertEqual(res.fsizes, [])
+        self.assertEqual(report.failover(res, ""), "")
+        self.assertNotIn("issue 23", report.report(res, "", "x.png"))
+
+    def test_read(self):
+        res = tsv(*failover_lines(kept=499))
+        self.assertEqual(res.fsizes, [1000, 10000])
+        self.assertEqual(res.fopen[10000, "masq"], (5000, 5000, 5000, 11.0))
+        self.assertEqual(res.fsync[1000], (12.0, 3.0, 1000, 1000))
+        self.assertEqual(res.fkept[10000, "hard", "mapped"], (499, 5000, 4501, 0))
+        self.assertEqual(res.fbind[1000, "graceful"], (500, 500, 1100))
+        t = res.ftime[1000, "hard"]
+        self.assertEqual((t.takeover, t.first, t.newconn, t.ctcommit), (3.5, 2.9, None, 0.2))
+        self.assertAlmostEqual(t.recovered, 4.6)
+        self.assertEqual(report.advert(res), 1.0)
+        self.assertEqual(res.sizes, tsv().sizes)
+
+    def test_tables(self):
+        s = report.failover(tsv(*failover_lines()), "")
+        self.assertIn("| 10k | 10000 of 10000 | 10000 | 12 s | 3.00 s after the last |\n", s)
+        self.assertIn("| 1k | hard failover | 500 of 500 (100%) | 500 of 500 (100%) | 0, 0 | 500 of 500 | 1100 |\n", s)
+        self.assertIn("| 1k | graceful failback | 0.30 s | 0.40 s | 0.20 s | **0.90 s** | 1.40 s | 2.90 s | – "
+                      "| 0.20 s |\n", s)
+        self.assertIn("advert interval 1 s", s)
+        self.assertNotIn("had taken over", s)
+        s = report.failover(tsv(*failover_lines(), "failspurious\thairpin\t10000\thard\tr2"), "")
+        self.assertIn("**At N=10k, r2 had taken over before the hard failover**: keepalived missed adverts", s)
+        # A share is never rounded up to 100%.
+        self.assertEqual(report.share(9999, 10000), "99.9%")
+        self.assertEqual(report.share(0, 0), "–")
+
+    def test_goals(self):
+        s = report.failover_goals(tsv(*failover_lines()), self.WHY)
+        self.assertIn("1. Connections kept = 100% at every N, in both failovers: **met** (lowest 100%", s)
+        self.assertNotIn("Kept.", s)
+        # Hard: 3.5 + 0.8 + 0.3 = 4.6 s against 1 + 0.8; graceful: 0.9 s
+        # against 1.4 s. Both reported, the goal missed, its section quoted.
+        self.assertIn("2. Recovered within one VRRP advert interval (1 s) plus conntrackd's commit time: "
+                      "**not met** (hard failover: missed at N=1k, 4.60 s against 1.80 s, missed at N=10k, "
+                      "4.60 s against 1.80 s; graceful failback: met at N=1k, 0.90 s against 1.40 s, met at "
+                      "N=10k, 0.90 s against 1.40 s).\n\nRecovery.\n", s)
+        s = report.failover_goals(tsv(*failover_lines(hard=(0.5, 0.8, 0.3))), self.WHY)
+        self.assertIn("commit time: **met** (hard failover: met at N=1k", s)
+        self.assertNotIn("Recovery.", s)
+        # Each N judged apart: 0.5 + 0.6 > 1 at N=10k only.
+        lines = [x for x in failover_lines() if not x.startswith("failtime\thairpin\t10000\tgraceful")]
+        lines.append("failtime\thairpin\t10000\tgraceful\t0.5\t1.0\t0.6\t4\t0.1\t0.4\t0.8")
+        s = report.failover_goals(tsv(*lines), self.WHY)
+        self.assertIn("graceful failback: met at N=1k, 0.90 s against 1.40 s, missed at N=10k, "
+                      "2.10 s against 2.00 s)", s)
+        # One connection lost is a miss, named with its failover.
+        s = report.failover_goals(tsv(*failover_lines(kept=4999)), self.WHY)
+        self.assertIn("**not met** (lowest 99.9%: 4999 of 5000 mapped connections at N=10k, hard failover)."
+                      "\n\nKept.\n", s)
+        # So is one that never opened.
+        lines = [x for x in failover_lines() if not x.startswith("failopen\thairpin\t1000\tmasq")]
+        lines.append("failopen\thairpin\t1000\tmasq\t499\t499\t500\t11.0")
+        s = report.failover_goals(tsv(*lines), self.WHY)
+        self.assertIn("**not met** (lowest 100%: 500 of 500 mapped connections at N=1k, hard failover; "
+                      "fewer opened and checked than asked: masq at N=1k)", s)
+
+    def test_alone(self):
+        # BENCH_ONLY=failover: the header and this section.
+        res = report.read("\n".join(["meta\tkernel\t6.1"] + failover_lines()) + "\n")
+        page = report.report(res, "", "x.png")
+        self.assertTrue(page.startswith("# hairpin benchmark: Linux 6.1\n"))
+        self.assertIn("## Failover: two routers, keepalived and conntrackd (issue 23)", page)
+        self.assertNotIn("## Goals", page)
+        self.assertNotIn("Measured apart", page)
+        # Merged into a whole run's results, with its own date.
+        res = tsv(*failover_lines(), "meta\tfailover_date\t2026-12-07 16:30 UTC", "meta\tfailover_commit\tabc",
+                  "meta\tfailover_other_vms_busy_pct\t40")
+        s = report.failover(res, "")
+        self.assertIn("Measured apart from the rest of this page (`BENCH_ONLY=failover`): 2026-12-07 16:30 UTC, "
+                      "commit abc; **other VMs ran on this machine for 40% of it**.", s)
+        page = report.report(res, "", "x.png")
+        self.assertLess(page.index("(issue 23)"), page.index("## Checks"))
+
+
 # What report.py changes in the page bench/report.sh wrote from the same
 # results: the verdict rule in the method; goal 1, met by that rule (its one
 # cell below 1.0x is not below by more than the noise), so nothing is
