@@ -12,7 +12,7 @@
 #   make lint         checkpatch and sparse on the module, shellcheck on the
 #                     scripts, -Werror on the tools
 #   make bench        hairpin against iptables and nftables, in a VM: writes
-#                     bench/results/6.1.md and .png (33 to 41 minutes)
+#                     bench/results/6.1.md and .png (33 to 42 minutes)
 #   make install      the module into /lib/modules/KVER/extra (and depmod),
 #                     hairpinctl, its man page, bash completion and the uapi
 #                     header under PREFIX; DESTDIR for staging

@@ -6,7 +6,7 @@
 # for both). Writes bench/results/SERIES.md (method, tables, goals) and
 # bench/results/SERIES.png (new-flow rate against the number of mappings).
 #
-#   bench/run.sh            the whole run, 33 to 41 minutes
+#   bench/run.sh            the whole run, 33 to 42 minutes
 #   BENCH_QUICK=1 bench/run.sh   a smoke test (small sizes, short windows)
 #
 # Other knobs are passed to the guest: see bench/guest.sh. Before booting it
