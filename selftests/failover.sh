@@ -117,7 +117,10 @@ while not os.path.exists(sys.argv[2] + ".stop"):
         except OSError:
             continue
         if sys.argv[1] == "echo":
-            s.sendto(data, peer)
+            try:
+                s.sendto(data, peer)
+            except OSError:
+                pass
             log.write("%.6f %s:%d\n" % (time.time(), *peer))
         else:
             log.write("%.6f %s:%d %s\n" % (time.time(), *peer, data.decode()))
@@ -128,7 +131,9 @@ nsq wanhost python3 "$d/udp.py" echo "$d/peer" 7001 &
 echo "[+] server: line sinks on tcp/8080 and 8081, echo on udp/5353" >&2
 nsq server socat -u TCP-LISTEN:8080,reuseaddr EXEC:"$d/sink.sh $d/f1" &
 nsq server socat -u TCP-LISTEN:8081,reuseaddr EXEC:"$d/sink.sh $d/f2" &
-nsq server socat UDP-LISTEN:5353,reuseaddr PIPE &
+# Not socat's UDP-LISTEN: its socket, connected to F3's sender, would
+# take the ICMP error of one reply lost while the gateway moves, and end.
+nsq server python3 "$d/udp.py" echo "$d/f3echo" 5353 &
 serve tcp server 80
 for p in tcp/8080 tcp/8081 udp/5353; do
 	wait_for_port server "${p%/*}" "${p#*/}"
@@ -246,5 +251,13 @@ for n in 1 2; do
 	check_eq "F$n: not reset (socat's exit status)" 0 "$(<"$d/f$n.rc")"
 done
 grep -h "commit has taken" "$d"/r?/conntrackd.log | sed 's/^/# conntrackd: /'
-[ "$failed" = 0 ] || tail -n 30 "$d"/r?/events "$d"/r?/*.log | sed 's/^/# /'
+if [ "$failed" != 0 ]; then
+	tail -n 30 "$d"/r?/events "$d"/r?/*.log "$d/f3echo.log" | sed 's/^/# /'
+	for r in r1 r2; do
+		echo "# $r's conntrack table:"
+		nsq $r conntrack -L 2>/dev/null | sed 's/^/#   /'
+		nsq $r "$HAIRPINCTL" binding show | sed 's/^/#   /'
+	done
+	nsq server ss -uanp | sed 's/^/# server: /'
+fi
 finish
