@@ -19,6 +19,10 @@ namespaces=()
 # peer() writes a line here per try: a test that counts connections exactly
 # expects one per try, not one per call (peer_tries).
 peer_log=$(mktemp /tmp/hairpin-peer.XXXXXX)
+# A FIFO that nothing writes to: "read -t" on it sleeps without a process
+# (nap), where sleep(1) would cost a third of a second on the debug kernel.
+nap_fifo=$(mktemp -u /tmp/hairpin-nap.XXXXXX)
+mkfifo "$nap_fifo"
 
 pass() { echo "PASS: $*"; passed=$((passed + 1)); }
 fail() { echo "FAIL: $*"; failed=$((failed + 1)); }
@@ -71,7 +75,7 @@ cleanup() {
 		ip netns del "$n" 2>/dev/null
 	done
 	namespaces=()
-	rm -f "$peer_log"
+	rm -f "$peer_log" "$nap_fifo"
 }
 
 finish() {
@@ -141,13 +145,17 @@ expect() {
 	fi
 }
 
-# until_ok SECONDS CMD...: polls CMD until it succeeds, for at most SECONDS.
+# nap SECONDS: sleeps, in the shell itself.
+nap() { read -rt "$1" <>"$nap_fifo" || true; }
+
+# until_ok SECONDS CMD...: polls CMD until it succeeds, for at most SECONDS,
+# every UNTIL_OK_NAP seconds (0.05).
 until_ok() {
 	local end=$((SECONDS + $1))
 	shift
 	until "$@"; do
 		[ $SECONDS -lt "$end" ] || return 1
-		sleep 0.05
+		nap "${UNTIL_OK_NAP:-0.05}"
 	done
 }
 
@@ -172,11 +180,11 @@ gone() { ! kill -0 "$mon_pid" 2>/dev/null; }
 
 # wait_for_port NS PROTO PORT: until something listens there.
 wait_for_port() {
-	local flag=-tln
+	local flag=-tln i
 	[ "$2" = udp ] && flag=-uln
-	for _ in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		nsq "$1" ss -H "$flag" "sport = :$3" | grep -q . && return 0
-		sleep 0.05
+		nap 0.05
 	done
 	echo "# nothing listens on $1 $2/$3" >&2
 	return 1

@@ -35,18 +35,9 @@ two_routers_check() {
 	mkfifo "$d/nap"
 }
 
-# poll SECONDS CMD...: until_ok, four times a second, sleeping without a
-# process: in an emulated guest every process costs, and the daemons need
-# the CPU.
-poll() {
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ $SECONDS -lt "$end" ] || return 1
-		read -rt 0.25 <>"$d/nap"
-	done
-	return 0
-}
+# poll SECONDS CMD...: until_ok, four times a second: in an emulated
+# guest every try costs, and the daemons need the CPU.
+poll() { UNTIL_OK_NAP=0.25 until_ok "$@"; }
 
 # two_routers: the namespaces and links, both routers, the end hosts.
 two_routers() {
