@@ -172,13 +172,8 @@ check "r2's external cache holds F1 to F5" poll 60 replicated 2
 
 # fresh NS: who the server saw in a new TCP connection from NS to VIP:80,
 # and its name. One try, which must connect within 3 s (a SYN sent again
-# once at most). It sends nothing, so that the server's socat waits for
-# its answer however slow a loaded guest is to start it (peer() sends a
-# line and ends, and the server gives the answer half a second).
-fresh() {
-	echo "[+] $1: tcp connect $VIP:80" >&2
-	nsq "$1" timeout 20 socat -u TCP:$VIP:80,connect-timeout=3 - 2>/dev/null | cut -d' ' -f1,3
-}
+# once at most).
+fresh() { PEER_TRIES=1 peer_who "$1" tcp $VIP 80; }
 # since NAME T [FROM]: a line (or a datagram, from FROM) of NAME arrived
 # after time T.
 since() {

@@ -192,6 +192,9 @@ wait_for_port() {
 
 # serve PROTO NS PORT: a server that answers every connection or datagram
 # with the peer address and port it sees, and the name of its namespace.
+# socat gives the answer 10 s (-t) once the question has ended, not its
+# 0.5 s: on a loaded guest starting the shell that answers took longer,
+# and the answer was lost.
 serve() {
 	local proto=$1 name=$2 port=$3 listen
 	case $proto in
@@ -199,7 +202,7 @@ serve() {
 	udp) listen="UDP-RECVFROM:$port,fork,reuseaddr" ;;
 	esac
 	echo "[+] $name: serve $proto/$port" >&2
-	nsq "$name" socat "$listen" \
+	nsq "$name" socat -t 10 "$listen" \
 		SYSTEM:"echo \$SOCAT_PEERADDR \$SOCAT_PEERPORT $name" >/dev/null 2>&1 &
 	wait_for_port "$name" "$proto" "$port"
 }

@@ -96,7 +96,7 @@ check_eq "which it keeps to another destination" "$low" \
 
 # Filtering (REQ-8): independent lets anyone in.
 echo "[+] client: udp/4200 listener" >&2
-nsq client socat UDP-RECVFROM:4200,fork,reuseaddr \
+nsq client socat -t 10 UDP-RECVFROM:4200,fork,reuseaddr \
 	SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT client' >/dev/null 2>&1 &
 wait_for_port client udp 4200
 seen client udp 7001 4200 >/dev/null
@@ -209,7 +209,7 @@ check_eq "masq add returns with the entry's binding" "$CLIENT:5000 $PUBLIC:5123 
 	"$(bindings | jq -r '.[] | select(.internal_port == 5000) |
 		"\(.internal):\(.internal_port) \(.external):\(.external_port) \(.filter)"')"
 echo "[+] client: udp/5000 listener" >&2
-nsq client socat UDP-RECVFROM:5000,fork,reuseaddr \
+nsq client socat -t 10 UDP-RECVFROM:5000,fork,reuseaddr \
 	SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT client' >/dev/null 2>&1 &
 wait_for_port client udp 5000
 check_eq "filter address: the entry's remote gets in from another port" \
