@@ -95,10 +95,7 @@ check_eq "which it keeps to another destination" "$low" \
 	"$(seen client3 udp 7001 500 $FAR | cut -d: -f2)"
 
 # Filtering (REQ-8): independent lets anyone in.
-echo "[+] client: udp/4200 listener" >&2
-nsq client socat -t 10 UDP-RECVFROM:4200,fork,reuseaddr \
-	SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT client' >/dev/null 2>&1 &
-wait_for_port client udp 4200
+serve udp client 4200
 seen client udp 7001 4200 >/dev/null
 check_eq "independent: a stranger reaches the bound port" "$FAR 6000 client" \
 	"$(peer far udp $PUBLIC 4200 sourceport=6000,reuseaddr)"
@@ -208,10 +205,7 @@ hp router masq add dev wan0 filter address
 check_eq "masq add returns with the entry's binding" "$CLIENT:5000 $PUBLIC:5123 address" \
 	"$(bindings | jq -r '.[] | select(.internal_port == 5000) |
 		"\(.internal):\(.internal_port) \(.external):\(.external_port) \(.filter)"')"
-echo "[+] client: udp/5000 listener" >&2
-nsq client socat -t 10 UDP-RECVFROM:5000,fork,reuseaddr \
-	SYSTEM:'echo $SOCAT_PEERADDR $SOCAT_PEERPORT client' >/dev/null 2>&1 &
-wait_for_port client udp 5000
+serve udp client 5000
 check_eq "filter address: the entry's remote gets in from another port" \
 	"$WANHOST 7003 client" "$(peer wanhost udp $PUBLIC 5123 sourceport=7003,reuseaddr)"
 check "another address does not" no_answer far udp $PUBLIC 5123 sourceport=7003,reuseaddr
