@@ -164,7 +164,7 @@ probers() {
 	bg wanhost python3 "$conns" probe "$d/probe" $VIP 5353 0.05
 	bg wanhost python3 "$conns" newconn "$d/new" $VIP 80 0.1
 	poll 30 test -s "$d/probe.log" -a -s "$d/new.log"
-	read -rt 1 <>"$d/nap"
+	nap 1
 }
 
 # spurious K N WHEN: router K was the master N times already, before the

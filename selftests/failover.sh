@@ -69,7 +69,7 @@ keepalived_start 1
 
 # The flows, started once r1 is the master. sink.sh NAME, on the server:
 # the client's address, and each line with its time. writer.sh NAME ADDR
-# PORT: a line a second on one TCP connection until NAME.stop, then
+# PORT NAP: a line a second (read -t on the FIFO NAP, lib.sh's) on one TCP connection until NAME.stop, then
 # socat's exit status (1: the connection was reset). udp.py send NAME ADDR
 # PORT [FROM-PORT [INTERVAL COUNT]]: a datagram every 100 ms (or COUNT
 # every INTERVAL seconds), with its number and the time it left; each
@@ -87,7 +87,7 @@ while [ ! -e "$1.stop" ]; do
 	i=$((i + 1))
 	echo $i
 	echo $i >"$1.sent"
-	read -rt 1 <>"${1%/*}/nap"
+	read -rt 1 <>"$4"
 done | socat -u - "TCP:$2:$3,connect-timeout=5"
 echo $? >"$1.rc"
 EOT
@@ -148,8 +148,8 @@ check "r2 becomes the backup" poll 60 stamped 2 backup-done 1
 
 echo "[+] wanhost: F1 to $VIP:8080, F3 to $VIP:5353" >&2
 echo "[+] client: F2 to $VIP:8081, F4 to $WANHOST:7001 from port 40001" >&2
-nsq wanhost "$d/writer.sh" "$d/f1" $VIP 8080 &
-nsq client "$d/writer.sh" "$d/f2" $VIP 8081 &
+nsq wanhost "$d/writer.sh" "$d/f1" $VIP 8080 "$nap_fifo" &
+nsq client "$d/writer.sh" "$d/f2" $VIP 8081 "$nap_fifo" &
 nsq wanhost python3 "$d/udp.py" send "$d/f3" $VIP 5353 &
 nsq client python3 "$d/udp.py" send "$d/f4" $WANHOST 7001 40001 &
 check "F1 to F4 flow" \

@@ -31,8 +31,6 @@ two_routers_check() {
 	done
 	load_module
 	modprobe -q nf_conntrack_netlink || skip "no nf_conntrack_netlink"
-	# A FIFO that nothing writes: "read -t" on it sleeps without a process.
-	mkfifo "$d/nap"
 }
 
 # poll SECONDS CMD...: until_ok, four times a second: in an emulated
